@@ -1,0 +1,60 @@
+"""Hotline: call-center ticketing and dispatch."""
+from flask import Flask, has_request_context, request
+
+from hotline.config import PROJECT_ROOT, load_config
+from hotline.orm import configure_sqlite
+from hotline.extensions import babel, csrf, db, login_manager, migrate, socketio
+
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _write_intent() -> bool:
+    """Requests that only read start deferred transactions; all else take the write lock."""
+    return not has_request_context() or request.method not in _READ_METHODS
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=False,
+    )
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from hotline.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    socketio.init_app(app, async_mode="threading", message_queue=app.config.get("SOCKETIO_QUEUE"))
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, _write_intent)
+
+    from hotline import auth, errors_http, i18n
+    from hotline.api import bp as api_bp
+    from hotline.api import openapi  # noqa: F401 - registers /api/openapi.json
+    from hotline.callers import api as callers_api  # noqa: F401
+    from hotline.health import bp as health_bp
+    from hotline.tickets import api as tickets_api  # noqa: F401
+    from hotline.tickets.routes import bp as tickets_bp
+    from hotline.settings.routes import bp as settings_bp
+    from hotline.users.cli import register_cli
+    from hotline.users.routes import bp as users_bp
+
+    auth.init_app(app)
+    errors_http.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(tickets_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(api_bp)
+    register_cli(app)
+    return app

@@ -1,0 +1,37 @@
+"""The JSON API under /api/v1: everything the console does, for machines too."""
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from hotline.auth import bearer_token
+from hotline.errors import ValidationFailed
+from hotline.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _authenticate():
+    from flask import abort
+
+    if request.endpoint == "api.openapi_json":
+        return None
+    if bearer_token():
+        if not current_user.is_authenticated:  # present but unknown or revoked
+            abort(401, "invalid or revoked API token")
+        return None
+    # A browser session: state-changing calls must carry the CSRF token header.
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+    return None
+
+
+def json_body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationFailed({"": "the body must be JSON (Content-Type: application/json)"})
+    return data
+
+
+def via_token() -> bool:
+    return bool(g.get("token_auth"))

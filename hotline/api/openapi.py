@@ -1,0 +1,207 @@
+"""The OpenAPI 3 document at /api/openapi.json, built from the same models that validate."""
+from flask import current_app, jsonify
+
+from hotline.api import bp
+from hotline.tickets.models import Status
+from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
+
+_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel)
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_ERRORS = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+    "422": {"$ref": "#/components/responses/ValidationFailed"},
+}
+
+
+def _body(name: str) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _ok(description: str, schema: str, status: str = "200") -> dict:
+    return {status: {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
+
+
+_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}, "example": "20261123-0001"}
+
+PATHS = {
+    "/api/v1/tickets": {
+        "post": {
+            "summary": "Create a ticket (log a call); a consultation with an answer is closed at once",
+            "operationId": "createTicket",
+            "requestBody": _body("TicketCreate"),
+            "responses": {**_ok("The new ticket", "Ticket", "201"), **_ERRORS},
+        },
+        "get": {
+            "summary": "List and search tickets, newest first",
+            "operationId": "listTickets",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}, "description": "ticket number, caller phone or words"},
+                {"name": "status", "in": "query", "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}}, "explode": True},
+                {"name": "open", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "category", "in": "query", "schema": {"type": "string"}},
+                {"name": "priority", "in": "query", "schema": {"$ref": "#/components/schemas/Priority"}},
+                {"name": "unit", "in": "query", "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+            ],
+            "responses": {**_ok("A page of tickets", "TicketPage"), **_ERRORS},
+        },
+    },
+    "/api/v1/tickets/{number}": {
+        "get": {
+            "summary": "One ticket with its timeline and notes",
+            "operationId": "getTicket",
+            "parameters": [_NUMBER],
+            "responses": {**_ok("The ticket", "Ticket"), "404": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/notes": {
+        "post": {
+            "summary": "Add a note to a ticket",
+            "operationId": "addNote",
+            "parameters": [_NUMBER],
+            "requestBody": _body("NoteCreate"),
+            "responses": {**_ok("The note", "Note", "201"), "404": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/cancel": {
+        "post": {
+            "summary": "Cancel a wrong ticket with a reason (nothing is deleted)",
+            "operationId": "cancelTicket",
+            "parameters": [_NUMBER],
+            "requestBody": _body("TicketCancel"),
+            "responses": {**_ok("The cancelled ticket", "Ticket"), "404": _ERROR, "409": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/callers/{phone}/tickets": {
+        "get": {
+            "summary": "A caller's history by phone, in any spelling of the number",
+            "operationId": "callerTickets",
+            "parameters": [{"name": "phone", "in": "path", "required": True, "schema": {"type": "string"}, "example": "13800138000"}],
+            "responses": {**_ok("The caller and their tickets", "CallerHistory"), **_ERRORS},
+        }
+    },
+    "/api/v1/categories": {
+        "get": {
+            "summary": "Active ticket categories",
+            "operationId": "listCategories",
+            "responses": {"200": {"description": "Categories"}, **_ERRORS},
+        }
+    },
+    "/healthz": {
+        "get": {
+            "summary": "200 when the app and its database are up",
+            "operationId": "health",
+            "security": [],
+            "responses": {"200": {"description": "Up"}, "503": {"description": "Database down"}},
+        }
+    },
+}
+
+_CALLER = {
+    "type": ["object", "null"],
+    "properties": {
+        "phone": {"type": "string", "description": "E.164, or masked"},
+        "display_phone": {"type": "string"},
+        "name": {"type": ["string", "null"]},
+        "masked": {"type": "boolean"},
+    },
+}
+
+_TICKET = {
+    "type": "object",
+    "required": ["number", "status", "priority", "category", "version"],
+    "properties": {
+        "number": {"type": "string"},
+        "status": {"$ref": "#/components/schemas/Status"},
+        "priority": {"$ref": "#/components/schemas/Priority"},
+        "category": {"type": "string"},
+        "channel": {"type": "string"},
+        "unit": {"type": ["string", "null"]},
+        "caller": _CALLER,
+        "address": {"type": ["string", "null"]},
+        "matter": {"type": "string"},
+        "confidential": {"type": "boolean"},
+        "version": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "timeline": {"type": "array", "items": {"type": "object"}},
+        "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
+    },
+}
+
+_EXTRA_SCHEMAS = {
+    "Status": {"type": "string", "enum": [s.value for s in Status]},
+    "Ticket": _TICKET,
+    "TicketPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    },
+    "Note": {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "author": {"type": "string"}, "body": {"type": "string"}},
+    },
+    "CallerHistory": {
+        "type": "object",
+        "properties": {
+            "caller": {"type": ["object", "null"]},
+            "tickets": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}},
+            "open_count": {"type": "integer"},
+            "recent_count": {"type": "integer"},
+            "repeat": {"type": "boolean"},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}, "description": "a message per field path"},
+        },
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def build_document() -> dict:
+    schemas = dict(_EXTRA_SCHEMAS)
+    for model in _SCHEMA_MODELS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Hotline API", "version": current_app.config.get("API_VERSION", "1")},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": PATHS,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "created with `flask tokens create`"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session", "description": "browser session; writes need the X-CSRFToken header"},
+            },
+            "responses": {
+                "Error": _error_response("Error"),
+                "Unauthorized": _error_response("Missing or bad credentials"),
+                "Forbidden": _error_response("The role may not do this"),
+                "ValidationFailed": _error_response("Bad input: a message per field"),
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(build_document())

@@ -1,0 +1,46 @@
+"""Phone numbers normalized to E.164, so every spelling of a number is one caller."""
+import phonenumbers
+from flask import current_app, has_app_context
+
+from hotline.errors import ValidationFailed
+
+
+def default_region() -> str:
+    return current_app.config["HOTLINE_REGION"] if has_app_context() else "CN"
+
+
+def normalize_phone(raw: str, field: str = "phone") -> str:
+    """'138 0013 8000', '+86-138-0013-8000', '13800138000' -> '+8613800138000'."""
+    try:
+        number = phonenumbers.parse(raw, default_region())
+    except phonenumbers.NumberParseException:
+        raise ValidationFailed({field: "not a phone number"}) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationFailed({field: "not a possible phone number"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def try_normalize_phone(raw: str) -> str | None:
+    """For search boxes: the E.164 form if the text is a phone number, else None."""
+    digits = sum(c.isdigit() for c in raw)
+    if digits < 7:
+        return None
+    try:
+        return normalize_phone(raw)
+    except ValidationFailed:
+        return None
+
+
+def display_phone(e164: str) -> str:
+    """A national, readable form for the center's own region."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(number)
+    fmt = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == default_region()
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, fmt)

@@ -1,0 +1,52 @@
+"""Every error becomes a clear answer: JSON under /api, a page elsewhere. Never a bare 500."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from hotline.errors import DomainError
+from hotline.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _answer(status: int, message: str, **extra):
+    if _wants_json():
+        return jsonify(error=message, **extra), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        db.session.rollback()
+        return _answer(exc.status, exc.message, **exc.details)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        db.session.rollback()
+        return _answer(409, "changed by someone else meanwhile; reload and try again")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return _answer(400, f"CSRF check failed: {exc.description}")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code == 401 and not _wants_json():
+            from hotline.auth import _unauthorized
+
+            return _unauthorized()
+        return _answer(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _answer(500, "internal error; it has been logged")

@@ -1,0 +1,20 @@
+"""Which tickets a person may see at all (before masking decides how much)."""
+from hotline.errors import NotFound
+from hotline.tickets.models import Ticket
+from hotline.tickets.services import get_ticket
+from hotline.users.models import Role, User
+
+
+def unit_scope(user: User) -> int | None:
+    """A crew sees its own unit's tickets only; -1 matches nothing for a crew without one."""
+    if user.role == Role.CREW:
+        return user.unit_id if user.unit_id is not None else -1
+    return None
+
+
+def visible_ticket(number: str, user: User) -> Ticket:
+    ticket = get_ticket(number)
+    scope = unit_scope(user)
+    if scope is not None and ticket.unit_id != scope:
+        raise NotFound(f"no ticket {number}")  # not 403: do not confirm it exists
+    return ticket

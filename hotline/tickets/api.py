@@ -1,0 +1,97 @@
+"""Ticket endpoints of the JSON API."""
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from hotline.api import bp, json_body, via_token
+from hotline.extensions import db
+from hotline.tickets import services
+from hotline.tickets.access import unit_scope, visible_ticket
+from hotline.tickets.models import Channel
+from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery, parse, parse_query
+from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
+from hotline.users.permissions import ADD_NOTE, CANCEL_TICKET, CREATE_TICKET, READ_TICKETS, require
+
+
+@bp.post("/v1/tickets")
+@require(CREATE_TICKET)
+def create_ticket():
+    data = parse(TicketCreate, json_body())
+    default_channel = Channel.API if via_token() else Channel.PHONE
+    ticket = services.create_ticket(data, current_user, default_channel)
+    db.session.commit()
+    response = jsonify(ticket_detail(ticket, current_user))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_ticket", number=ticket.number)
+    return response
+
+
+@bp.get("/v1/tickets")
+@require(READ_TICKETS)
+def list_tickets():
+    query = parse_query(TicketQuery, request.args)
+    stmt = services.search_tickets(
+        services.TicketFilter(
+            q=query.q,
+            status=query.status,
+            open_only=query.open,
+            category=query.category,
+            priority=query.priority,
+            unit=query.unit,
+            created_from=query.created_from,
+            created_to=query.created_to,
+            unit_id_scope=unit_scope(current_user),
+        )
+    )
+    total = services.count(stmt)
+    items = db.session.scalars(
+        stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
+    ).unique()
+    return jsonify(
+        items=[ticket_summary(t, current_user) for t in items],
+        total=total,
+        page=query.page,
+        per_page=query.per_page,
+    )
+
+
+@bp.get("/v1/tickets/<number>")
+@require(READ_TICKETS)
+def get_ticket(number: str):
+    return jsonify(ticket_detail(visible_ticket(number, current_user), current_user))
+
+
+@bp.post("/v1/tickets/<number>/notes")
+@require(ADD_NOTE)
+def add_note(number: str):
+    data = parse(NoteCreate, json_body())
+    ticket = visible_ticket(number, current_user)
+    note = services.add_note(ticket, data.body, current_user)
+    db.session.commit()
+    return jsonify(note_view(note)), 201
+
+
+@bp.post("/v1/tickets/<number>/cancel")
+@require(CANCEL_TICKET)
+def cancel_ticket(number: str):
+    data = parse(TicketCancel, json_body())
+    ticket = visible_ticket(number, current_user)
+    services.cancel_ticket(ticket, data.reason, current_user, data.version)
+    db.session.commit()
+    return jsonify(ticket_detail(ticket, current_user))
+
+
+@bp.get("/v1/categories")
+@require(READ_TICKETS | CREATE_TICKET)
+def list_categories():
+    return jsonify(
+        items=[
+            {
+                "code": c.code,
+                "name_en": c.name_en,
+                "name_zh": c.name_zh,
+                "answerable_on_call": c.answerable_on_call,
+                "default_priority": c.default_priority.value,
+            }
+            for c in services.active_categories()
+        ]
+    )

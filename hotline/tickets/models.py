@@ -1,0 +1,161 @@
+"""Tickets (工单), their categories, timeline events and notes."""
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline import clock
+from hotline.callers.models import Caller
+from hotline.calls.models import Call
+from hotline.orm import str_enum
+from hotline.extensions import db
+from hotline.units.models import Unit
+from hotline.users.models import User
+
+
+class Priority(enum.StrEnum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+PRIORITY_RANK = {Priority.EMERGENCY: 0, Priority.URGENT: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class Status(enum.StrEnum):
+    NEW = "new"  # 受理
+    RETURNED = "returned"  # 退回, back in the dispatcher's queue
+    DISPATCHED = "dispatched"  # 派单
+    ACCEPTED = "accepted"  # 接单/签收
+    EN_ROUTE = "en_route"
+    ON_SITE = "on_site"  # 到场
+    RESOLVED = "resolved"  # 办结
+    CLOSED = "closed"  # 归档
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    WALK_IN = "walk_in"
+    WEB = "web"
+    API = "api"
+
+
+FACT_KEYS = ("when", "where", "who", "what", "why", "how")  # 5W1H
+
+
+class Category(db.Model):
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_zh: Mapped[str] = mapped_column(String(80))
+    # A consultation is answered on the call and may be closed at once.
+    answerable_on_call: Mapped[bool] = mapped_column(default=False)
+    default_priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
+    sort_order: Mapped[int] = mapped_column(default=100)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, locale: str) -> str:
+        return self.name_zh if locale.startswith("zh") else self.name_en
+
+
+class TicketSequence(db.Model):
+    """The last number given out per local day; incremented atomically."""
+
+    __tablename__ = "ticket_sequence"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int]
+
+
+class Ticket(db.Model):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_status_priority", "status", "priority"),
+        Index("ix_ticket_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority))
+    status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.NEW)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("caller.id"), index=True)
+    confidential: Mapped[bool] = mapped_column(default=False)  # GB/T 33358
+    address: Mapped[str | None] = mapped_column(String(300))
+    area: Mapped[str | None] = mapped_column(String(80))
+    matter: Mapped[str] = mapped_column(Text)  # in the caller's words
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # 5W1H
+    answer: Mapped[str | None] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    dispatched_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    arrived_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    category: Mapped[Category] = relationship()
+    caller: Mapped[Caller | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    operator: Mapped[User | None] = relationship()
+    call: Mapped[Call | None] = relationship()
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id"
+    )
+    notes: Mapped[list["TicketNote"]] = relationship(
+        back_populates="ticket", order_by="TicketNote.id"
+    )
+
+    # Optimistic locking: a flush against a stale version raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketEvent(db.Model):
+    """One entry of a ticket's timeline. Appended, never changed."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # field: [before, after]
+    message: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class TicketNote(db.Model):
+    __tablename__ = "ticket_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    body: Mapped[str] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()

@@ -1,0 +1,133 @@
+"""Browser pages: the operator console, the ticket list and the ticket page."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hotline.errors import DomainError, ValidationFailed
+from hotline.extensions import db
+from hotline.tickets import services
+from hotline.tickets.access import unit_scope, visible_ticket
+from hotline.tickets.models import Priority, Status
+from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery, parse, parse_query
+from hotline.tickets.serialize import caller_view
+from hotline.units.models import Unit
+from hotline.users.permissions import (
+    ADD_NOTE,
+    CANCEL_TICKET,
+    CREATE_TICKET,
+    READ_TICKETS,
+    can,
+    require,
+)
+
+bp = Blueprint("tickets", __name__)
+
+
+@bp.get("/console")
+@require(CREATE_TICKET)
+def console():
+    return render_template(
+        "tickets/console.html",
+        categories=services.active_categories(),
+        priorities=list(Priority),
+    )
+
+
+@bp.get("/tickets")
+@require(READ_TICKETS)
+def ticket_list():
+    try:
+        query = parse_query(TicketQuery, request.args)
+        errors = {}
+    except ValidationFailed as exc:
+        query, errors = TicketQuery(), exc.fields
+    stmt = services.search_tickets(
+        services.TicketFilter(
+            q=query.q,
+            status=query.status,
+            open_only=query.open,
+            category=query.category,
+            priority=query.priority,
+            unit=query.unit,
+            created_from=query.created_from,
+            created_to=query.created_to,
+            unit_id_scope=unit_scope(current_user),
+        )
+    )
+    total = services.count(stmt)
+    tickets = db.session.scalars(
+        stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
+    ).unique().all()
+    return render_template(
+        "tickets/list.html",
+        tickets=tickets,
+        total=total,
+        query=query,
+        errors=errors,
+        categories=services.active_categories(),
+        units=db.session.scalars(db.select(Unit).where(Unit.active).order_by(Unit.name)).all(),
+        statuses=list(Status),
+        priorities=list(Priority),
+        caller_view=caller_view,
+    )
+
+
+@bp.get("/tickets/<number>")
+@require(READ_TICKETS)
+def ticket_page(number: str):
+    ticket = visible_ticket(number, current_user)
+    return render_template(
+        "tickets/detail.html",
+        ticket=ticket,
+        caller=caller_view(ticket, current_user),
+        can_note=can(ADD_NOTE),
+        can_cancel=can(CANCEL_TICKET) and ticket.is_open,
+        form_errors={},
+    )
+
+
+def _form_action(number: str, action):
+    """Run a form action on the ticket page; show the page again with errors beside fields."""
+    ticket = visible_ticket(number, current_user)
+    try:
+        action(ticket)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        errors = exc.fields if isinstance(exc, ValidationFailed) else {"": exc.message}
+        ticket = visible_ticket(number, current_user)
+        return render_template(
+            "tickets/detail.html",
+            ticket=ticket,
+            caller=caller_view(ticket, current_user),
+            can_note=can(ADD_NOTE),
+            can_cancel=can(CANCEL_TICKET) and ticket.is_open,
+            form_errors=errors,
+        ), exc.status
+    return redirect(url_for("tickets.ticket_page", number=number))
+
+
+@bp.post("/tickets/<number>/notes")
+@require(ADD_NOTE)
+def add_note(number: str):
+    def action(ticket):
+        data = parse(NoteCreate, {"body": request.form.get("body", "")})
+        services.add_note(ticket, data.body, current_user)
+        flash(_("Note added."), "ok")
+
+    return _form_action(number, action)
+
+
+@bp.post("/tickets/<number>/cancel")
+@require(CANCEL_TICKET)
+def cancel(number: str):
+    def action(ticket):
+        version = request.form.get("version", "")
+        data = parse(
+            TicketCancel,
+            {"reason": request.form.get("reason", ""), "version": int(version) if version.isdigit() else None},
+        )
+        services.cancel_ticket(ticket, data.reason, current_user, data.version)
+        flash(_("Ticket cancelled."), "ok")
+
+    return _form_action(number, action)

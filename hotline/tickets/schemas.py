@@ -1,0 +1,123 @@
+"""The shapes of ticket input, validated before any rule runs (one message per field)."""
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from hotline.errors import ValidationFailed
+from hotline.tickets.models import Channel, Priority, Status
+
+_CONTROL = {chr(c) for c in range(32)} - {"\n", "\t", "\r"}
+
+
+def _no_control_chars(value: str) -> str:
+    if any(c in _CONTROL for c in value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CallerIn(Strict):
+    phone: Text(40, 1)
+    name: Text(80) | None = None
+
+
+class CallIn(Strict):
+    line: Text(40, 1) = "main"
+    rang_at: AwareDatetime | None = None
+    answered_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+
+
+class Facts(Strict):
+    """5W1H: a news hotline rejects a record without them."""
+
+    when: Text(500) | None = None
+    where: Text(500) | None = None
+    who: Text(500) | None = None
+    what: Text(500) | None = None
+    why: Text(500) | None = None
+    how: Text(500) | None = None
+
+
+class TicketCreate(Strict):
+    category: Text(40, 1)
+    priority: Priority | None = None
+    matter: Text(4000, 1)
+    caller: CallerIn | None = None
+    address: Text(300) | None = None
+    area: Text(80) | None = None
+    facts: Facts | None = None
+    channel: Channel | None = None
+    unit: Text(40) | None = None
+    confidential: bool = False
+    answer: Text(4000) | None = Field(
+        None, description="For a consultation answered on the call: closes the ticket at once."
+    )
+    call: CallIn | None = None
+
+
+class NoteCreate(Strict):
+    body: Text(4000, 1)
+
+
+class TicketCancel(Strict):
+    reason: Text(1000, 1)
+    version: int | None = None
+
+
+def parse(model: type[BaseModel], data) -> BaseModel:
+    """Validate or raise ValidationFailed with one message per field path."""
+    if not isinstance(data, dict):
+        raise ValidationFailed({"": "the body must be a JSON object"})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields: dict[str, str] = {}
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"]) or ""
+            fields.setdefault(path, err["msg"])
+        raise ValidationFailed(fields) from None
+
+
+class TicketQuery(Strict):
+    q: Text(100) | None = None
+    status: list[Status] | None = None
+    open: bool = False
+    category: Text(40) | None = None
+    priority: Priority | None = None
+    unit: Text(40) | None = None
+    created_from: AwareDatetime | None = Field(None, alias="from")
+    created_to: AwareDatetime | None = Field(None, alias="to")
+    page: int = Field(1, ge=1, le=100000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+def parse_query(model: type[BaseModel], args) -> BaseModel:
+    """Query-string arguments: repeated keys become lists where the model wants one."""
+    data = {}
+    for key in args:
+        values = args.getlist(key)
+        field = model.model_fields.get(key) or next(
+            (f for f in model.model_fields.values() if f.alias == key), None
+        )
+        wants_list = field is not None and "list" in str(field.annotation)
+        data[key] = values if wants_list else values[-1]
+    return parse(model, data)

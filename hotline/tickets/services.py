@@ -1,0 +1,211 @@
+"""The rules of intake: creating, noting, cancelling and finding tickets."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from hotline import clock
+from hotline.callers.models import Caller
+from hotline.callers.phones import try_normalize_phone
+from hotline.callers.services import find_or_create_caller, remember_address
+from hotline.calls.models import Call
+from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.extensions import db
+from hotline.tickets import timeline
+from hotline.tickets.models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Status,
+    Ticket,
+    TicketNote,
+)
+from hotline.tickets.numbering import next_ticket_number
+from hotline.tickets.schemas import CallIn, TicketCreate
+from hotline.units.models import Unit
+from hotline.users.models import User
+
+
+def active_categories() -> list[Category]:
+    return db.session.scalars(
+        select(Category).where(Category.active).order_by(Category.sort_order, Category.id)
+    ).all()
+
+
+def _category(code: str) -> Category:
+    category = db.session.scalar(select(Category).where(Category.code == code))
+    if category is None or not category.active:
+        raise ValidationFailed({"category": f"unknown category '{code}'"})
+    return category
+
+
+def _unit(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or not unit.active:
+        raise ValidationFailed({"unit": f"unknown unit '{code}'"})
+    return unit
+
+
+def _record_call(call_in: CallIn, caller: Caller, operator: User, now: datetime) -> Call:
+    answered = call_in.answered_at or now
+    rang = call_in.rang_at or answered
+    if rang > answered:
+        raise ValidationFailed({"call.answered_at": "answered before it rang"})
+    if call_in.ended_at and call_in.ended_at < answered:
+        raise ValidationFailed({"call.ended_at": "ended before it was answered"})
+    call = Call(
+        line=call_in.line,
+        caller_number=caller.phone,
+        caller_id=caller.id,
+        operator_id=operator.id,
+        rang_at=rang,
+        answered_at=answered,
+        ended_at=call_in.ended_at,
+        ring_seconds=(answered - rang).total_seconds(),
+    )
+    db.session.add(call)
+    return call
+
+
+def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> Ticket:
+    """Log a call or request into a ticket. A consultation answered on the call
+    is closed at once with its answer; everything else starts as new."""
+    now = clock.now()
+    category = _category(data.category)
+    channel = data.channel or default_channel
+    if channel == Channel.PHONE and data.caller is None:
+        raise ValidationFailed({"caller.phone": "a phone ticket needs the caller's number"})
+    if data.answer and not category.answerable_on_call:
+        raise ValidationFailed({"answer": "only a consultation can be answered on the call"})
+
+    caller = None
+    if data.caller:
+        caller = find_or_create_caller(data.caller.phone, data.caller.name)
+        if data.address:
+            remember_address(caller, data.address)
+    call = None
+    if caller and (data.call or channel == Channel.PHONE):
+        call = _record_call(data.call or CallIn(), caller, actor, now)
+
+    ticket = Ticket(
+        number=next_ticket_number(now),
+        category=category,
+        priority=data.priority or category.default_priority,
+        status=Status.NEW,
+        channel=channel,
+        caller=caller,
+        confidential=data.confidential,
+        address=data.address or None,
+        area=data.area or None,
+        matter=data.matter,
+        facts=data.facts.model_dump(exclude_none=True) if data.facts else {},
+        unit=_unit(data.unit) if data.unit else None,
+        operator_id=actor.id,
+        call=call,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    timeline.record(ticket, "created", actor)
+    if data.answer:
+        ticket.answer = data.answer
+        ticket.status = Status.CLOSED
+        ticket.resolved_at = ticket.closed_at = now
+        timeline.record(
+            ticket, "answered_on_call", actor, {"status": (Status.NEW, Status.CLOSED)}, data.answer
+        )
+    db.session.flush()
+    return ticket
+
+
+def get_ticket(number: str) -> Ticket:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None:
+        raise NotFound(f"no ticket {number}")
+    return ticket
+
+
+def check_version(ticket: Ticket, expected: int | None) -> None:
+    """The version the caller last saw must still be current (optimistic locking)."""
+    if expected is not None and expected != ticket.version:
+        raise Conflict(
+            f"ticket {ticket.number} was changed by someone else (now version {ticket.version})",
+            current_version=ticket.version,
+            status=ticket.status.value,
+        )
+
+
+def add_note(ticket: Ticket, body: str, actor: User) -> TicketNote:
+    note = TicketNote(ticket=ticket, author_id=actor.id, at=clock.now(), body=body)
+    db.session.add(note)
+    timeline.record(ticket, "note", actor, message=body)
+    db.session.flush()
+    return note
+
+
+def cancel_ticket(ticket: Ticket, reason: str, actor: User, expected_version: int | None) -> None:
+    """A wrong ticket is cancelled with a reason, never deleted."""
+    check_version(ticket, expected_version)
+    if not ticket.is_open:
+        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}; only an open ticket can be cancelled")
+    now = clock.now()
+    changes = timeline.apply_changes(
+        ticket, {"status": Status.CANCELLED, "cancelled_at": now, "cancel_reason": reason}
+    )
+    timeline.record(ticket, "cancelled", actor, {"status": changes["status"]}, reason)
+    db.session.flush()
+
+
+@dataclass
+class TicketFilter:
+    q: str | None = None
+    status: list[Status] | None = None
+    open_only: bool = False
+    category: str | None = None
+    priority: str | None = None
+    unit: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    unit_id_scope: int | None = None  # a crew sees only its unit's work
+
+
+def search_tickets(f: TicketFilter) -> Select:
+    """Number, phone or words; newest first. Returns a statement to paginate."""
+    stmt = select(Ticket).options(
+        joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)
+    )
+    if f.q:
+        q = f.q.strip()
+        phone = try_normalize_phone(q)
+        like = "%" + q.replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions = [
+            Ticket.number == q,
+            Ticket.number.like(f"{q}%"),
+            Ticket.matter.like(like, escape="\\"),
+            Ticket.address.like(like, escape="\\"),
+        ]
+        if phone:
+            conditions.append(Ticket.caller.has(Caller.phone == phone))
+        stmt = stmt.where(or_(*conditions))
+    if f.status:
+        stmt = stmt.where(Ticket.status.in_(f.status))
+    if f.open_only:
+        stmt = stmt.where(Ticket.status.in_(list(OPEN_STATUSES)))
+    if f.category:
+        stmt = stmt.where(Ticket.category.has(Category.code == f.category))
+    if f.priority:
+        stmt = stmt.where(Ticket.priority == f.priority)
+    if f.unit:
+        stmt = stmt.where(Ticket.unit.has(Unit.code == f.unit))
+    if f.created_from:
+        stmt = stmt.where(Ticket.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Ticket.created_at < f.created_to)
+    if f.unit_id_scope is not None:
+        stmt = stmt.where(Ticket.unit_id == f.unit_id_scope)
+    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+
+
+def count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

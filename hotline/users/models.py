@@ -1,0 +1,88 @@
+"""People who sign in, machines that call the API, and the record of logins."""
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hotline import clock
+from hotline.orm import str_enum
+from hotline.extensions import db
+from hotline.units.models import Unit
+
+
+class Role(enum.StrEnum):
+    OPERATOR = "operator"
+    DISPATCHER = "dispatcher"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    CREW = "crew"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        # scrypt: Werkzeug's default, memory-hard, no extra dependency.
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for a machine. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginEvent(db.Model):
+    __tablename__ = "login_event"
+    __table_args__ = (
+        Index("ix_login_event_username_at", "username", "at"),
+        Index("ix_login_event_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    username: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    ip: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    success: Mapped[bool]
+    reason: Mapped[str | None] = mapped_column(String(40))

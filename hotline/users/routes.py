@@ -1,0 +1,93 @@
+"""Sign in, sign out, and a person's own settings."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from hotline.extensions import db
+from hotline.users.models import Role
+from hotline.users.services import attempt_login
+
+bp = Blueprint("users", __name__)
+
+HOME_BY_ROLE = {
+    Role.OPERATOR: "tickets.console",
+    Role.SUPERVISOR: "tickets.ticket_list",
+    Role.DISPATCHER: "tickets.ticket_list",
+    Role.CREW: "tickets.ticket_list",
+    Role.ADMIN: "settings.categories",
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=60)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class SettingsForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", _l("As the browser asks")), ("zh_CN", "中文"), ("en", "English")],
+    )
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("users.login"))
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = attempt_login(
+            form.username.data,
+            form.password.data,
+            request.remote_addr or "-",
+            request.headers.get("User-Agent"),
+        )
+        db.session.commit()  # the attempt is recorded whether it succeeded or not
+        if result.user:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("users.home"))
+        if result.error == "locked":
+            form.password.errors.append(
+                _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=result.retry_after_minutes)
+            )
+            return render_template("users/login.html", form=form), 429
+        form.password.errors.append(_("Wrong username or password."))
+        return render_template("users/login.html", form=form), 401
+    return render_template("users/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("users.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(locale=current_user.locale or "")
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        db.session.commit()
+        flash(_("Settings saved."), "ok")
+        return redirect(url_for("users.settings"))
+    return render_template("users/settings.html", form=form)

@@ -1,0 +1,96 @@
+"""Signing in (with a rate limit and a record of every attempt) and API tokens."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from hotline import clock
+from hotline.errors import NotFound, ValidationFailed
+from hotline.extensions import db
+from hotline.users.models import ApiToken, LoginEvent, Role, User
+
+TOKEN_PREFIX = "hl_"
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    error: str | None = None  # "invalid", "locked"
+    retry_after_minutes: int = 0
+
+
+def _recent_failures(username: str, ip: str) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    return db.session.scalar(
+        select(func.count()).where(
+            LoginEvent.success.is_(False),
+            LoginEvent.at >= clock.now() - window,
+            or_(LoginEvent.username == username, LoginEvent.ip == ip),
+        )
+    )
+
+
+def attempt_login(username: str, password: str, ip: str, user_agent: str | None) -> LoginResult:
+    """Check a password; refuse after too many recent failures for this name or address."""
+    username = username.strip()[:60]
+    if _recent_failures(username, ip) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        db.session.add(
+            LoginEvent(username=username, ip=ip, user_agent=user_agent, success=False, reason="locked")
+        )
+        return LoginResult(None, "locked", current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    user = db.session.scalar(select(User).where(User.username == username))
+    ok = user is not None and user.active and user.check_password(password)
+    db.session.add(
+        LoginEvent(
+            username=username,
+            user_id=user.id if user else None,
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+            success=ok,
+            reason=None if ok else "invalid",
+        )
+    )
+    return LoginResult(user if ok else None, None if ok else "invalid")
+
+
+def create_user(
+    username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None
+) -> User:
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise ValidationFailed({"username": f"user '{username}' exists"})
+    user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and only its digest is kept."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(name=name, token_hash=_digest(secret), prefix=secret[:10], user=user)
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def user_for_token(secret: str) -> User | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    return token.user
+
+
+def revoke_token(token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    token.revoked_at = token.revoked_at or clock.now()
+    return token

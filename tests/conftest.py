@@ -1,0 +1,88 @@
+"""Fixtures: an app on a fresh SQLite file built by the migrations, and signed-in clients."""
+import pytest
+from flask_migrate import upgrade
+
+from hotline import clock, create_app
+from hotline.extensions import db
+from hotline.units.models import Unit, UnitKind
+from hotline.users.models import Role
+from hotline.users.services import create_token, create_user
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    with app.app_context():
+        upgrade()
+    yield app
+    clock.reset()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def units(app):
+    with app.app_context():
+        branch = Unit(code="north", name="North branch", kind=UnitKind.BRANCH)
+        crew = Unit(code="north-crew-1", name="North crew 1", kind=UnitKind.CREW, parent=branch)
+        other = Unit(code="south", name="South branch", kind=UnitKind.BRANCH)
+        db.session.add_all([branch, crew, other])
+        db.session.commit()
+        return {"north": branch.id, "crew": crew.id, "south": other.id}
+
+
+@pytest.fixture
+def users(app, units):
+    """One user per role; the crew belongs to the north branch."""
+    with app.app_context():
+        made = {}
+        for role in Role:
+            unit = units["north"] if role == Role.CREW else None
+            made[role.value] = create_user(role.value, PASSWORD, role, f"{role.value.title()} One", unit).id
+        db.session.commit()
+        return made
+
+
+@pytest.fixture
+def tokens(app, users):
+    """A bearer token per role."""
+    from hotline.users.models import User
+
+    with app.app_context():
+        out = {}
+        for role, user_id in users.items():
+            _, secret = create_token(db.session.get(User, user_id), f"{role} test token")
+            out[role] = secret
+        db.session.commit()
+        return out
+
+
+@pytest.fixture
+def api(client, tokens):
+    """api(role).post(...): a test client call with that role's bearer token."""
+
+    class As:
+        def __init__(self, role):
+            self.headers = {"Authorization": f"Bearer {tokens[role]}"}
+
+        def __getattr__(self, method):
+            def call(path, **kw):
+                kw.setdefault("headers", {}).update(self.headers)
+                return getattr(client, method)(path, **kw)
+
+            return call
+
+    return As
