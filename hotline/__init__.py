@@ -23,6 +23,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(overrides or {})
 
+    from hotline import models  # noqa: F401 - every table known before anything queries
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -31,6 +33,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Handlers must be declared before init_app: Flask-SocketIO copies its list of
+    # handlers into each new server, but a handler declared after the first
+    # init_app goes to that server only and the next app would lack it.
+    from hotline.live import sockets  # noqa: F401
+
     socketio.init_app(app, async_mode="threading", message_queue=app.config.get("SOCKETIO_QUEUE"))
 
     with app.app_context():
@@ -47,6 +54,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.settings.routes import bp as settings_bp
     from hotline.users.cli import register_cli
     from hotline.users.routes import bp as users_bp
+    from hotline.live.outbox import install as install_outbox
+    from dispatch import api as dispatch_api  # noqa: F401
+    from dispatch.pages import bp as dispatch_bp
 
     auth.init_app(app)
     errors_http.init_app(app)
@@ -55,6 +65,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(users_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(dispatch_bp)
     app.register_blueprint(api_bp)
+    install_outbox(db.session)
     register_cli(app)
     return app

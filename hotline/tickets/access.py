@@ -2,19 +2,20 @@
 from hotline.errors import NotFound
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import get_ticket
+from hotline.units.services import member_unit_ids
 from hotline.users.models import Role, User
 
 
-def unit_scope(user: User) -> int | None:
-    """A crew sees its own unit's tickets only; -1 matches nothing for a crew without one."""
+def unit_scope(user: User) -> set[int] | None:
+    """A crew sees its own unit's tickets only (and its sub-units'); None: no limit."""
     if user.role == Role.CREW:
-        return user.unit_id if user.unit_id is not None else -1
+        return member_unit_ids(user)
     return None
 
 
 def visible_ticket(number: str, user: User) -> Ticket:
     ticket = get_ticket(number)
     scope = unit_scope(user)
-    if scope is not None and ticket.unit_id != scope:
+    if scope is not None and ticket.unit_id not in scope:
         raise NotFound(f"no ticket {number}")  # not 403: do not confirm it exists
     return ticket

@@ -39,7 +39,7 @@ def list_tickets():
             unit=query.unit,
             created_from=query.created_from,
             created_to=query.created_to,
-            unit_id_scope=unit_scope(current_user),
+            unit_ids_scope=unit_scope(current_user),
         )
     )
     total = services.count(stmt)

@@ -100,7 +100,6 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         area=data.area or None,
         matter=data.matter,
         facts=data.facts.model_dump(exclude_none=True) if data.facts else {},
-        unit=_unit(data.unit) if data.unit else None,
         operator_id=actor.id,
         call=call,
         created_at=now,
@@ -115,8 +114,21 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         timeline.record(
             ticket, "answered_on_call", actor, {"status": (Status.NEW, Status.CLOSED)}, data.answer
         )
+    else:
+        _send_on(ticket, _unit(data.unit) if data.unit else None, actor)
     db.session.flush()
     return ticket
+
+
+def _send_on(ticket: Ticket, unit: Unit | None, actor: User) -> None:
+    """Straight to the unit the operator named, else to the one the routing rules name."""
+    from dispatch.workorders.services import dispatch_ticket, route_new_ticket
+
+    db.session.flush()
+    if unit is not None:
+        dispatch_ticket(ticket, unit, actor, None)
+    else:
+        route_new_ticket(ticket)
 
 
 def get_ticket(number: str) -> Ticket:
@@ -132,7 +144,7 @@ def check_version(ticket: Ticket, expected: int | None) -> None:
         raise Conflict(
             f"ticket {ticket.number} was changed by someone else (now version {ticket.version})",
             current_version=ticket.version,
-            status=ticket.status.value,
+            ticket_status=ticket.status.value,
         )
 
 
@@ -167,7 +179,7 @@ class TicketFilter:
     unit: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
-    unit_id_scope: int | None = None  # a crew sees only its unit's work
+    unit_ids_scope: set[int] | None = None  # a crew sees only its unit's work
 
 
 def search_tickets(f: TicketFilter) -> Select:
@@ -202,8 +214,8 @@ def search_tickets(f: TicketFilter) -> Select:
         stmt = stmt.where(Ticket.created_at >= f.created_from)
     if f.created_to:
         stmt = stmt.where(Ticket.created_at < f.created_to)
-    if f.unit_id_scope is not None:
-        stmt = stmt.where(Ticket.unit_id == f.unit_id_scope)
+    if f.unit_ids_scope is not None:
+        stmt = stmt.where(Ticket.unit_id.in_(f.unit_ids_scope))
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 

@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     CREW = "crew"
+    BOARD = "board"  # a wall board or kiosk: reads the live board, writes nothing
 
 
 class User(UserMixin, db.Model):

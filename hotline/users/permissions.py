@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from hotline.users.models import Role
 
-O, D, S, A, C = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.CREW
+O, D, S, A, C, B = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.CREW, Role.BOARD
 
 CREATE_TICKET = {O, S}
 READ_TICKETS = {O, D, S, C}  # a crew only its own unit's
@@ -14,6 +14,12 @@ ADD_NOTE = {O, D, S, C}
 CANCEL_TICKET = {O, S}
 CALLER_HISTORY = {O, S}
 MANAGE_SETTINGS = {A}
+
+DISPATCH = {D, S}  # 派单, 转办
+RETURN_TICKET = {C, S}  # 退回: the unit, or a supervisor for it
+CREW_STEPS = {C, D, S}  # the desk may record a step a crew radios in
+READ_BOARD = {O, D, S, B}
+READ_WORK_ORDERS = {C, D, S}
 
 
 def require(roles: set[Role]):

@@ -1,0 +1,105 @@
+"""Dispatch endpoints of the JSON API: act on tickets, read the board and the work."""
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy import select
+
+from hotline.api import bp, json_body
+from hotline.errors import Conflict
+from hotline.extensions import db
+from hotline.tickets.access import visible_ticket
+from hotline.tickets.schemas import parse
+from hotline.tickets.serialize import ticket_detail, ticket_summary
+from hotline.units.models import Unit
+from hotline.units.services import member_unit_ids
+from hotline.users.permissions import CREW_STEPS, DISPATCH, READ_BOARD, READ_WORK_ORDERS, RETURN_TICKET, require
+from dispatch.board.services import snapshot
+from dispatch.schemas import DispatchIn, ReturnIn, StepIn, TransferIn
+from dispatch.workorders import services
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
+
+STEPS = ("accept", "en_route", "on_site", "resolve")
+
+
+def _act(number: str, action):
+    """Run a step; on a conflict answer 409 with the ticket as it now stands."""
+    ticket = visible_ticket(number, current_user)
+    try:
+        action(ticket)
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        current = visible_ticket(number, current_user)
+        raise Conflict(exc.message, **{**exc.details, "ticket": ticket_summary(current, current_user)}) from None
+    return jsonify(ticket_detail(ticket, current_user))
+
+
+@bp.post("/v1/tickets/<number>/dispatch")
+@require(DISPATCH)
+def dispatch_ticket(number: str):
+    data = parse(DispatchIn, json_body())
+    unit = services.find_unit(data.unit)
+    return _act(number, lambda t: services.dispatch_ticket(t, unit, current_user, data.version, data.instructions))
+
+
+@bp.post("/v1/tickets/<number>/transfer")
+@require(DISPATCH)
+def transfer_ticket(number: str):
+    data = parse(TransferIn, json_body())
+    unit = services.find_unit(data.unit)
+    return _act(number, lambda t: services.transfer_ticket(t, unit, data.reason, current_user, data.version))
+
+
+@bp.post("/v1/tickets/<number>/return")
+@require(RETURN_TICKET)
+def return_ticket(number: str):
+    data = parse(ReturnIn, json_body())
+    return _act(number, lambda t: services.return_ticket(t, data.reason, current_user, data.version))
+
+
+@bp.post("/v1/tickets/<number>/steps/<step>")
+@require(CREW_STEPS)
+def step_ticket(number: str, step: str):
+    if step not in STEPS:
+        from hotline.errors import NotFound
+
+        raise NotFound(f"no step '{step}'; steps are {', '.join(STEPS)}")
+    data = parse(StepIn, json_body())
+    return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
+
+
+@bp.get("/v1/board")
+@require(READ_BOARD)
+def board():
+    return jsonify(snapshot())
+
+
+@bp.get("/v1/work-orders")
+@require(READ_WORK_ORDERS)
+def work_orders():
+    """The active work of the caller's unit (a crew), or of every unit (the desk)."""
+    stmt = select(WorkOrder).where(WorkOrder.status.in_(ACTIVE_WORK)).order_by(WorkOrder.assigned_at)
+    if current_user.role.value == "crew":
+        stmt = stmt.where(WorkOrder.unit_id.in_(member_unit_ids(current_user) or {-1}))
+    orders = db.session.scalars(stmt).all()
+    return jsonify(
+        items=[
+            {
+                "id": wo.id,
+                "status": wo.status.value,
+                "unit": wo.unit.code,
+                "instructions": wo.instructions,
+                "assigned_at": wo.assigned_at.isoformat(),
+                "ticket": ticket_summary(wo.ticket, current_user),
+            }
+            for wo in orders
+        ]
+    )
+
+
+@bp.get("/v1/units")
+@require(READ_BOARD | DISPATCH)
+def units():
+    items = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)).all()
+    return jsonify(
+        items=[{"code": u.code, "name": u.name, "kind": u.kind.value, "parent": u.parent.code if u.parent else None} for u in items]
+    )

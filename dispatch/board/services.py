@@ -1,0 +1,75 @@
+"""The wall board's picture of the center: open tickets, units and their load."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from hotline import clock
+from hotline.extensions import db
+from hotline.live.models import LiveEvent
+from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Status, Ticket
+from hotline.units.models import Unit, UnitKind
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
+
+_IN_FIELD = (WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE)
+
+
+def board_ticket(ticket: Ticket) -> dict:
+    return {
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "category": ticket.category.code,
+        "unit": ticket.unit.code if ticket.unit else None,
+        "address": ticket.address,
+        "version": ticket.version,
+        "created_at": ticket.created_at.isoformat(),
+        "returned": ticket.status == Status.RETURNED,
+    }
+
+
+def _unit_state(active: int, in_field: int) -> str:
+    if in_field:
+        return "in_field"
+    return "busy" if active else "available"
+
+
+def snapshot(unit_ids: set[int] | None = None) -> dict:
+    """Everything open, emergencies first then oldest first, and the last sequence
+    number it reflects: a client applies live events after that number."""
+    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
+    stmt = (
+        select(Ticket)
+        .options(joinedload(Ticket.category), joinedload(Ticket.unit))
+        .where(Ticket.status.in_([s for s in OPEN_STATUSES if s != Status.RESOLVED]))
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Ticket.unit_id.in_(unit_ids))
+    tickets = db.session.scalars(stmt).all()
+    tickets.sort(key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
+    load = dict(
+        db.session.execute(
+            select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK)).group_by(WorkOrder.unit_id)
+        ).all()
+    )
+    field = dict(
+        db.session.execute(
+            select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(_IN_FIELD)).group_by(WorkOrder.unit_id)
+        ).all()
+    )
+    units = db.session.scalars(select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)).all()
+    return {
+        "seq": seq,
+        "now": clock.now().isoformat(),
+        "tickets": [board_ticket(t) for t in tickets],
+        "units": [
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": u.kind.value,
+                "parent": u.parent.code if u.parent else None,
+                "load": load.get(u.id, 0),
+                "state": _unit_state(load.get(u.id, 0), field.get(u.id, 0)),
+            }
+            for u in units
+            if unit_ids is None or u.id in unit_ids
+        ],
+    }

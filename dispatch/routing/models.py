@@ -1,0 +1,21 @@
+"""Routing rules: which unit a new ticket of a category (and area) goes to."""
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.extensions import db
+from hotline.tickets.models import Category
+from hotline.units.models import Unit
+
+
+class RoutingRule(db.Model):
+    __tablename__ = "routing_rule"
+    __table_args__ = (UniqueConstraint("category_id", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    area: Mapped[str | None] = mapped_column(String(80))  # None: any area
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[Category] = relationship()
+    unit: Mapped[Unit] = relationship()

@@ -1,0 +1,14 @@
+"""Sending a committed live event to the rooms that may see it."""
+from hotline.extensions import socketio
+from hotline.live.outbox import CENTER_ROOM, unit_room
+
+
+def wire(item: dict) -> dict:
+    """What a client receives: the payload with the event's sequence number."""
+    return {**item["payload"], "seq": item["seq"], "event": item["name"]}
+
+
+def broadcast(item: dict) -> None:
+    data = wire(item)
+    rooms = [CENTER_ROOM] + [unit_room(u) for u in item["unit_ids"]]
+    socketio.emit(item["name"], data, to=rooms)

@@ -1,0 +1,102 @@
+"""The one place live events come from.
+
+Session hooks watch tickets: a new ticket gives `ticket.created`, a changed one
+`ticket.updated`. Each event is written to `live_event` in the same transaction
+(which gives it its sequence number) and sent over Socket.IO only after the
+commit, so a client never hears of a change that was rolled back."""
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from hotline.live.models import LiveEvent
+from hotline.tickets.models import Ticket
+from hotline.units.models import Unit
+
+CENTER_ROOM = "center"
+
+
+def unit_room(unit_id: int) -> str:
+    return f"unit:{unit_id}"
+
+
+def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
+    unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+    return {
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "category": ticket.category.code if ticket.category else None,
+        "unit": unit.code if unit else None,
+        "version": ticket.version,
+    }
+
+
+def _audience(session: Session, *unit_ids: int | None) -> list[int]:
+    """A ticket's unit and the unit above it (a branch sees its crews' work)."""
+    out: set[int] = set()
+    for unit_id in filter(None, unit_ids):
+        out.add(unit_id)
+        unit = session.get(Unit, unit_id)
+        if unit and unit.parent_id:
+            out.add(unit.parent_id)
+    return sorted(out)
+
+
+def add_event(session: Session, name: str, payload: dict, unit_ids: list[int]) -> LiveEvent:
+    """For events that are not ticket changes (SLA, escalation): same sequence, same path."""
+    live = LiveEvent(name=name, payload=payload, unit_ids=unit_ids)
+    session.add(live)
+    return live
+
+
+def _on_after_flush(session: Session, _ctx) -> None:
+    pending = session.info.setdefault("live_tickets", [])
+    for obj in session.new:
+        if isinstance(obj, Ticket):
+            pending.append(("ticket.created", obj, ()))
+    for obj in session.dirty:
+        if isinstance(obj, Ticket) and session.is_modified(obj, include_collections=False):
+            old_units = tuple(inspect(obj).attrs.unit_id.history.deleted or ())
+            pending.append(("ticket.updated", obj, old_units))
+    # LiveEvents written by this flush now have their sequence numbers.
+    outbox = session.info.setdefault("live_outbox", [])
+    for obj in session.new:
+        if isinstance(obj, LiveEvent):
+            outbox.append({"seq": obj.seq, "name": obj.name, "unit_ids": obj.unit_ids, "payload": obj.payload})
+
+
+def _on_after_flush_postexec(session: Session, _ctx) -> None:
+    pending = session.info.pop("live_tickets", [])
+    with session.no_autoflush:
+        for name, ticket, old_units in pending:
+            payload = ticket_payload(ticket, session)
+            add_event(session, name, payload, _audience(session, ticket.unit_id, *old_units))
+
+
+def _on_after_commit(session: Session) -> None:
+    outbox = session.info.pop("live_outbox", [])
+    if outbox:
+        from hotline.live.broadcast import broadcast
+
+        for item in outbox:
+            broadcast(item)
+
+
+def _on_after_rollback(session: Session) -> None:
+    session.info.pop("live_tickets", None)
+    session.info.pop("live_outbox", None)
+
+
+_installed: set[int] = set()
+
+
+def install(session) -> None:
+    """Attach the hooks to a (scoped) session factory, once."""
+    if id(session) in _installed:
+        return
+    _installed.add(id(session))
+    event.listen(session, "after_flush", _on_after_flush)
+    event.listen(session, "after_flush_postexec", _on_after_flush_postexec)
+    event.listen(session, "after_commit", _on_after_commit)
+    event.listen(session, "after_soft_rollback", lambda s, _t: _on_after_rollback(s))

@@ -1,0 +1,9 @@
+"""Every model, imported once so that relationships and migrations see them all."""
+from hotline.callers.models import Caller, CallerAddress  # noqa: F401
+from hotline.calls.models import Call  # noqa: F401
+from hotline.live.models import LiveEvent  # noqa: F401
+from hotline.tickets.models import Category, Ticket, TicketEvent, TicketNote, TicketSequence  # noqa: F401
+from hotline.units.models import Unit  # noqa: F401
+from hotline.users.models import ApiToken, LoginEvent, User  # noqa: F401
+from dispatch.routing.models import RoutingRule  # noqa: F401
+from dispatch.workorders.models import WorkOrder  # noqa: F401
