@@ -2,6 +2,7 @@
 import logging
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -31,11 +32,11 @@ def init_app(app) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(exc):
         db.session.rollback()
-        return _answer(409, "changed by someone else meanwhile; reload and try again")
+        return _answer(409, _("Changed by someone else meanwhile; reload and try again."))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return _answer(400, f"CSRF check failed: {exc.description}")
+        return _answer(400, _("The form expired or came from elsewhere (CSRF check failed); reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -49,4 +50,4 @@ def init_app(app) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _answer(500, "internal error; it has been logged")
+        return _answer(500, _("Internal error; it has been logged."))

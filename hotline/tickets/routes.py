@@ -1,7 +1,13 @@
 """Browser pages: the operator console, the ticket list and the ticket page."""
+import re
+from datetime import date, datetime, time, timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from hotline import clock
 
 from hotline.errors import DomainError, ValidationFailed
 from hotline.extensions import db
@@ -33,11 +39,28 @@ def console():
     )
 
 
+def _filter_args(args: MultiDict) -> MultiDict:
+    """The filter form's values as the query wants them: empty fields dropped, and a day
+    (YYYY-MM-DD, center time) made a moment; 'to' includes the whole day."""
+    out = MultiDict()
+    for key, value in args.items(multi=True):
+        if value == "":
+            continue
+        if key in ("from", "to") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                day = date.fromisoformat(value) + timedelta(days=1 if key == "to" else 0)
+                value = datetime.combine(day, time(), tzinfo=clock.center_tz()).isoformat()
+            except ValueError:
+                pass  # left as typed: the query says what is wrong with it
+        out.add(key, value)
+    return out
+
+
 @bp.get("/tickets")
 @require(READ_TICKETS)
 def ticket_list():
     try:
-        query = parse_query(TicketQuery, request.args)
+        query = parse_query(TicketQuery, _filter_args(request.args))
         errors = {}
     except ValidationFailed as exc:
         query, errors = TicketQuery(), exc.fields
@@ -51,7 +74,7 @@ def ticket_list():
             unit=query.unit,
             created_from=query.created_from,
             created_to=query.created_to,
-            unit_id_scope=unit_scope(current_user),
+            unit_ids_scope=unit_scope(current_user),
         )
     )
     total = services.count(stmt)

@@ -1,0 +1,145 @@
+"""Display names for the codes a person reads: statuses, priorities, channels, events, roles.
+
+One place, translated lazily, exposed to templates as Jinja globals."""
+from enum import Enum
+
+from flask_babel import lazy_gettext as _l
+
+from hotline.tickets.models import FACT_KEYS, Channel, Priority, Status
+from hotline.users.models import Role
+
+STATUS = {
+    Status.NEW: _l("New"),  # 受理
+    Status.RETURNED: _l("Returned"),  # 退回
+    Status.DISPATCHED: _l("Dispatched"),  # 派单
+    Status.ACCEPTED: _l("Accepted"),  # 接单
+    Status.EN_ROUTE: _l("En route"),
+    Status.ON_SITE: _l("On site"),  # 到场
+    Status.RESOLVED: _l("Resolved"),  # 办结
+    Status.CLOSED: _l("Closed"),  # 归档
+    Status.CANCELLED: _l("Cancelled"),
+}
+
+PRIORITY = {
+    Priority.EMERGENCY: _l("Emergency"),
+    Priority.URGENT: _l("Urgent"),
+    Priority.NORMAL: _l("Normal"),
+    Priority.LOW: _l("Low"),
+}
+
+CHANNEL = {
+    Channel.PHONE: _l("Phone"),
+    Channel.WALK_IN: _l("Walk-in"),
+    Channel.WEB: _l("Web"),
+    Channel.API: _l("API"),
+}
+
+ROLE = {
+    Role.OPERATOR: _l("Operator"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Administrator"),
+    Role.CREW: _l("Field crew"),
+}
+
+# Timeline entries; kinds added by later work fall back to their code.
+EVENT = {
+    "created": _l("Taken in"),
+    "answered_on_call": _l("Answered on the call"),
+    "note": _l("Note"),
+    "cancelled": _l("Cancelled"),
+    "dispatched": _l("Dispatched"),
+    "accepted": _l("Accepted"),
+    "returned": _l("Returned"),
+    "en_route": _l("On the way"),
+    "arrived": _l("Arrived on site"),
+    "resolved": _l("Resolved"),
+    "callback": _l("Callback"),
+    "closed": _l("Closed"),
+    "escalated": _l("Escalated"),
+    "reopened": _l("Reopened"),
+    "sla_breached": _l("Deadline missed"),
+}
+
+# 5W1H
+FACT = {
+    "when": _l("When"),
+    "where": _l("Where"),
+    "who": _l("Who"),
+    "what": _l("What"),
+    "why": _l("Why"),
+    "how": _l("How it stands"),
+}
+assert set(FACT) == set(FACT_KEYS)
+
+# Ticket fields as they appear in a timeline's before → after.
+FIELD = {
+    "status": _l("Status"),
+    "priority": _l("Priority"),
+    "unit": _l("Unit"),
+    "address": _l("Address"),
+    "category": _l("Category"),
+    "cancel_reason": _l("Reason"),
+}
+
+
+def _label(table: dict, value) -> str:
+    key = value.value if isinstance(value, Enum) else value
+    for k, text in table.items():
+        if (k.value if isinstance(k, Enum) else k) == key:
+            return str(text)
+    return "" if key is None else str(key)
+
+
+def status_label(value) -> str:
+    return _label(STATUS, value)
+
+
+def priority_label(value) -> str:
+    return _label(PRIORITY, value)
+
+
+def channel_label(value) -> str:
+    return _label(CHANNEL, value)
+
+
+def role_label(value) -> str:
+    return _label(ROLE, value)
+
+
+def event_label(kind: str) -> str:
+    return _label(EVENT, kind)
+
+
+def fact_label(key: str) -> str:
+    return _label(FACT, key)
+
+
+def field_label(name: str) -> str:
+    return _label(FIELD, name)
+
+
+def change_value(field: str, value) -> str:
+    """A before/after value in words: status and priority codes become their names."""
+    if field == "status":
+        return status_label(value)
+    if field == "priority":
+        return priority_label(value)
+    return "—" if value in (None, "") else str(value)
+
+
+def js_labels() -> dict:
+    """The same names for the console's script, keyed by code."""
+    return {
+        "status": {k.value: str(v) for k, v in STATUS.items()},
+        "priority": {k.value: str(v) for k, v in PRIORITY.items()},
+    }
+
+
+def init_app(app) -> None:
+    for fn in (
+        status_label, priority_label, channel_label, role_label, event_label,
+        fact_label, field_label, change_value, js_labels,
+    ):
+        app.jinja_env.globals[fn.__name__] = fn
+    app.jinja_env.globals["FACT_KEYS"] = FACT_KEYS
