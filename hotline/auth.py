@@ -17,7 +17,10 @@ def bearer_token() -> str | None:
 def _load_session_user(user_id: str) -> User | None:
     if bearer_token():  # a bearer header wins: never mix a machine's call with a cookie
         return None
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # Flask-Login checks is_active only when signing in: a person deactivated
+    # later must lose their open sessions at once.
+    return user if user is not None and user.is_active else None
 
 
 @login_manager.request_loader

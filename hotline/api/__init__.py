@@ -21,7 +21,8 @@ def _authenticate():
             abort(401, "invalid or revoked API token")
         return None
     # A browser session: state-changing calls must carry the CSRF token header.
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    # Nobody signed in: require() answers 401 (a CSRF 400 would hide that).
+    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
         csrf.protect()
     return None
 

@@ -11,9 +11,12 @@ from wtforms.validators import DataRequired, Length
 
 from hotline.extensions import db
 from hotline.users.models import Role
+from hotline.users.permissions import require
 from hotline.users.services import attempt_login
 
 bp = Blueprint("users", __name__)
+
+ANY_ROLE = set(Role)  # signed in, whatever the role: still checked by require()
 
 HOME_BY_ROLE = {
     Role.OPERATOR: "tickets.console",
@@ -37,17 +40,20 @@ class SettingsForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A path on this site only. Browsers read '/\\evil.example' and '/\t/evil.example'
+    as '//evil.example' (another site), so backslashes and control characters are refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+    return target if not parts.scheme and not parts.netloc else None
 
 
 @bp.get("/")
+@require(ANY_ROLE)
 def home():
-    if not current_user.is_authenticated:
-        return redirect(url_for("users.login"))
-    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+    return redirect(url_for(HOME_BY_ROLE.get(current_user.role, "users.settings")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,7 +88,7 @@ def logout():
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
+@require(ANY_ROLE)
 def settings():
     form = SettingsForm(locale=current_user.locale or "")
     if form.validate_on_submit():
