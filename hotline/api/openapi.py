@@ -4,10 +4,12 @@ from flask import current_app, jsonify
 from hotline.api import bp
 from hotline.tickets.models import Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
+from dispatch.schemas import DispatchIn, ReturnIn, StepIn, TransferIn
 
-_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel)
+_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn)
 
 _ERROR = {"$ref": "#/components/responses/Error"}
+_CONFLICT = {"$ref": "#/components/responses/Conflict"}
 _ERRORS = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "403": {"$ref": "#/components/responses/Forbidden"},
@@ -75,6 +77,66 @@ PATHS = {
             "parameters": [_NUMBER],
             "requestBody": _body("TicketCancel"),
             "responses": {**_ok("The cancelled ticket", "Ticket"), "404": _ERROR, "409": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/dispatch": {
+        "post": {
+            "summary": "Send a new or returned ticket to a unit or crew (派单)",
+            "operationId": "dispatchTicket",
+            "parameters": [_NUMBER],
+            "requestBody": _body("DispatchIn"),
+            "responses": {**_ok("The ticket, dispatched", "Ticket"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/transfer": {
+        "post": {
+            "summary": "Transfer a dispatched ticket to another unit with a reason (转办)",
+            "operationId": "transferTicket",
+            "parameters": [_NUMBER],
+            "requestBody": _body("TransferIn"),
+            "responses": {**_ok("The ticket, with its new unit", "Ticket"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/return": {
+        "post": {
+            "summary": "The unit returns the ticket to the dispatcher's queue with a reason (退回)",
+            "operationId": "returnTicket",
+            "parameters": [_NUMBER],
+            "requestBody": _body("ReturnIn"),
+            "responses": {**_ok("The ticket, returned", "Ticket"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/steps/{step}": {
+        "post": {
+            "summary": "A crew's step on its work order: accept (接单), en_route, on_site (到场), resolve (办结, needs result)",
+            "operationId": "stepTicket",
+            "parameters": [
+                _NUMBER,
+                {"name": "step", "in": "path", "required": True, "schema": {"type": "string", "enum": ["accept", "en_route", "on_site", "resolve"]}},
+            ],
+            "requestBody": _body("StepIn"),
+            "responses": {**_ok("The ticket after the step", "Ticket"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
+        }
+    },
+    "/api/v1/board": {
+        "get": {
+            "summary": "The wall board snapshot: open tickets, units, and the last event sequence number",
+            "operationId": "board",
+            "responses": {"200": {"description": "Snapshot; apply live events with a greater seq"}, **_ERRORS},
+        }
+    },
+    "/api/v1/work-orders": {
+        "get": {
+            "summary": "Active work orders: a crew's own, or every unit's for the desk",
+            "operationId": "workOrders",
+            "responses": {"200": {"description": "Work orders"}, **_ERRORS},
+        }
+    },
+    "/api/v1/units": {
+        "get": {
+            "summary": "Active units and crews",
+            "operationId": "units",
+            "responses": {"200": {"description": "Units"}, **_ERRORS},
         }
     },
     "/api/v1/callers/{phone}/tickets": {
@@ -197,6 +259,7 @@ def build_document() -> dict:
                 "Unauthorized": _error_response("Missing or bad credentials"),
                 "Forbidden": _error_response("The role may not do this"),
                 "ValidationFailed": _error_response("Bad input: a message per field"),
+                "Conflict": _error_response("Illegal step or stale version; `ticket` holds the current state"),
             },
         },
     }
