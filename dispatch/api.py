@@ -1,19 +1,29 @@
 """Dispatch endpoints of the JSON API: act on tickets, read the board and the work."""
 from flask import jsonify
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline.api import bp, json_body
 from hotline.errors import Conflict
 from hotline.extensions import db
+from hotline.live.models import LiveEvent
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.schemas import parse
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
 from hotline.units.services import member_unit_ids
-from hotline.users.permissions import CREW_STEPS, DISPATCH, READ_BOARD, READ_WORK_ORDERS, RETURN_TICKET, require
+from hotline.users.permissions import (
+    CREW_STEPS,
+    DISPATCH,
+    MANAGE_SETTINGS,
+    READ_BOARD,
+    READ_WORK_ORDERS,
+    RETURN_TICKET,
+    require,
+)
 from dispatch.board.services import snapshot
-from dispatch.schemas import DispatchIn, ReturnIn, StepIn, TransferIn
+from dispatch.routing import services as routing
+from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 from dispatch.workorders import services
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
 
@@ -76,12 +86,16 @@ def board():
 @bp.get("/v1/work-orders")
 @require(READ_WORK_ORDERS)
 def work_orders():
-    """The active work of the caller's unit (a crew), or of every unit (the desk)."""
+    """The active work of the caller's unit (a crew), or of every unit (the desk).
+    `seq` is the last live event this list reflects (read first: a live client applies
+    events after it, and replaying one already reflected is harmless)."""
+    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
     stmt = select(WorkOrder).where(WorkOrder.status.in_(ACTIVE_WORK)).order_by(WorkOrder.assigned_at)
     if current_user.role.value == "crew":
         stmt = stmt.where(WorkOrder.unit_id.in_(member_unit_ids(current_user) or {-1}))
     orders = db.session.scalars(stmt).all()
     return jsonify(
+        seq=seq,
         items=[
             {
                 "id": wo.id,
@@ -103,3 +117,18 @@ def units():
     return jsonify(
         items=[{"code": u.code, "name": u.name, "kind": u.kind.value, "parent": u.parent.code if u.parent else None} for u in items]
     )
+
+
+@bp.get("/v1/routing-rules")
+@require(MANAGE_SETTINGS)
+def routing_rules():
+    return jsonify(items=[routing.rule_view(r) for r in routing.all_rules()])
+
+
+@bp.post("/v1/routing-rules")
+@require(MANAGE_SETTINGS)
+def save_routing_rule():
+    data = parse(RoutingRuleIn, json_body())
+    rule = routing.save_rule(data)
+    db.session.commit()
+    return jsonify(routing.rule_view(rule)), 201

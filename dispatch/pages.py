@@ -1,7 +1,13 @@
 """Browser pages of the dispatch side: wall board, dispatch desk, crew page, kiosk sign-in."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import login_user
+from flask_login import current_user, login_user
+from sqlalchemy import select
 
+from hotline.extensions import db
+from hotline.i18n import current_locale
+from hotline.tickets.models import Category
+from hotline.units.models import Unit
+from hotline.units.services import member_unit_ids
 from hotline.users.models import Role
 from hotline.users.permissions import CREW_STEPS, DISPATCH, READ_BOARD, require
 from hotline.users.services import user_for_token
@@ -9,10 +15,17 @@ from hotline.users.services import user_for_token
 bp = Blueprint("dispatch", __name__)
 
 
+def _page(template: str, **extra):
+    """Every dispatch page gets the category names (inactive ones too: old tickets keep theirs)."""
+    loc = current_locale()
+    names = {c.code: c.name(loc) for c in db.session.scalars(select(Category)).all()}
+    return render_template(template, category_names=names, **extra)
+
+
 @bp.get("/board")
 @require(READ_BOARD)
 def board():
-    return render_template("dispatch/board.html")
+    return _page("dispatch/board.html")
 
 
 @bp.get("/board/kiosk")
@@ -29,10 +42,12 @@ def kiosk():
 @bp.get("/dispatch")
 @require(DISPATCH)
 def desk():
-    return render_template("dispatch/desk.html")
+    return _page("dispatch/desk.html")
 
 
 @bp.get("/crew")
 @require(CREW_STEPS)
 def crew():
-    return render_template("dispatch/crew.html")
+    ids = member_unit_ids(current_user)
+    codes = db.session.scalars(select(Unit.code).where(Unit.id.in_(ids or {-1}))).all()
+    return _page("dispatch/crew.html", my_units=sorted(codes))
