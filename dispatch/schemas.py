@@ -22,3 +22,10 @@ class ReturnIn(Strict):
 class StepIn(Strict):
     version: int
     result: Text(4000) | None = None
+
+
+class RoutingRuleIn(Strict):
+    category: Text(40, 1)
+    area: Text(80) | None = None
+    unit: Text(40, 1)
+    active: bool = True

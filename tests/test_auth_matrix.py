@@ -48,6 +48,8 @@ API = {
     ("GET", "api.board"): ({O, D, S, B}, 200),
     ("GET", "api.work_orders"): ({C, D, S}, 200),
     ("GET", "api.units"): ({O, D, S, B}, 200),
+    ("GET", "api.routing_rules"): ({A}, 200),
+    ("POST", "api.save_routing_rule"): ({A}, None),
 }
 
 PAGES = {

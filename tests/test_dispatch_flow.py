@@ -123,3 +123,17 @@ def test_anonymous_and_admin_sockets_refused(app, tokens):
     assert not socketio.test_client(app).is_connected()
     assert not socketio.test_client(app, auth={"token": "nope"}).is_connected()
     assert not _socket(app, tokens["admin"]).is_connected()
+
+
+def test_admin_edits_routing_rules_and_new_tickets_follow(app, api, units):
+    r = api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "south"})
+    assert r.status_code == 201, r.json
+    assert _new_ticket(api, category="complaint")["unit"] == "south"
+    r = api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north"})
+    assert r.json["id"] == api("admin").get("/api/v1/routing-rules").json["items"][0]["id"]
+    assert _new_ticket(api, category="complaint")["unit"] == "north"
+    api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north", "active": False})
+    assert _new_ticket(api, category="complaint")["status"] == "new"
+    assert api("dispatcher").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north"}).status_code == 403
+    bad = api("admin").post("/api/v1/routing-rules", json={"category": "nope", "unit": "mars"})
+    assert bad.status_code == 422 and "category" in bad.json["fields"]

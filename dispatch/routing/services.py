@@ -20,3 +20,42 @@ def unit_for(ticket: Ticket):
         if rule.unit.active:
             return rule.unit
     return None
+
+
+def all_rules() -> list[RoutingRule]:
+    return db.session.scalars(select(RoutingRule).order_by(RoutingRule.category_id, RoutingRule.area)).all()
+
+
+def save_rule(data) -> RoutingRule:
+    """Create or update the rule for (category, area). Rules are deactivated, never deleted."""
+    from hotline.errors import ValidationFailed
+    from hotline.tickets.models import Category
+    from dispatch.workorders.services import find_unit
+
+    category = db.session.scalar(select(Category).where(Category.code == data.category))
+    if category is None:
+        raise ValidationFailed({"category": f"unknown category '{data.category}'"})
+    unit = find_unit(data.unit)
+    area = data.area or None
+    rule = db.session.scalar(
+        select(RoutingRule).where(
+            RoutingRule.category_id == category.id,
+            RoutingRule.area.is_(None) if area is None else RoutingRule.area == area,
+        )
+    )
+    if rule is None:
+        rule = RoutingRule(category_id=category.id, area=area, unit_id=unit.id)
+        db.session.add(rule)
+    rule.unit_id, rule.active = unit.id, data.active
+    db.session.flush()
+    return rule
+
+
+def rule_view(rule: RoutingRule) -> dict:
+    return {
+        "id": rule.id,
+        "category": rule.category.code,
+        "area": rule.area,
+        "unit": rule.unit.code,
+        "active": rule.active,
+    }

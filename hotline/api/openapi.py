@@ -4,9 +4,9 @@ from flask import current_app, jsonify
 from hotline.api import bp
 from hotline.tickets.models import Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
-from dispatch.schemas import DispatchIn, ReturnIn, StepIn, TransferIn
+from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 
-_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn)
+_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn, RoutingRuleIn)
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _CONFLICT = {"$ref": "#/components/responses/Conflict"}
@@ -138,6 +138,15 @@ PATHS = {
             "operationId": "units",
             "responses": {"200": {"description": "Units"}, **_ERRORS},
         }
+    },
+    "/api/v1/routing-rules": {
+        "get": {"summary": "Routing rules (admin)", "operationId": "routingRules", "responses": {"200": {"description": "Rules"}, **_ERRORS}},
+        "post": {
+            "summary": "Create or update the rule for a category and area (admin); deactivate with active=false",
+            "operationId": "saveRoutingRule",
+            "requestBody": _body("RoutingRuleIn"),
+            "responses": {"201": {"description": "The rule"}, **_ERRORS},
+        },
     },
     "/api/v1/callers/{phone}/tickets": {
         "get": {
