@@ -63,7 +63,9 @@ def _on_after_flush(session: Session, _ctx) -> None:
     outbox = session.info.setdefault("live_outbox", [])
     for obj in session.new:
         if isinstance(obj, LiveEvent):
-            outbox.append({"seq": obj.seq, "name": obj.name, "unit_ids": obj.unit_ids, "payload": obj.payload})
+            outbox.append(
+                {"seq": obj.seq, "at": obj.at, "name": obj.name, "unit_ids": obj.unit_ids, "payload": obj.payload}
+            )
 
 
 def _on_after_flush_postexec(session: Session, _ctx) -> None:
@@ -79,7 +81,9 @@ def _on_after_commit(session: Session) -> None:
     if outbox:
         from hotline.live.broadcast import broadcast
 
-        for item in outbox:
+        # One flush can write several events (a new ticket routed at once): send them
+        # in sequence order, whatever order the session kept them in.
+        for item in sorted(outbox, key=lambda i: i["seq"]):
             broadcast(item)
 
 

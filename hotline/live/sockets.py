@@ -72,10 +72,19 @@ def _resync(data=None):
             select(LiveEvent).where(LiveEvent.seq > since).order_by(LiveEvent.seq)
         ).all()
         events = [
-            wire({"seq": r.seq, "name": r.name, "unit_ids": r.unit_ids, "payload": r.payload})
+            wire({"seq": r.seq, "at": r.at, "name": r.name, "unit_ids": r.unit_ids, "payload": r.payload})
             for r in rows
             if visible_to(user, r.unit_ids)
         ]
         return {"events": events, "seq": head}
     finally:
         db.session.remove()
+
+
+@socketio.on("ping")
+def _ping(data=None):
+    """A bare round trip for clients measuring their link (and the benchmark):
+    no database, connected sockets only."""
+    if request.sid not in _connected:
+        return {"error": "not connected"}
+    return {"pong": data if isinstance(data, (int, float, str)) else None}
