@@ -1,4 +1,8 @@
 """Fixtures: an app on a fresh SQLite file built by the migrations, and signed-in clients."""
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from flask_migrate import upgrade
 
@@ -11,12 +15,32 @@ from hotline.users.services import create_token, create_user
 PASSWORD = "correct horse battery"
 
 
+# Hashing strength is not under test here; full-strength scrypt per user per test is.
+TEST_CONFIG = {"TESTING": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory) -> Path:
+    """One database built by the migrations; each test gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("migrated")
+    path = folder / "template.db"
+    os.environ["HOTLINE_INSTANCE"] = str(folder)
+    try:
+        template = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with template.app_context():
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()  # the last connection closing folds the WAL into the file
+    finally:
+        del os.environ["HOTLINE_INSTANCE"]
+    return path
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, migrated_db):
     monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
-    with app.app_context():
-        upgrade()
+    shutil.copy(migrated_db, tmp_path / "test.db")
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
     yield app
     clock.reset()
     with app.app_context():

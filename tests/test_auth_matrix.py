@@ -153,6 +153,8 @@ def _api_call(endpoint, ticket):
         "api.board": ("/api/v1/board", None),
         "api.work_orders": ("/api/v1/work-orders", None),
         "api.units": ("/api/v1/units", None),
+        "api.routing_rules": ("/api/v1/routing-rules", None),
+        "api.save_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
     }[endpoint]
 
 
