@@ -48,6 +48,8 @@ def test_full_dispatch_cycle_with_cad_measures(app, api, tokens, crew_user):
     assert r.status_code == 200 and r.json["status"] == "resolved"
     kinds = [e["kind"] for e in r.json["timeline"]]
     assert kinds == ["created", "dispatch", "accept", "en_route", "on_site", "resolve"]
+    # The crew calls the caller to agree the visit: it sees the number of its own work.
+    assert r.json["caller"] == {"phone": "+8613900139000", "display_phone": "139 0013 9000", "name": None, "masked": False}
 
 
 def test_illegal_step_and_stale_version_are_conflicts(app, api, crew_user):

@@ -1,4 +1,5 @@
 """Who may see a caller's phone and name in full (every seed: caller data is confidential)."""
+from hotline.units.services import member_unit_ids
 from hotline.users.models import Role, User
 
 # Roles that talk to callers. Dispatchers and admins work on the matter, not the person.
@@ -15,7 +16,7 @@ def can_see_caller(user: User, ticket) -> bool:
     if user.role in _SEES_CALLERS:
         return True
     # A crew calls the caller to agree a visit, but only for its own unit's work.
-    return user.role == Role.CREW and ticket.unit_id is not None and ticket.unit_id == user.unit_id
+    return user.role == Role.CREW and ticket.unit_id is not None and ticket.unit_id in member_unit_ids(user)
 
 
 def mask_phone(phone: str | None) -> str | None:
