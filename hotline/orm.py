@@ -1,4 +1,5 @@
 """Declarative base, column types and SQLite connection settings."""
+import threading
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -67,9 +68,45 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
+    # Writers of this process queue on a Python lock before BEGIN IMMEDIATE: a
+    # thread waiting in SQLite's busy handler sleeps and polls (up to 100 ms a
+    # try), which under a few concurrent writers gives second-long tail latencies.
+    # Other processes (CLI, a scheduler) still meet the busy timeout. The lock is
+    # released once the transaction has ended, wherever it ends.
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent() else "BEGIN")
+        if not write_intent():
+            connection.exec_driver_sql("BEGIN")
+            return
+        got = write_lock.acquire(timeout=10)  # never hang: fall back to the busy timeout
+        connection.info["holds_write_lock"] = got
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    def _release(info) -> None:
+        if info.pop("holds_write_lock", False):
+            write_lock.release()
+
+    def _end(method: str):
+        def handler(connection):
+            # End the transaction here, then let the next writer in; SQLAlchemy's own
+            # commit()/rollback() that follows finds no transaction and does nothing.
+            try:
+                getattr(connection.connection.dbapi_connection, method)()
+            finally:
+                _release(connection.info)
+
+        return handler
+
+    event.listen(engine, "commit", _end("commit"))
+    event.listen(engine, "rollback", _end("rollback"))
+    # A connection returned to the pool mid-transaction is rolled back by the pool.
+    event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
 
 
 def str_enum(cls) -> "Enum":
