@@ -1,0 +1,251 @@
+"""Intake benchmark: tickets per second through the API, against the raw insert rate.
+
+    .venv/bin/python bench/intake.py [--clients 8] [--duration 20]
+
+1. Starts the app as scripts/demo does (gunicorn -c gunicorn.conf.py: gthread, one
+   worker, 100 threads) on a free loopback port, with a fresh instance folder in a
+   temporary directory, migrated, with an operator and an API token.
+2. N client threads, each on one keep-alive connection, POST /api/v1/tickets for
+   the given duration; prints tickets/s and p50/p95/p99 latency, and checks that the
+   database holds exactly the tickets answered 201, all with distinct numbers.
+3. Calls the same create_ticket service in-process, one commit per ticket, on
+   another fresh database migrated the same way, for the same duration; prints the
+   raw rate and the ratio HTTP / raw.
+Everything stays on 127.0.0.1 and every wait is bounded."""
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CATEGORIES = ["leak", "repair", "consultation", "billing", "complaint"]
+
+
+def payload(k: int) -> dict:
+    """The k-th ticket: a few hundred callers, some ringing again, several categories."""
+    category = CATEGORIES[k % len(CATEGORIES)]
+    data = {
+        "category": category,
+        "matter": f"压测工单 {k}：{category}，来电人原话记录。",
+        "caller": {"phone": f"138{(k * 7919) % 500:08d}", "name": "压测"},
+        "address": f"东湖区东湖路{k % 300 + 1}号",
+        "channel": "phone",
+    }
+    if category == "consultation":
+        data["answer"] = "已在电话中答复。"
+    return data
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_app(instance: Path):
+    """An app on a new SQLite file in `instance`, migrated, with an operator."""
+    os.environ["HOTLINE_INSTANCE"] = str(instance)
+    os.environ.pop("DATABASE_URL", None)
+    from flask_migrate import upgrade
+
+    from hotline import create_app
+    from hotline.extensions import db
+    from hotline.users.models import Role
+    from hotline.users.services import create_user
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        create_user("bench", "bench-password", Role.OPERATOR, "压测坐席")
+        db.session.commit()
+    return app
+
+
+def make_token(app) -> str:
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.users.models import User
+    from hotline.users.services import create_token
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bench"))
+        _, secret = create_token(user, "intake benchmark")
+        db.session.commit()
+        db.engine.dispose()
+    return secret
+
+
+def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, HOTLINE_INSTANCE=str(instance), HOST="127.0.0.1", PORT=str(port))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"server exited at start:\n{log.read_text()[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    sys.exit("server did not answer /healthz within 30 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
+
+
+def client(port, token, first_k, step, deadline, out):
+    """One operator console: POST after POST on one keep-alive connection."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    k = first_k
+    while time.monotonic() < deadline:
+        body = json.dumps(payload(k), ensure_ascii=False).encode()
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/tickets", body, headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status, data = type(exc).__name__, b""
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        out["latencies"].append(time.perf_counter() - t0)
+        out["statuses"][status] += 1
+        if status == 201:
+            out["numbers"].append(json.loads(data)["number"])
+        elif len(out["errors"]) < 5:
+            out["errors"].append((status, data[:300]))
+        k += step
+    conn.close()
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def run_http(instance: Path, clients: int, duration: float, log: Path) -> float:
+    app = fresh_app(instance)
+    token = make_token(app)
+    port = free_port()
+    server = start_server(instance, port, log)
+    results = [
+        {"latencies": [], "statuses": Counter(), "numbers": [], "errors": []} for _ in range(clients)
+    ]
+    try:
+        start = time.monotonic()
+        deadline = start + duration
+        threads = [
+            threading.Thread(target=client, args=(port, token, i, clients, deadline, results[i]))
+            for i in range(clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=duration + 60)
+        elapsed = time.monotonic() - start
+    finally:
+        stop_server(server)
+
+    statuses = sum((r["statuses"] for r in results), Counter())
+    latencies = sorted(x for r in results for x in r["latencies"])
+    numbers = [n for r in results for n in r["numbers"]]
+    created = statuses[201]
+    rate = created / elapsed
+    print(f"HTTP  {clients} clients, {elapsed:.1f} s: {created} tickets created, {rate:.1f} tickets/s")
+    print(
+        "      latency ms: p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}".format(
+            *(1000 * percentile(latencies, q) for q in (0.50, 0.95, 0.99, 1.0))
+        )
+    )
+    print(f"      answers: {dict(statuses)}")
+    for status, body in (e for r in results for e in r["errors"][:2]):
+        print(f"      e.g. {status}: {body.decode(errors='replace')}")
+
+    with sqlite3.connect(instance / "hotline.db") as con:
+        in_db, distinct = con.execute("SELECT count(*), count(DISTINCT number) FROM ticket").fetchone()
+        db_numbers = {n for (n,) in con.execute("SELECT number FROM ticket")}
+    ok = in_db == created and distinct == in_db and len(set(numbers)) == created and db_numbers == set(numbers)
+    print(
+        f"      check: {in_db} tickets in the database, {distinct} distinct numbers, "
+        f"{created} answered 201 -> {'OK' if ok else 'MISMATCH'}"
+    )
+    server_errors = [
+        line for line in log.read_text(errors="replace").splitlines()
+        if "ERROR" in line or "Traceback" in line or "locked" in line
+    ]
+    if server_errors:
+        print(f"      server log: {len(server_errors)} error lines, first: {server_errors[0]}")
+    return rate if ok else -rate
+
+
+def run_raw(instance: Path, duration: float) -> float:
+    from hotline.extensions import db
+    from hotline.tickets.models import Channel
+    from hotline.tickets.schemas import TicketCreate
+    from hotline.tickets.services import create_ticket
+    from hotline.users.models import User
+
+    app = fresh_app(instance)
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "bench"))
+        k = 0
+        start = time.monotonic()
+        deadline = start + duration
+        while time.monotonic() < deadline:
+            create_ticket(TicketCreate.model_validate(payload(k)), user, Channel.API)
+            db.session.commit()
+            k += 1
+        elapsed = time.monotonic() - start
+        db.engine.dispose()
+    rate = k / elapsed
+    print(f"RAW   in-process create_ticket + commit, 1 thread, {elapsed:.1f} s: {k} tickets, {rate:.1f} tickets/s")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8, help="concurrent API clients (default 8)")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per phase (default 20)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
+        tmp = Path(tmp)
+        http_rate = run_http(tmp / "http", args.clients, args.duration, tmp / "gunicorn.log")
+        raw_rate = run_raw(tmp / "raw", args.duration)
+    print(f"RATIO HTTP / raw = {abs(http_rate) / raw_rate:.2f}")
+    if http_rate < 0:
+        sys.exit("the tickets in the database do not match the 201 answers")
+
+
+if __name__ == "__main__":
+    main()
