@@ -9,6 +9,6 @@ threads = 100
 # Long-polling and WebSocket connections stay open; keep-alive for API clients.
 keepalive = 75
 graceful_timeout = 10
-# gunicorn 25+ opens a control socket in ~/.gunicorn shared by every instance on the
+# Recent gunicorn (27 here) opens a control socket in ~/.gunicorn shared by every instance on the
 # machine (the demo, the benchmark, browser tests); nothing here uses it.
 control_socket_disable = True
