@@ -190,10 +190,11 @@ def search_tickets(f: TicketFilter) -> Select:
     if f.q:
         q = f.q.strip()
         phone = try_normalize_phone(q)
-        like = "%" + q.replace("%", "\\%").replace("_", "\\_") + "%"
+        literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{literal}%"
         conditions = [
             Ticket.number == q,
-            Ticket.number.like(f"{q}%"),
+            Ticket.number.like(f"{literal}%", escape="\\"),
             Ticket.matter.like(like, escape="\\"),
             Ticket.address.like(like, escape="\\"),
         ]
