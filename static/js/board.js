@@ -1,0 +1,219 @@
+/* The wall board: open tickets by stage, emergencies first, ages ticking, units and their load. */
+(function () {
+  "use strict";
+
+  const { readJSON, t, el } = Hotline;
+  const labels = readJSON("labels");
+  const categories = readJSON("category-names");
+
+  const COLUMN = {
+    new: "waiting",
+    returned: "waiting",
+    dispatched: "dispatched",
+    accepted: "moving",
+    en_route: "moving",
+    on_site: "on_site",
+  };
+  const NOT_YET_ON_SITE = new Set(["new", "returned", "dispatched", "accepted", "en_route"]);
+
+  const tickets = new Map(); // number -> board ticket
+  let units = [];
+  let loaded = false;
+  const fresh = new Set(); // numbers that arrived live: highlighted for a while
+
+  /* ---- sound: a short two-tone alarm made here, no audio file ---- */
+  let audio = null;
+  const soundButton = document.getElementById("sound");
+
+  function audioContext() {
+    if (!audio) {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return null;
+      audio = new Ctx();
+      audio.onstatechange = showSound;
+    }
+    return audio;
+  }
+
+  function showSound() {
+    const on = audio && audio.state === "running";
+    soundButton.setAttribute("aria-pressed", on ? "true" : "false");
+    soundButton.querySelector(".label").textContent = on ? t("sound_on") : t("sound_off");
+  }
+
+  function alarm() {
+    const ctx = audioContext();
+    if (!ctx || ctx.state !== "running") return; // the screen was never touched: the flashing has to do
+    const start = ctx.currentTime + 0.02;
+    [880, 660, 880, 660].forEach((freq, i) => {
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "square";
+      osc.frequency.value = freq;
+      const at = start + i * 0.18;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.25, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.16);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start(at);
+      osc.stop(at + 0.17);
+    });
+  }
+
+  soundButton.addEventListener("click", () => {
+    const ctx = audioContext();
+    if (!ctx) return;
+    if (ctx.state === "running") ctx.suspend();
+    else ctx.resume().then(() => { showSound(); alarm(); });
+  });
+  // A kiosk started with --autoplay-policy=no-user-gesture-required has sound at once.
+  audioContext();
+  if (audio) audio.resume().then(showSound, showSound);
+
+  /* ---- rendering ---- */
+  function unitName(code) {
+    if (!code) return "";
+    const unit = units.find((u) => u.code === code);
+    return unit ? unit.name : code;
+  }
+
+  function card(ticket) {
+    const li = el("li", "card prio-" + ticket.priority + " status-" + ticket.status);
+    li.dataset.number = ticket.number;
+    if (fresh.has(ticket.number)) li.classList.add("arrived");
+    const top = el("div", "c-top");
+    top.append(el("span", "number", ticket.number));
+    if (ticket.priority === "emergency" || ticket.priority === "urgent") {
+      top.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority]));
+    }
+    const age = el("span", "age");
+    age.dataset.since = ticket.created_at;
+    top.append(age);
+    li.append(top);
+    li.append(el("div", "c-cat", categories[ticket.category] || ticket.category));
+    if (ticket.address) li.append(el("div", "c-addr", ticket.address));
+    const foot = el("div", "c-foot");
+    if (ticket.status === "returned") foot.append(el("span", "badge status status-returned", labels.status.returned));
+    else if (ticket.status === "en_route" || ticket.status === "accepted") {
+      foot.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status]));
+    }
+    if (ticket.unit) foot.append(el("span", "c-unit", unitName(ticket.unit)));
+    const sla = el("span", "sla"); // the deadline countdown (SLA work) goes here
+    sla.dataset.slot = "sla";
+    sla.hidden = true;
+    foot.append(sla);
+    li.append(foot);
+    return li;
+  }
+
+  function render() {
+    const groups = { waiting: [], dispatched: [], moving: [], on_site: [] };
+    for (const ticket of tickets.values()) {
+      const col = COLUMN[ticket.status];
+      if (col) groups[col].push(ticket);
+    }
+    let open = 0;
+    for (const [col, list] of Object.entries(groups)) {
+      list.sort(Hotline.byUrgency);
+      open += list.length;
+      const ol = document.querySelector('[data-cards="' + col + '"]');
+      ol.replaceChildren(...list.map(card));
+      document.querySelector('[data-count="' + col + '"]').textContent = list.length;
+      document.querySelector('[data-empty="' + col + '"]').hidden = list.length > 0;
+    }
+    const emergencies = [...tickets.values()]
+      .filter((x) => x.priority === "emergency" && NOT_YET_ON_SITE.has(x.status))
+      .sort(Hotline.byUrgency);
+    document.getElementById("count-open").textContent = open;
+    document.getElementById("count-emergency").textContent = emergencies.length;
+    document.getElementById("count-emergency-wrap").hidden = emergencies.length === 0;
+    const alarmBox = document.getElementById("alarm");
+    alarmBox.hidden = emergencies.length === 0;
+    document.getElementById("alarm-list").replaceChildren(
+      ...emergencies.map((x) => {
+        const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
+        li.dataset.number = x.number;
+        li.append(el("span", "number", x.number), el("span", "a-cat", categories[x.category] || x.category));
+        li.append(el("span", "a-addr", x.address || ""));
+        li.append(el("span", "badge status status-" + x.status, labels.status[x.status] || x.status));
+        const age = el("span", "age");
+        age.dataset.since = x.created_at;
+        li.append(age);
+        return li;
+      })
+    );
+    renderUnits();
+    tick();
+  }
+
+  function renderUnits() {
+    const ul = document.getElementById("units");
+    ul.replaceChildren(
+      ...units.map((u) => {
+        const li = el("li", "unit unit-" + u.state + (u.parent ? " is-child" : ""));
+        li.append(el("span", "u-name", u.name));
+        li.append(el("span", "u-state", t("unit_" + u.state)));
+        li.append(el("span", "u-load", u.load ? t("load", { n: u.load }) : ""));
+        return li;
+      })
+    );
+  }
+
+  function tick() {
+    const now = board ? board.now() : Date.now();
+    document.querySelectorAll(".age[data-since]").forEach((node) => {
+      node.textContent = Hotline.age(now - Date.parse(node.dataset.since));
+    });
+    const clock = document.getElementById("wall-clock");
+    clock.textContent = new Date(now).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  }
+
+  function markFresh(number) {
+    fresh.add(number);
+    setTimeout(() => {
+      fresh.delete(number);
+      document.querySelectorAll('[data-number="' + CSS.escape(number) + '"]').forEach((n) => n.classList.remove("arrived"));
+    }, 20000);
+  }
+
+  /* ---- live ---- */
+  function onSnapshot(snap) {
+    tickets.clear();
+    for (const ticket of snap.tickets) tickets.set(ticket.number, ticket);
+    units = snap.units;
+    loaded = true;
+    render();
+  }
+
+  function onEvent(ev) {
+    if (!ev.number) return;
+    const known = tickets.get(ev.number);
+    if (known && ev.version !== undefined && ev.version < known.version) return; // older than what we show
+    const wasEmergency = known && known.priority === "emergency";
+    if (!COLUMN[ev.status]) {
+      tickets.delete(ev.number); // resolved, closed or cancelled: off the board
+    } else {
+      const ticket = Object.assign(known || { address: null, created_at: new Date(board.now()).toISOString() }, {
+        number: ev.number,
+        status: ev.status,
+        priority: ev.priority,
+        category: ev.category,
+        unit: ev.unit,
+        version: ev.version,
+        returned: ev.status === "returned",
+      });
+      tickets.set(ev.number, ticket);
+      if (!known) markFresh(ev.number);
+      if (ticket.priority === "emergency" && (!known || !wasEmergency || ev.status === "returned")) {
+        markFresh(ev.number);
+        alarm();
+      }
+    }
+    render();
+    board.reload(); // addresses, creation times and units' load come with the snapshot
+  }
+
+  const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState, debounceMs: 800 });
+  setInterval(tick, 1000);
+  tick();
+})();

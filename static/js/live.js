@@ -1,0 +1,163 @@
+/* Live state for the dispatch pages: one snapshot plus the events after it.
+
+   Hotline.live({snapshotUrl, onSnapshot, onEvent, onState}) connects the Socket.IO
+   client (session cookie), loads the snapshot once connected, and applies only the
+   events whose seq is newer than what the page already reflects:
+   - events that arrive while a snapshot loads or a resync runs are buffered, then
+     applied in seq order, each at most once;
+   - on a reconnect it asks the server for what it missed ('resync' since the last
+     seq); when the server says too much was missed, it reloads the snapshot.
+   onState receives "connecting", "live", "reconnecting" or "signed_out".
+   The returned object's reload() refetches the snapshot (debounced): use it when an
+   event names a ticket the page does not know or lacks details for. */
+(function () {
+  "use strict";
+
+  const RESYNC_TIMEOUT_MS = 5000;
+
+  function live(options) {
+    const opts = Object.assign({ debounceMs: 400, onState() {}, onEvent() {}, onSnapshot() {} }, options);
+    let lastSeq = null; // null until the first snapshot: nothing to resync from
+    let busy = false; // a snapshot load or resync is running: buffer events
+    let buffer = [];
+    let reloadTimer = null;
+    let reloadAgain = false;
+    let clockOffset = 0; // server time minus this machine's time, in ms
+
+    const socket = window.io({ transports: ["websocket", "polling"], withCredentials: true });
+
+    function apply(events) {
+      events.sort((a, b) => a.seq - b.seq);
+      for (const ev of events) {
+        if (typeof ev.seq !== "number" || ev.seq <= lastSeq) continue; // seen, or reflected by the snapshot
+        lastSeq = ev.seq;
+        try {
+          opts.onEvent(ev);
+        } catch (err) {
+          console.error("live event", ev, err); // one bad event must not stop the stream
+        }
+      }
+    }
+
+    function drain() {
+      const pending = buffer;
+      buffer = [];
+      busy = false;
+      apply(pending);
+    }
+
+    async function loadSnapshot() {
+      busy = true;
+      reloadAgain = false;
+      const answer = await Hotline.request("GET", opts.snapshotUrl);
+      if (!answer.ok) {
+        if (answer.status === 401) opts.onState("signed_out");
+        setTimeout(loadSnapshot, 3000); // server away: try again, still buffering
+        return;
+      }
+      const snap = answer.data;
+      if (snap.now) clockOffset = Date.parse(snap.now) - Date.now();
+      lastSeq = Math.max(lastSeq || 0, snap.seq || 0);
+      opts.onSnapshot(snap);
+      drain();
+      if (reloadAgain) reload();
+    }
+
+    function resync() {
+      busy = true;
+      socket.timeout(RESYNC_TIMEOUT_MS).emit("resync", { since: lastSeq }, (err, answer) => {
+        if (err || !answer || answer.error || answer.snapshot) {
+          loadSnapshot();
+          return;
+        }
+        buffer = buffer.concat(answer.events || []);
+        drain();
+      });
+    }
+
+    function reload() {
+      if (busy) {
+        reloadAgain = true; // once the running load ends
+        return;
+      }
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(loadSnapshot, opts.debounceMs);
+    }
+
+    function receive(name, data) {
+      if (!data || typeof data.seq !== "number") return;
+      if (!data.event) data.event = name;
+      if (busy) buffer.push(data);
+      else apply([data]);
+    }
+
+    opts.onState("connecting");
+    socket.onAny(receive);
+    socket.on("connect", () => {
+      opts.onState("live");
+      if (lastSeq === null) loadSnapshot();
+      else resync();
+    });
+    socket.on("disconnect", (reason) => {
+      opts.onState("reconnecting");
+      if (reason === "io server disconnect") socket.connect(); // the server dropped us: come back
+    });
+    socket.on("connect_error", (err) => {
+      // Refused (session ended): the client does not retry by itself.
+      if (!socket.active) {
+        opts.onState("signed_out");
+        setTimeout(() => socket.connect(), 10000);
+      } else {
+        opts.onState("reconnecting");
+      }
+    });
+
+    const handle = {
+      reload,
+      socket,
+      seq: () => lastSeq,
+      /* Milliseconds now on the server's clock (a wall screen's clock may be off). */
+      now: () => Date.now() + clockOffset,
+    };
+    Hotline.current = handle; // for tests and the console
+    return handle;
+  }
+
+  /* "12:34" under an hour, "3h 12m" under a day, then "2d 3h" (strings from i18n). */
+  function age(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const pad = (n) => String(n).padStart(2, "0");
+    if (s < 3600) return Math.floor(s / 60) + ":" + pad(s % 60);
+    if (s < 86400) return Hotline.t("age_hours", { h: Math.floor(s / 3600), m: pad(Math.floor((s % 3600) / 60)) });
+    return Hotline.t("age_days", { d: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
+  }
+
+  /* An element with a class and text (never HTML). */
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  /* The connection indicator: <span id="live-state"> with data-state and a label. */
+  function showState(state) {
+    const box = document.getElementById("live-state");
+    if (!box) return;
+    box.dataset.state = state;
+    box.querySelector(".label").textContent = Hotline.t("state_" + state);
+  }
+
+  const RANK = { emergency: 0, urgent: 1, normal: 2, low: 3 };
+
+  /* Emergencies first, then the oldest. */
+  function byUrgency(a, b) {
+    return (RANK[a.priority] ?? 9) - (RANK[b.priority] ?? 9) || Date.parse(a.created_at) - Date.parse(b.created_at);
+  }
+
+  Hotline.live = live;
+  Hotline.age = age;
+  Hotline.el = el;
+  Hotline.showState = showState;
+  Hotline.byUrgency = byUrgency;
+})();

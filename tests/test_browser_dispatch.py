@@ -1,0 +1,155 @@
+"""The dispatch side in real browsers: an emergency taken at the console reaches the wall
+board within a second, is dispatched from the desk, shows on the crew's phone, and the
+crew's 接单 (accept) shows on the board."""
+import pytest
+
+from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+# A crew unit under the north branch and one of its crew members (the live server's seed
+# has the branch and a branch-level crew user).
+CREW_SEED = """
+from hotline.users.models import Role
+from hotline.users.services import create_user
+from hotline.units.models import Unit, UnitKind
+north = db.session.scalar(db.select(Unit).where(Unit.code == "north"))
+if db.session.scalar(db.select(Unit).where(Unit.code == "north-crew-1")) is None:
+    crew = Unit(code="north-crew-1", name="North crew 1", kind=UnitKind.CREW, parent=north)
+    south = Unit(code="south", name="South branch", kind=UnitKind.BRANCH)
+    db.session.add_all([crew, south])
+    db.session.flush()
+    create_user("crew1", PASSWORD, Role.CREW, "Crew One (north 1)", crew.id)
+"""
+
+MATTER = "Gas smell in the stairwell, residents leaving the building"
+
+
+def _page(browser, server, user, path, **ctx):
+    context = browser.new_context(locale=ctx.pop("locale", "en-US"), **ctx)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, server, user)
+    page.goto(server.url + path)
+    page.locator('#live-state[data-state="live"]').wait_for()
+    return context, page
+
+
+def test_emergency_from_console_to_board_desk_and_crew(live_server, browser):
+    live_server.run_in_app(CREW_SEED)
+    contexts = []
+    try:
+        ctx, board = _page(browser, live_server, "dispatcher", "/board", viewport={"width": 1920, "height": 1080})
+        contexts.append(ctx)
+        ctx, desk = _page(browser, live_server, "supervisor", "/dispatch", viewport={"width": 1440, "height": 900})
+        contexts.append(ctx)
+        ctx, crew = _page(browser, live_server, "crew1", "/crew", viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True)
+        contexts.append(ctx)
+        ctx, console = _page_console(browser, live_server)
+        contexts.append(ctx)
+
+        # The operator takes the call and saves it as an emergency.
+        console.locator("#f-caller-phone").fill("13900139000")
+        console.locator("#f-category").fill("leak")
+        console.locator("#f-category").press("Enter")
+        console.locator("label.seg.prio-emergency").click()
+        console.locator("#f-address").fill("8 Harbour Street")
+        console.locator("#f-matter").fill(MATTER)
+        console.keyboard.press("Control+Enter")
+        link = console.locator("#saved-link")
+        link.wait_for(state="visible")
+        number = link.inner_text().strip()
+
+        # The wall board shows it within a second: red, in the waiting column and the alarm band.
+        card = board.locator(f'[data-cards="waiting"] .card[data-number="{number}"]')
+        card.wait_for(timeout=1000)
+        assert "prio-emergency" in card.get_attribute("class")
+        board.locator(f'#alarm-list [data-number="{number}"]').wait_for(timeout=1000)
+        # Its address arrives with the snapshot the board refetches.
+        board.locator(f'.card[data-number="{number}"] .c-addr', has_text="8 Harbour Street").wait_for(timeout=5000)
+
+        # The desk dispatches it with the keyboard: row, D, unit, Enter.
+        row = desk.locator(f'#queue .job[data-number="{number}"]')
+        row.wait_for(timeout=2000)
+        assert desk.locator("#queue .job").first.get_attribute("data-number") == number  # emergencies first
+        row.focus()
+        desk.keyboard.press("d")
+        select = row.locator(".dispatch-form select")
+        assert select.evaluate("el => el === document.activeElement")
+        select.select_option("north-crew-1")
+        select.press("Enter")
+        desk.locator(f'#progress .job[data-number="{number}"]').wait_for(timeout=3000)
+        assert desk.locator(f'#queue .job[data-number="{number}"]').count() == 0
+
+        # The board moves it; the crew's phone shows the work order with the caller's number.
+        board.locator(f'[data-cards="dispatched"] .card[data-number="{number}"]').wait_for(timeout=2000)
+        order = crew.locator(f'.order[data-number="{number}"]')
+        order.wait_for(timeout=3000)
+        assert "8 Harbour Street" in order.inner_text()
+        assert order.locator('a.call[href^="tel:"]').count() == 1
+
+        # The crew taps accept; the board and the desk follow.
+        order.get_by_role("button", name="Accept").tap()
+        board.locator(f'[data-cards="moving"] .card[data-number="{number}"]').wait_for(timeout=2000)
+        crew.locator(f'.order[data-number="{number}"].status-accepted').wait_for(timeout=2000)
+        desk.locator(f'#progress .job[data-number="{number}"].status-accepted').wait_for(timeout=2000)
+        # Still an emergency not yet on site: the alarm band keeps it.
+        assert board.locator(f'#alarm-list [data-number="{number}"]').count() == 1
+
+        # A stale action is refused and the row refreshed: the desk tries to dispatch again
+        # through the API with the old version.
+        answer = desk.evaluate(
+            """async (n) => {
+                const r = await Hotline.request("POST", "/api/v1/tickets/" + n + "/dispatch", {unit: "south", version: 1});
+                return [r.status, r.data.ticket && r.data.ticket.status];
+            }""",
+            number,
+        )
+        assert answer == [409, "accepted"]
+
+        # Resolve with a result: it leaves the crew page and the board.
+        order = crew.locator(f'.order[data-number="{number}"]')
+        order.get_by_role("button", name="Resolve").tap()
+        order.locator("textarea").fill("Valve closed, leak sealed, residents back in")
+        order.get_by_role("button", name="Resolve").tap()
+        crew.locator(f'.order[data-number="{number}"]').wait_for(state="detached", timeout=3000)
+        board.locator(f'.card[data-number="{number}"]').wait_for(state="detached", timeout=2000)
+    finally:
+        for ctx in contexts:
+            ctx.close()
+
+
+def _page_console(browser, server):
+    context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, server, "operator")
+    page.goto(server.url + "/console")
+    return context, page
+
+
+def test_board_reconnects_and_catches_up(live_server, browser):
+    """Events missed while the socket is down are fetched by resync on reconnect."""
+    live_server.run_in_app(CREW_SEED)
+    ctx, board = _page(browser, live_server, "dispatcher", "/board")
+    try:
+        # Drop the connection, create a ticket meanwhile (in another process: no live
+        # broadcast reaches anyone, only the event log has it), reconnect.
+        board.evaluate("() => Hotline.current.socket.disconnect()")
+        board.locator('#live-state[data-state="reconnecting"]').wait_for(timeout=2000)
+        number = live_server.run_in_app(
+            """
+from hotline.tickets import services
+from hotline.tickets.models import Channel
+from hotline.tickets.schemas import TicketCreate
+from hotline.users.models import User
+op = db.session.scalar(db.select(User).where(User.username == "operator"))
+print(services.create_ticket(TicketCreate(category="repair", matter="Meter box broken", priority="urgent",
+    caller={"phone": "13700137000"}), op, Channel.PHONE).number)
+"""
+        ).strip().splitlines()[-1]
+        board.evaluate("() => Hotline.current.socket.connect()")
+        board.locator(f'.card[data-number="{number}"]').wait_for(timeout=3000)
+        assert board.locator(f'.card[data-number="{number}"]').count() == 1  # once, not twice
+    finally:
+        ctx.close()
