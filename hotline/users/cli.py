@@ -1,6 +1,7 @@
 """Command-line administration: users, API tokens, demo data."""
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hotline.errors import DomainError
@@ -24,7 +25,8 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created {role} {username}")
 
-    tokens = click.Group("tokens", help="Bearer tokens for machines calling the API.")
+    # AppGroup, not click.Group: its commands run inside the app context.
+    tokens = AppGroup("tokens", help="Bearer tokens for machines calling the API.")
     app.cli.add_command(tokens)
 
     @tokens.command("create")
