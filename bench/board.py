@@ -275,6 +275,13 @@ def main() -> None:
             extra += len(set(seqs) - expected)
             latencies += [received - datetime.fromisoformat(at).timestamp() for _, at, received, _ in client_log]
     latencies.sort()
+    by_event: dict[int, list[float]] = {}
+    for result in results:
+        for client_log in result["logs"]:
+            for seq, at, received, _ in client_log:
+                by_event.setdefault(seq, []).append(received - datetime.fromisoformat(at).timestamp())
+    first = sorted(min(v) for v in by_event.values())
+    last = sorted(max(v) for v in by_event.values())
     boards = sum(len(r["logs"]) for r in results)
     print(f"events: {len(outbox)} in the outbox for {len(ok)} successful changes; "
           f"{len(outbox) * boards} receipts expected, {len(latencies)} received; "
@@ -284,6 +291,10 @@ def main() -> None:
         print(f"      client errors: {errors[:3]}")
     print("PUSH  commit(at) -> receipt at each board, ms: p50 {:.1f}  p99 {:.1f}  max {:.1f}  (n={})".format(
         ms(latencies, 0.5), ms(latencies, 0.99), ms(latencies, 1.0), len(latencies)))
+    print("      per event, first board p50 {:.1f}  p99 {:.1f};  last board p50 {:.1f}  p99 {:.1f}  (fan-out spread)".format(
+        ms(first, 0.5), ms(first, 0.99), ms(last, 0.5), ms(last, 0.99)))
+    late = sorted(max(0.0, r["late"]) for r in ops)
+    print("      load generator behind schedule ms: p50 {:.1f}  max {:.1f}".format(ms(late, 0.5), ms(late, 1.0)))
     idle, loaded = sorted(pings["idle"]), sorted(pings["loaded"])
     print("RTT   bare Socket.IO call (ping ack), ms: idle p50 {:.2f}  p99 {:.2f} (n={});  during load p50 {:.2f}  p99 {:.2f} (n={})".format(
         ms(idle, 0.5), ms(idle, 0.99), len(idle), ms(loaded, 0.5), ms(loaded, 0.99), len(loaded)))

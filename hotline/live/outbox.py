@@ -4,6 +4,8 @@ Session hooks watch tickets: a new ticket gives `ticket.created`, a changed one
 `ticket.updated`. Each event is written to `live_event` in the same transaction
 (which gives it its sequence number) and sent over Socket.IO only after the
 commit, so a client never hears of a change that was rolled back."""
+import logging
+import threading
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -14,6 +16,38 @@ from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 
 CENTER_ROOM = "center"
+
+log = logging.getLogger(__name__)
+
+# Sending in sequence order. After COMMIT, concurrent requests race to emit: seq 6
+# could go out before seq 5, and a client that then resyncs from 6 would never see
+# 5. So a transaction takes this lock right after the flush that gives its first
+# event a number, and lets it go after the commit's events are sent (or at the end
+# of the transaction). With SQLite a transaction that writes holds the database's
+# write lock by then, so the next writer numbers its events only after this one has
+# committed, and takes the lock after it: emission order is seq order, and a holder
+# never waits for the database (no deadlock). The wait is bounded all the same: a
+# stuck holder costs ordering, never availability.
+# (PostgreSQL: numbers are taken without a database-wide lock, so there the event
+# rows should be written in the commit's last flush; they already are unless code
+# flushes or autoflushes after the ticket changes.)
+_emit_lock = threading.Lock()
+EMIT_LOCK_WAIT = 5.0
+_HELD = "live_emit_lock"
+
+
+def _hold_emit_lock(session: Session) -> None:
+    if session.info.get(_HELD):
+        return
+    if _emit_lock.acquire(timeout=EMIT_LOCK_WAIT):
+        session.info[_HELD] = True
+    else:
+        log.warning("live events: emit lock not free after %.0f s; sending without ordering", EMIT_LOCK_WAIT)
+
+
+def _release_emit_lock(session: Session) -> None:
+    if session.info.pop(_HELD, False):
+        _emit_lock.release()
 
 
 def unit_room(unit_id: int) -> str:
@@ -66,6 +100,8 @@ def _on_after_flush(session: Session, _ctx) -> None:
             outbox.append(
                 {"seq": obj.seq, "at": obj.at, "name": obj.name, "unit_ids": obj.unit_ids, "payload": obj.payload}
             )
+    if outbox:
+        _hold_emit_lock(session)
 
 
 def _on_after_flush_postexec(session: Session, _ctx) -> None:
@@ -78,18 +114,29 @@ def _on_after_flush_postexec(session: Session, _ctx) -> None:
 
 def _on_after_commit(session: Session) -> None:
     outbox = session.info.pop("live_outbox", [])
-    if outbox:
-        from hotline.live.broadcast import broadcast
+    try:
+        if outbox:
+            from hotline.live.broadcast import broadcast
 
-        # One flush can write several events (a new ticket routed at once): send them
-        # in sequence order, whatever order the session kept them in.
-        for item in sorted(outbox, key=lambda i: i["seq"]):
-            broadcast(item)
+            # One flush can write several events (a new ticket routed at once): send
+            # them in sequence order, whatever order the session kept them in.
+            for item in sorted(outbox, key=lambda i: i["seq"]):
+                broadcast(item)
+    finally:
+        _release_emit_lock(session)
 
 
 def _on_after_rollback(session: Session) -> None:
     session.info.pop("live_tickets", None)
     session.info.pop("live_outbox", None)
+
+
+def _on_after_transaction_end(session: Session, transaction) -> None:
+    """However the transaction ended (commit, rollback, close), never keep the lock."""
+    if transaction.parent is None:
+        session.info.pop("live_tickets", None)
+        session.info.pop("live_outbox", None)  # sent on commit; otherwise never committed
+        _release_emit_lock(session)
 
 
 _installed: set[int] = set()
@@ -104,3 +151,4 @@ def install(session) -> None:
     event.listen(session, "after_flush_postexec", _on_after_flush_postexec)
     event.listen(session, "after_commit", _on_after_commit)
     event.listen(session, "after_soft_rollback", lambda s, _t: _on_after_rollback(s))
+    event.listen(session, "after_transaction_end", _on_after_transaction_end)
