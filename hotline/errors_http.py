@@ -7,8 +7,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from hotline.errors import DomainError
+from hotline.errors import DomainError, ValidationFailed
 from hotline.extensions import db
+from hotline.messages import localize, localize_fields
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +21,17 @@ def _wants_json() -> bool:
 def _answer(status: int, message: str, **extra):
     if _wants_json():
         return jsonify(error=message, **extra), status
-    return render_template("error.html", status=status, message=message), status
+    return render_template("error.html", status=status, message=localize(message)), status
 
 
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
-        return _answer(exc.status, exc.message, **exc.details)
+        extra = dict(exc.details)
+        if isinstance(exc, ValidationFailed):  # `fields` stays stable English for machines
+            extra["messages"] = localize_fields(exc.fields)
+        return _answer(exc.status, exc.message, **extra)
 
     @app.errorhandler(StaleDataError)
     def _stale(exc):

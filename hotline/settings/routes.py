@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
+from hotline.messages import localize_fields
 from hotline.settings.services import save_category
 from hotline.tickets.models import Category, Priority
 from hotline.users.permissions import MANAGE_SETTINGS, require
@@ -24,7 +25,7 @@ def categories():
             return redirect(url_for("settings.categories"))
         except ValidationFailed as exc:
             db.session.rollback()
-            errors, status = exc.fields, 422
+            errors, status = localize_fields(exc.fields), 422
     items = db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)).all()
     return render_template(
         "settings/categories.html", categories=items, priorities=list(Priority), errors=errors, form=request.form

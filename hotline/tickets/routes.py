@@ -11,6 +11,7 @@ from hotline import clock
 
 from hotline.errors import DomainError, ValidationFailed
 from hotline.extensions import db
+from hotline.messages import localize, localize_fields
 from hotline.tickets import services
 from hotline.tickets.access import unit_scope, visible_ticket
 from hotline.tickets.models import Priority, Status
@@ -63,7 +64,7 @@ def ticket_list():
         query = parse_query(TicketQuery, _filter_args(request.args))
         errors = {}
     except ValidationFailed as exc:
-        query, errors = TicketQuery(), exc.fields
+        query, errors = TicketQuery(), localize_fields(exc.fields)
     stmt = services.search_tickets(
         services.TicketFilter(
             q=query.q,
@@ -117,7 +118,7 @@ def _form_action(number: str, action):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        errors = exc.fields if isinstance(exc, ValidationFailed) else {"": exc.message}
+        errors = localize_fields(exc.fields) if isinstance(exc, ValidationFailed) else {"": localize(exc.message)}
         ticket = visible_ticket(number, current_user)
         return render_template(
             "tickets/detail.html",

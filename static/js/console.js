@@ -282,7 +282,7 @@
     if (res.status === 401) return setGeneral(t("signed_out"));
     const data = res.data || {};
     if (res.status === 422 && data.fields) {
-      const first = showErrors(form, data.fields);
+      const first = showErrors(form, data.messages || data.fields);
       if (first) first.focus();
       return;
     }
