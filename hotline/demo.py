@@ -167,10 +167,11 @@ STAFF = [  # username, role, display name, unit code
     ("lead1", Role.SUPERVISOR, "吴桂英", "center"),
     ("lead2", Role.SUPERVISOR, "郑志强", "center"),
     ("admin", Role.ADMIN, "系统管理员", "center"),
+    ("board", Role.BOARD, "调度大屏", "center"),
 ]
 PASSWORDS = {  # one memorable password per demo account
     Role.OPERATOR: "jiexian", Role.DISPATCHER: "diaodu", Role.SUPERVISOR: "zhiban",
-    Role.ADMIN: "guanli", Role.CREW: "qiangxiu",
+    Role.ADMIN: "guanli", Role.CREW: "qiangxiu", Role.BOARD: "daping",
 }
 
 
