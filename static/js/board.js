@@ -83,9 +83,6 @@
     if (fresh.has(ticket.number)) li.classList.add("arrived");
     const top = el("div", "c-top");
     top.append(el("span", "number", ticket.number));
-    if (ticket.priority === "emergency" || ticket.priority === "urgent") {
-      top.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority]));
-    }
     const age = el("span", "age");
     age.dataset.since = ticket.created_at;
     top.append(age);
@@ -93,6 +90,9 @@
     li.append(el("div", "c-cat", categories[ticket.category] || ticket.category));
     if (ticket.address) li.append(el("div", "c-addr", ticket.address));
     const foot = el("div", "c-foot");
+    if (ticket.priority === "emergency" || ticket.priority === "urgent") {
+      foot.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority]));
+    }
     if (ticket.status === "returned") foot.append(el("span", "badge status status-returned", labels.status.returned));
     else if (ticket.status === "en_route" || ticket.status === "accepted") {
       foot.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status]));
