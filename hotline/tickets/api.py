@@ -18,8 +18,10 @@ def create_ticket():
     data = parse(TicketCreate, json_body())
     default_channel = Channel.API if via_token() else Channel.PHONE
     ticket = services.create_ticket(data, current_user, default_channel)
-    db.session.commit()
+    # Serialized before the commit: afterwards every attribute is expired and
+    # reloading them would open a second write transaction (POST) just to read.
     response = jsonify(ticket_detail(ticket, current_user))
+    db.session.commit()
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_ticket", number=ticket.number)
     return response
