@@ -142,11 +142,18 @@ def main() -> int:
         server = LiveServer(Path(tempfile.mkdtemp(prefix="hotline-shots-"))).start()
         server.run_in_app(SEED_USERS)
         server.run_in_app(SAMPLE)
+        from screenshots_dispatch import DISPATCH_SAMPLE  # units and work in every stage
+
+        server.run_in_app(DISPATCH_SAMPLE)
     base = (args.url or server.url).rstrip("/")
     try:
         with sync_playwright() as p:
             browser = launch_browser(p)
             made = shoot(browser, base, args.password, out)
+            if server:  # the dispatch pages need the dispatch sample (crew1 and its work)
+                from screenshots_dispatch import shoot_dispatch
+
+                made += shoot_dispatch(browser, base, args.password, out)
             browser.close()
     finally:
         if server:
