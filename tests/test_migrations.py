@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, and come down again."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -40,3 +41,18 @@ def test_upgrade_seeds_the_categories(app):
     with app.app_context():
         codes = db.session.scalars(db.select(Category.code).order_by(Category.sort_order)).all()
     assert codes[0] == "consultation" and {"leak", "repair", "complaint"} <= set(codes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="migrations/env.py calls fileConfig() without disable_existing_loggers=False: "
+    "an in-process upgrade silences every logger already created, including the one "
+    "that records unexpected 500s (owner of migrations/ to fix)",
+)
+def test_upgrade_leaves_the_apps_loggers_working(app):
+    import logging
+
+    import hotline.errors_http  # noqa: F401 - creates its logger
+
+    # the `app` fixture has just run upgrade() in this process
+    assert not logging.getLogger("hotline.errors_http").disabled
