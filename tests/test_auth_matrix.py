@@ -262,8 +262,6 @@ def test_page_matrix(app, world, users, method, endpoint):
         token = csrf_from(client.get("/login").get_data(as_text=True))
         path, form = _page_call(endpoint, ticket(), token)
         r = client.open(path, method=method, data=form if method == "POST" else None)
-        if r.status_code == 500 and who in allowed:
-            pytest.xfail(f"{path} answers 500 for {who} (template still being written?)")
         if who == "anonymous":
             results[who] = (r.status_code, "/login" in r.headers.get("Location", ""))
             expected[who] = (302, True)

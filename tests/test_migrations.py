@@ -43,16 +43,10 @@ def test_upgrade_seeds_the_categories(app):
     assert codes[0] == "consultation" and {"leak", "repair", "complaint"} <= set(codes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrations/env.py calls fileConfig() without disable_existing_loggers=False: "
-    "an in-process upgrade silences every logger already created, including the one "
-    "that records unexpected 500s (owner of migrations/ to fix)",
-)
 def test_upgrade_leaves_the_apps_loggers_working(app):
     import logging
 
     import hotline.errors_http  # noqa: F401 - creates its logger
 
-    # the `app` fixture has just run upgrade() in this process
+    # the session's migrated_db fixture ran upgrade() in this process
     assert not logging.getLogger("hotline.errors_http").disabled
