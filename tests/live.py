@@ -150,15 +150,41 @@ def live_server(tmp_path_factory):
         server.stop()
 
 
+class _SharedBrowser:
+    """One Playwright and one Chromium per test process. Each test module that imports the
+    `browser` fixture gets its own session-scoped copy of it, and a second sync Playwright
+    cannot start inside the first: so they share this one, closed by the last user."""
+
+    users = 0
+    playwright = None
+    browser = None
+
+    @classmethod
+    def acquire(cls):
+        if cls.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            cls.playwright = sync_playwright().start()
+            cls.browser = launch_browser(cls.playwright)
+        cls.users += 1
+        return cls.browser
+
+    @classmethod
+    def release(cls):
+        cls.users -= 1
+        if cls.users == 0 and cls.browser is not None:
+            cls.browser.close()
+            cls.playwright.stop()
+            cls.browser = cls.playwright = None
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = launch_browser(p)
-        yield b
-        b.close()
+    pytest.importorskip("playwright.sync_api")
+    yield _SharedBrowser.acquire()
+    _SharedBrowser.release()
 
 
 @pytest.fixture
