@@ -5,7 +5,7 @@ from flask_login import current_user
 from hotline.api import bp, json_body, via_token
 from hotline.extensions import db
 from hotline.tickets import services
-from hotline.tickets.access import unit_scope, visible_ticket
+from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery, parse, parse_query
 from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
@@ -31,23 +31,7 @@ def create_ticket():
 @require(READ_TICKETS)
 def list_tickets():
     query = parse_query(TicketQuery, request.args)
-    stmt = services.search_tickets(
-        services.TicketFilter(
-            q=query.q,
-            status=query.status,
-            open_only=query.open,
-            category=query.category,
-            priority=query.priority,
-            unit=query.unit,
-            created_from=query.created_from,
-            created_to=query.created_to,
-            unit_ids_scope=unit_scope(current_user),
-        )
-    )
-    total = services.count(stmt)
-    items = db.session.scalars(
-        stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique()
+    items, total = find_tickets(query, current_user)
     return jsonify(
         items=[ticket_summary(t, current_user) for t in items],
         total=total,

@@ -13,7 +13,7 @@ from hotline.errors import DomainError, ValidationFailed
 from hotline.extensions import db
 from hotline.messages import localize, localize_fields
 from hotline.tickets import services
-from hotline.tickets.access import unit_scope, visible_ticket
+from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Priority, Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery, parse, parse_query
 from hotline.tickets.serialize import caller_view
@@ -65,23 +65,7 @@ def ticket_list():
         errors = {}
     except ValidationFailed as exc:
         query, errors = TicketQuery(), localize_fields(exc.fields)
-    stmt = services.search_tickets(
-        services.TicketFilter(
-            q=query.q,
-            status=query.status,
-            open_only=query.open,
-            category=query.category,
-            priority=query.priority,
-            unit=query.unit,
-            created_from=query.created_from,
-            created_to=query.created_to,
-            unit_ids_scope=unit_scope(current_user),
-        )
-    )
-    total = services.count(stmt)
-    tickets = db.session.scalars(
-        stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
-    ).unique().all()
+    tickets, total = find_tickets(query, current_user)
     return render_template(
         "tickets/list.html",
         tickets=tickets,
@@ -99,14 +83,17 @@ def ticket_list():
 @bp.get("/tickets/<number>")
 @require(READ_TICKETS)
 def ticket_page(number: str):
-    ticket = visible_ticket(number, current_user)
+    return _detail_page(visible_ticket(number, current_user), {})
+
+
+def _detail_page(ticket, form_errors: dict):
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
         caller=caller_view(ticket, current_user),
         can_note=can(ADD_NOTE),
         can_cancel=can(CANCEL_TICKET) and ticket.is_open,
-        form_errors={},
+        form_errors=form_errors,
     )
 
 
@@ -119,15 +106,7 @@ def _form_action(number: str, action):
     except DomainError as exc:
         db.session.rollback()
         errors = localize_fields(exc.fields) if isinstance(exc, ValidationFailed) else {"": localize(exc.message)}
-        ticket = visible_ticket(number, current_user)
-        return render_template(
-            "tickets/detail.html",
-            ticket=ticket,
-            caller=caller_view(ticket, current_user),
-            can_note=can(ADD_NOTE),
-            can_cancel=can(CANCEL_TICKET) and ticket.is_open,
-            form_errors=errors,
-        ), exc.status
+        return _detail_page(visible_ticket(number, current_user), errors), exc.status
     return redirect(url_for("tickets.ticket_page", number=number))
 
 
