@@ -144,7 +144,44 @@
     );
     renderUnits();
     tick();
+    fit();
   }
+
+  /* ---- fitting: a wall board never scrolls ----
+     On the wall layout every column is as tall as the screen allows. A column whose cards do not fit
+     turns compact (one line per card: number, category, age; emergencies stay full size, on top);
+     if even that does not fit, the last cards give way to "+N more". Phones just scroll. */
+  const wallLayout = window.matchMedia("(min-width: 1101px)");
+
+  function overflows(ol) {
+    return ol.scrollHeight > ol.clientHeight + 1;
+  }
+
+  function fit() {
+    document.querySelectorAll(".col[data-col]").forEach((col) => {
+      const ol = col.querySelector(".cards");
+      const more = col.querySelector(".col-more");
+      const cards = [...ol.children];
+      col.classList.remove("compact");
+      more.hidden = true;
+      cards.forEach((c) => { c.hidden = false; });
+      if (!wallLayout.matches || !overflows(ol)) return;
+      col.classList.add("compact");
+      if (!overflows(ol)) return;
+      more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
+      let hidden = 0;
+      for (let i = cards.length - 1; i > 0 && overflows(ol); i--) {
+        cards[i].hidden = true;
+        hidden += 1;
+        more.textContent = t("more", { n: hidden });
+      }
+    });
+  }
+
+  wallLayout.addEventListener("change", fit);
+  window.addEventListener("resize", fit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
+  setInterval(fit, 15000); // ages grow longer and may wrap a full card
 
   function renderUnits() {
     const ul = document.getElementById("units");
