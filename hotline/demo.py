@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.extensions import db
-from hotline.tickets.models import Channel, Priority
+from hotline.tickets.models import Channel, Priority, Status
 from hotline.tickets.schemas import CallerIn, CallIn, Facts, TicketCreate
 from hotline.tickets.services import add_note, cancel_ticket, create_ticket
 from hotline.units.models import Unit, UnitKind
 from hotline.users.models import Role, User
 from hotline.users.services import create_user
+from dispatch.workorders.services import advance, dispatch_ticket
 
 SEED = 96_116
 BATCH = 50
@@ -150,6 +151,13 @@ CANCEL_REASONS = [
     "来电人来电告知问题已自行解决，无需处理。",
     "录入错误，已重新建单。",
     "非本公司业务，已告知来电人拨打燃气热线。",
+]
+RESULTS = [
+    "已更换损坏阀门，恢复供水，现场已清理。",
+    "管道接口渗漏，已紧固并更换密封圈。",
+    "已上门核实并向来电人解释，来电人表示认可。",
+    "已更换水表，读数已登记。",
+    "已抢修完毕，路面回填待市政恢复。",
 ]
 # Who the intake names for a category (None: the dispatcher decides).
 INTAKE_UNIT = {
@@ -319,6 +327,18 @@ def _logins_table(logins: list[tuple[User, str]]) -> list[str]:
     return lines
 
 
+def _progress(rng: random.Random, ticket, at: datetime, now: datetime, desk: User) -> None:
+    """Work older than half a day is done; the last hours' work stands at every stage.
+    The desk records the steps as crews radio them in."""
+    steps = ["accept", "en_route", "on_site", "resolve"]
+    hours_old = (now - at).total_seconds() / 3600
+    done = len(steps) if hours_old > 12 else rng.randint(0, len(steps) - 1)
+    for step in steps[:done]:
+        at = min(at + timedelta(minutes=rng.randint(3, 35)), now)
+        clock.freeze(at)
+        advance(ticket, step, desk, None, rng.choice(RESULTS) if step == "resolve" else None)
+
+
 def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
     """Fill an empty database; yield lines to print (ending with the logins table)."""
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -359,6 +379,13 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
                 clock.freeze(min(later + timedelta(minutes=rng.randint(2, 90)), real_now))
                 cancel_ticket(ticket, rng.choice(CANCEL_REASONS), operator, None)
                 cancelled += 1
+            desk = users[rng.choice(["disp1", "disp2"])]
+            if ticket.status == Status.NEW and real_now - later > timedelta(hours=2):
+                later += timedelta(minutes=rng.randint(2, 30))
+                clock.freeze(later)
+                dispatch_ticket(ticket, units[f"{caller['branch']}-crew-{rng.randint(1, 2)}"], desk, None)
+            if ticket.status == Status.DISPATCHED:
+                _progress(rng, ticket, later, real_now, desk)
             if made % BATCH == 0:
                 db.session.commit()
         db.session.commit()
