@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el, request } = Hotline;
+  const { readJSON, t, el, request, failureText } = Hotline;
   const labels = readJSON("labels");
   const categories = readJSON("category-names");
   const myUnits = new Set(readJSON("my-units"));
@@ -138,14 +138,7 @@
       if (fresh) message(fresh, t("conflict", { status: labels.status[answer.data.ticket.status] || answer.data.ticket.status }));
       return;
     }
-    let text;
-    if (answer.status === 0) text = t("network");
-    else if (answer.status === 403) text = t("forbidden");
-    else {
-      const d = answer.data || {};
-      text = t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
-    }
-    message(li, text);
+    message(li, failureText(answer));
   }
 
   /* A ticket as the API or an event tells it: keep, change or drop its order. */

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el, request } = Hotline;
+  const { readJSON, t, el, request, failureText } = Hotline;
   const labels = readJSON("labels");
   const categories = readJSON("category-names");
 
@@ -197,14 +197,7 @@
       if (row) message(row.li, t("conflict", { status: labels.status[cur.status] || cur.status }));
       return;
     }
-    let text;
-    if (answer.status === 0) text = t("network");
-    else if (answer.status === 403) text = t("forbidden");
-    else {
-      const d = answer.data || {};
-      text = t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
-    }
-    message(li, text);
+    message(li, failureText(answer));
   }
 
   function announce(text) {

@@ -155,7 +155,17 @@
     return (RANK[a.priority] ?? 9) - (RANK[b.priority] ?? 9) || Date.parse(a.created_at) - Date.parse(b.created_at);
   }
 
+  /* What to tell a person whose action failed (other than a conflict). */
+  function failureText(answer) {
+    const t = Hotline.t;
+    if (answer.status === 0) return t("network");
+    if (answer.status === 403) return t("forbidden");
+    const d = answer.data || {};
+    return t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
+  }
+
   Hotline.live = live;
+  Hotline.failureText = failureText;
   Hotline.age = age;
   Hotline.el = el;
   Hotline.showState = showState;
