@@ -12,3 +12,17 @@ graceful_timeout = 10
 # Recent gunicorn (27 here) opens a control socket in ~/.gunicorn shared by every instance on the
 # machine (the demo, the benchmark, browser tests); nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """The embedded SLA scheduler runs in the (single) worker, never in the master:
+    HOTLINE_SLA_SCHEDULER=worker leaves it to a separate `flask sla-worker`."""
+    from hotline.sla.scheduler import start_embedded
+
+    worker.sla_scheduler = start_embedded(worker.wsgi)
+
+
+def worker_exit(_server, worker):
+    scheduler = getattr(worker, "sla_scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown()

@@ -53,8 +53,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.tickets.routes import bp as tickets_bp
     from hotline.settings.routes import bp as settings_bp
     from hotline.users.cli import register_cli
+    from hotline.sla.cli import register_cli as register_sla_cli
     from hotline.users.routes import bp as users_bp
     from hotline.live.outbox import install as install_outbox
+    from hotline.sla.hooks import install as install_sla_hooks
     from dispatch import api as dispatch_api  # noqa: F401
     from dispatch.pages import bp as dispatch_bp
 
@@ -68,5 +70,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(api_bp)
     install_outbox(db.session)
+    install_sla_hooks(db.session)
     register_cli(app)
+    register_sla_cli(app)
     return app

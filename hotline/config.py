@@ -55,4 +55,15 @@ def load_config() -> dict:
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOGIN_LOCKOUT_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "JSON_SORT_KEYS": False,
+        # SLA enforcement: "embedded" (a scheduler in the web process, wsgi.py),
+        # "worker" (the web starts none; run `flask sla-worker`), or "off".
+        "SLA_SCHEDULER": os.environ.get("HOTLINE_SLA_SCHEDULER", "embedded"),
+        "SLA_SAFETY_SWEEP_SECONDS": int(os.environ.get("HOTLINE_SLA_SAFETY_SWEEP_SECONDS", "60")),
+        "SLA_PEEK_SECONDS": float(os.environ.get("HOTLINE_SLA_PEEK_SECONDS", "1")),
+        # Minutes an escalation waits for acknowledgement before it climbs: unit -> supervisor -> manager.
+        "SLA_ESCALATE_AFTER_MINUTES": [
+            int(m) for m in os.environ.get("HOTLINE_SLA_ESCALATE_AFTER_MINUTES", "15,30").split(",")
+        ],
+        "CALLBACK_RETRY_MINUTES": int(os.environ.get("HOTLINE_CALLBACK_RETRY_MINUTES", "60")),
+        "CALLBACK_MAX_ATTEMPTS": int(os.environ.get("HOTLINE_CALLBACK_MAX_ATTEMPTS", "3")),
     }

@@ -174,11 +174,12 @@ STAFF = [  # username, role, display name, unit code
     ("disp2", Role.DISPATCHER, "周海涛", "center"),
     ("lead1", Role.SUPERVISOR, "吴桂英", "center"),
     ("lead2", Role.SUPERVISOR, "郑志强", "center"),
+    ("manager", Role.MANAGER, "冯卫东", "center"),
     ("admin", Role.ADMIN, "系统管理员", "center"),
     ("board", Role.BOARD, "调度大屏", "center"),
 ]
 PASSWORDS = {  # one memorable password per demo account
-    Role.OPERATOR: "jiexian", Role.DISPATCHER: "diaodu", Role.SUPERVISOR: "zhiban",
+    Role.OPERATOR: "jiexian", Role.DISPATCHER: "diaodu", Role.SUPERVISOR: "zhiban", Role.MANAGER: "zhuren",
     Role.ADMIN: "guanli", Role.CREW: "qiangxiu", Role.BOARD: "daping",
 }
 

@@ -38,6 +38,7 @@ ROLE = {
     Role.OPERATOR: _l("Operator"),
     Role.DISPATCHER: _l("Dispatcher"),
     Role.SUPERVISOR: _l("Supervisor"),
+    Role.MANAGER: _l("Manager"),
     Role.ADMIN: _l("Administrator"),
     Role.CREW: _l("Field crew"),
 }

@@ -7,3 +7,5 @@ from hotline.units.models import Unit  # noqa: F401
 from hotline.users.models import ApiToken, LoginEvent, User  # noqa: F401
 from dispatch.routing.models import RoutingRule  # noqa: F401
 from dispatch.workorders.models import WorkOrder  # noqa: F401
+from hotline.sla.models import Alert, Area, Calendar, CalendarDay, Escalation, EscalationStep, Extension, Pause, Policy, SlaClock  # noqa: F401
+from hotline.callbacks.models import Callback, CallbackAttempt  # noqa: F401

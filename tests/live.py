@@ -93,7 +93,9 @@ class LiveServer:
         self._run([_tool("flask") or "flask", "--app", "wsgi", "db", "upgrade"])
         gunicorn = _tool("gunicorn")
         if gunicorn:
-            cmd = [gunicorn, "-k", "gthread", "-w", "1", "--threads", "20", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+            # gunicorn.conf.py starts the embedded SLA scheduler in the worker, as in production.
+            cmd = [gunicorn, "-c", "gunicorn.conf.py", "-k", "gthread", "-w", "1", "--threads", "20",
+                   "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
         else:  # tests only: Werkzeug's threaded server
             cmd = [sys.executable, "-c",
                    f"from wsgi import app; app.run('127.0.0.1', {self.port}, threaded=True)"]

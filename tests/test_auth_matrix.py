@@ -19,6 +19,7 @@ from hotline.users.services import create_token, revoke_token
 from conftest import PASSWORD, csrf_from
 
 O, D, S, A, C, B = "operator", "dispatcher", "supervisor", "admin", "crew", "board"
+M = "manager"
 
 # Routes that are open by design: signing in/out, liveness, assets, the API description.
 PUBLIC = {
@@ -33,39 +34,39 @@ PUBLIC = {
 # (method, endpoint) -> (allowed roles, status an allowed role gets; None = "not 401/403",
 # for endpoints whose happy path needs a state other suites set up).
 API = {
-    ("POST", "api.create_ticket"): ({O, S}, 201),
-    ("GET", "api.list_tickets"): ({O, D, S, C}, 200),
-    ("GET", "api.get_ticket"): ({O, D, S, C}, 200),
-    ("POST", "api.add_note"): ({O, D, S, C}, 201),
-    ("POST", "api.cancel_ticket"): ({O, S}, 200),
-    ("GET", "api.caller_tickets"): ({O, S}, 200),
-    ("GET", "api.list_categories"): ({O, D, S, C}, 200),
+    ("POST", "api.create_ticket"): ({O, S, M}, 201),
+    ("GET", "api.list_tickets"): ({O, D, S, M, C}, 200),
+    ("GET", "api.get_ticket"): ({O, D, S, M, C}, 200),
+    ("POST", "api.add_note"): ({O, D, S, M, C}, 201),
+    ("POST", "api.cancel_ticket"): ({O, S, M}, 200),
+    ("GET", "api.caller_tickets"): ({O, S, M}, 200),
+    ("GET", "api.list_categories"): ({O, D, S, M, C}, 200),
     # dispatch side (owned by the dispatch work; its flows are tested in test_dispatch_flow.py)
-    ("POST", "api.dispatch_ticket"): ({D, S}, None),
-    ("POST", "api.transfer_ticket"): ({D, S}, None),
-    ("POST", "api.return_ticket"): ({C, S}, None),
-    ("POST", "api.step_ticket"): ({C, D, S}, None),
-    ("GET", "api.board"): ({O, D, S, B}, 200),
-    ("GET", "api.work_orders"): ({C, D, S}, 200),
-    ("GET", "api.units"): ({O, D, S, B}, 200),
+    ("POST", "api.dispatch_ticket"): ({D, S, M}, None),
+    ("POST", "api.transfer_ticket"): ({D, S, M}, None),
+    ("POST", "api.return_ticket"): ({C, S, M}, None),
+    ("POST", "api.step_ticket"): ({C, D, S, M}, None),
+    ("GET", "api.board"): ({O, D, S, M, B}, 200),
+    ("GET", "api.work_orders"): ({C, D, S, M}, 200),
+    ("GET", "api.units"): ({O, D, S, M, B}, 200),
     ("GET", "api.routing_rules"): ({A}, 200),
     ("POST", "api.save_routing_rule"): ({A}, None),
 }
 
 PAGES = {
-    ("GET", "users.home"): ({O, D, S, A, C, B}, 302),
-    ("GET", "users.settings"): ({O, D, S, A, C, B}, 200),
-    ("POST", "users.settings"): ({O, D, S, A, C, B}, 302),
-    ("GET", "tickets.console"): ({O, S}, 200),
-    ("GET", "tickets.ticket_list"): ({O, D, S, C}, 200),
-    ("GET", "tickets.ticket_page"): ({O, D, S, C}, 200),
-    ("POST", "tickets.add_note"): ({O, D, S, C}, 302),
-    ("POST", "tickets.cancel"): ({O, S}, 302),
+    ("GET", "users.home"): ({O, D, S, M, A, C, B}, 302),
+    ("GET", "users.settings"): ({O, D, S, M, A, C, B}, 200),
+    ("POST", "users.settings"): ({O, D, S, M, A, C, B}, 302),
+    ("GET", "tickets.console"): ({O, S, M}, 200),
+    ("GET", "tickets.ticket_list"): ({O, D, S, M, C}, 200),
+    ("GET", "tickets.ticket_page"): ({O, D, S, M, C}, 200),
+    ("POST", "tickets.add_note"): ({O, D, S, M, C}, 302),
+    ("POST", "tickets.cancel"): ({O, S, M}, 302),
     ("GET", "settings.categories"): ({A}, 200),
     ("POST", "settings.categories"): ({A}, 302),
-    ("GET", "dispatch.board"): ({O, D, S, B}, 200),
-    ("GET", "dispatch.desk"): ({D, S}, 200),
-    ("GET", "dispatch.crew"): ({C, D, S}, 200),
+    ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
+    ("GET", "dispatch.desk"): ({D, S, M}, 200),
+    ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
 }
 
 

@@ -15,6 +15,7 @@ MASKED = False
 ORDINARY = {
     "operator": (FULL, FULL, FULL),
     "supervisor": (FULL, FULL, FULL),
+    "manager": (FULL, FULL, FULL),
     "dispatcher": (MASKED, MASKED, MASKED),
     "admin": (MASKED, MASKED, MASKED),
     "crew": (MASKED, FULL, MASKED),
@@ -47,6 +48,7 @@ def test_confidential_ticket_only_for_its_operator_and_supervisors(new_ticket, u
     crew_of_unit = user_of("crew")
     assert can_see_caller(user_of("operator"), t)
     assert can_see_caller(user_of("supervisor"), t)
+    assert can_see_caller(user_of("manager"), t)
     assert not can_see_caller(other_operator, t)
     assert not can_see_caller(crew_of_unit, t)
     assert not can_see_caller(user_of("dispatcher"), t)

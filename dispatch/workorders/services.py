@@ -127,7 +127,7 @@ def _end_active(ticket: Ticket, status: WorkOrderStatus, reason: str) -> None:
 
 def _check_unit_member(ticket: Ticket, actor: User) -> None:
     """Crews act only on their own unit's work; the center may act for them."""
-    if actor.role in (Role.DISPATCHER, Role.SUPERVISOR):
+    if actor.role in (Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER):
         return
     if actor.role != Role.CREW or actor.unit_id is None:
         raise Forbidden("only the unit's crew or the dispatch desk may do this")

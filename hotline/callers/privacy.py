@@ -3,14 +3,14 @@ from hotline.units.services import member_unit_ids
 from hotline.users.models import Role, User
 
 # Roles that talk to callers. Dispatchers and admins work on the matter, not the person.
-_SEES_CALLERS = {Role.OPERATOR, Role.SUPERVISOR}
+_SEES_CALLERS = {Role.OPERATOR, Role.SUPERVISOR, Role.MANAGER}
 
 
 def can_see_caller(user: User, ticket) -> bool:
     """Full identity on this ticket? A confidential request (GB/T 33358) narrows it
     to the operator who took the call and supervisors."""
     if ticket.confidential:
-        return user.role == Role.SUPERVISOR or (
+        return user.role in (Role.SUPERVISOR, Role.MANAGER) or (
             user.role == Role.OPERATOR and ticket.operator_id == user.id
         )
     if user.role in _SEES_CALLERS:

@@ -66,7 +66,7 @@ def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
     }
 
 
-def _audience(session: Session, *unit_ids: int | None) -> list[int]:
+def audience(session: Session, *unit_ids: int | None) -> list[int]:
     """A ticket's unit and the unit above it (a branch sees its crews' work)."""
     out: set[int] = set()
     for unit_id in filter(None, unit_ids):
@@ -109,7 +109,7 @@ def _on_after_flush_postexec(session: Session, _ctx) -> None:
     with session.no_autoflush:
         for name, ticket, old_units in pending:
             payload = ticket_payload(ticket, session)
-            add_event(session, name, payload, _audience(session, ticket.unit_id, *old_units))
+            add_event(session, name, payload, audience(session, ticket.unit_id, *old_units))
 
 
 def _on_after_commit(session: Session) -> None:

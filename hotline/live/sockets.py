@@ -12,7 +12,7 @@ from hotline.units.services import member_unit_ids
 from hotline.users.models import Role, User
 from hotline.users.services import user_for_token
 
-CENTER_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.BOARD}
+CENTER_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER, Role.BOARD}
 RESYNC_LIMIT = 500
 
 _connected: dict[str, int] = {}  # sid -> user id

@@ -101,13 +101,18 @@ class Ticket(db.Model):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # A callback that finds the matter unsolved reopens the ticket: a new cycle,
+    # whose SLA clocks start from `reopened_at`.
+    cycle: Mapped[int] = mapped_column(default=1)
 
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     dispatched_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     arrived_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]  # 答复: the caller was given an answer
     resolved_at: Mapped[datetime | None]
+    reopened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 

@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     CREW = "crew"
+    MANAGER = "manager"  # 中心主任/带班领导: the top of the escalation ladder
     BOARD = "board"  # a wall board or kiosk: reads the live board, writes nothing
 
 

@@ -7,19 +7,20 @@ from flask_login import current_user
 from hotline.users.models import Role
 
 O, D, S, A, C, B = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.CREW, Role.BOARD
+M = Role.MANAGER  # a manager may do all a supervisor may
 
-CREATE_TICKET = {O, S}
-READ_TICKETS = {O, D, S, C}  # a crew only its own unit's
-ADD_NOTE = {O, D, S, C}
-CANCEL_TICKET = {O, S}
-CALLER_HISTORY = {O, S}
+CREATE_TICKET = {O, S, M}
+READ_TICKETS = {O, D, S, M, C}  # a crew only its own unit's
+ADD_NOTE = {O, D, S, M, C}
+CANCEL_TICKET = {O, S, M}
+CALLER_HISTORY = {O, S, M}
 MANAGE_SETTINGS = {A}
 
-DISPATCH = {D, S}  # 派单, 转办
-RETURN_TICKET = {C, S}  # 退回: the unit, or a supervisor for it
-CREW_STEPS = {C, D, S}  # the desk may record a step a crew radios in
-READ_BOARD = {O, D, S, B}
-READ_WORK_ORDERS = {C, D, S}
+DISPATCH = {D, S, M}  # 派单, 转办
+RETURN_TICKET = {C, S, M}  # 退回: the unit, or a supervisor for it
+CREW_STEPS = {C, D, S, M}  # the desk may record a step a crew radios in
+READ_BOARD = {O, D, S, M, B}
+READ_WORK_ORDERS = {C, D, S, M}
 
 
 def require(roles: set[Role]):

@@ -21,6 +21,7 @@ ANY_ROLE = set(Role)  # signed in, whatever the role: still checked by require()
 HOME_BY_ROLE = {
     Role.OPERATOR: "tickets.console",
     Role.SUPERVISOR: "tickets.ticket_list",
+    Role.MANAGER: "tickets.ticket_list",
     Role.DISPATCHER: "dispatch.desk",
     Role.CREW: "dispatch.crew",
     Role.ADMIN: "settings.categories",

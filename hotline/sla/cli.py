@@ -1,0 +1,27 @@
+"""`flask sla-worker`: the scheduler as its own process; `flask sla-sweep`: one sweep now."""
+import click
+from flask import Flask, current_app
+
+from hotline import clock
+from hotline.extensions import db
+from hotline.sla.scheduler import SlaScheduler
+from hotline.sla.sweep import sweep
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("sla-worker")
+    def sla_worker():
+        """Run the SLA scheduler in this process (set HOTLINE_SLA_SCHEDULER=worker for the web)."""
+        click.echo("SLA worker running; Ctrl+C stops it")
+        scheduler = SlaScheduler(current_app._get_current_object(), blocking=True, peek=True)
+        try:
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            scheduler.shutdown()
+
+    @app.cli.command("sla-sweep")
+    def sla_sweep():
+        """Record every warning and breach due now, once, and exit."""
+        written = sweep(db.session, clock.now())
+        db.session.commit()
+        click.echo(f"{written} alerts and escalation steps recorded")

@@ -1,0 +1,102 @@
+"""The escalation ladder (逐级上报): the unit and the dispatch desk first, then the
+supervisor, then the manager, each after a configurable time without anyone
+acknowledging. Emergencies go to the whole chain at once."""
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hotline.live.outbox import add_event, audience
+from hotline.sla.models import Alert, Escalation, EscalationStep
+from hotline.tickets.models import Priority, Ticket, TicketEvent
+
+LADDER = {1: "unit", 2: "supervisor", 3: "manager"}
+TOP = max(LADDER)
+
+
+def climb_after() -> list[int]:
+    """Minutes without acknowledgement before each climb: level 1 -> 2, 2 -> 3."""
+    if has_app_context():
+        return list(current_app.config.get("SLA_ESCALATE_AFTER_MINUTES", [15, 30]))
+    return [15, 30]
+
+
+def _next_at(level: int, now: datetime) -> datetime | None:
+    after = climb_after()
+    if level >= TOP or level - 1 >= len(after):
+        return None
+    return now + timedelta(minutes=after[level - 1])
+
+
+def _step(session: Session, esc: Escalation, ticket: Ticket, level: int, now: datetime) -> None:
+    session.add(EscalationStep(escalation_id=esc.id, level=level, audience=LADDER[level], at=now))
+    session.add(
+        TicketEvent(ticket_id=ticket.id, at=now, kind="escalated", changes={"level": [level - 1, level]},
+                    message=f"{esc.reason}: {LADDER[level]}")
+    )
+    add_event(
+        session,
+        "escalation",
+        {
+            "number": ticket.number,
+            "escalation_id": esc.id,
+            "reason": esc.reason,
+            "level": level,
+            "audience": LADDER[level],
+            "priority": ticket.priority.value,
+            "category": ticket.category.code if ticket.category else None,
+        },
+        audience(session, ticket.unit_id),
+    )
+
+
+def open_escalation(session: Session, ticket: Ticket, reason: str, now: datetime, alert: Alert | None = None) -> Escalation:
+    """Start at the unit; an emergency goes to every level at once."""
+    at_once = ticket.priority == Priority.EMERGENCY
+    level = TOP if at_once else 1
+    esc = Escalation(
+        ticket_id=ticket.id, alert_id=alert.id if alert else None, reason=reason, level=level,
+        started_at=now, next_at=None if at_once else _next_at(1, now),
+    )
+    session.add(esc)
+    session.flush()
+    for step in range(1, level + 1):
+        _step(session, esc, ticket, step, now)
+    return esc
+
+
+def climb_due(session: Session, now: datetime) -> int:
+    """Move every unacknowledged escalation whose time has come one level up."""
+    due = session.execute(
+        select(Escalation.id, Escalation.level)
+        .where(Escalation.next_at <= now, Escalation.acknowledged_at.is_(None))
+        .order_by(Escalation.next_at)
+        .limit(1000)
+    ).all()
+    moved = 0
+    for esc_id, level in due:
+        new_level = level + 1
+        claimed = session.execute(
+            update(Escalation)
+            .where(Escalation.id == esc_id, Escalation.level == level, Escalation.acknowledged_at.is_(None))
+            .values(level=new_level, next_at=_next_at(new_level, now))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            esc = session.get(Escalation, esc_id)
+            session.refresh(esc)
+            _step(session, esc, session.get(Ticket, esc.ticket_id), new_level, now)
+            moved += 1
+    return moved
+
+
+def acknowledge(session: Session, esc: Escalation, user_id: int, now: datetime, note: str | None) -> None:
+    """Someone has taken it on: the ladder stops where it is, and the step says who."""
+    if esc.acknowledged_at is None:
+        esc.acknowledged_at, esc.acknowledged_by_id, esc.next_at = now, user_id, None
+    step = session.scalar(
+        select(EscalationStep).where(EscalationStep.escalation_id == esc.id, EscalationStep.level == esc.level)
+    )
+    if step is not None and step.acknowledged_at is None:
+        step.acknowledged_at, step.acknowledged_by_id, step.note = now, user_id, note
