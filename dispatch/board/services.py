@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 from hotline import clock
 from hotline.extensions import db
 from hotline.live.models import LiveEvent
+from hotline.sla.summary import deadlines_for, escalations_for
 from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Status, Ticket
 from hotline.units.models import Unit, UnitKind
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
@@ -12,7 +13,9 @@ from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 _IN_FIELD = (WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE)
 
 
-def board_ticket(ticket: Ticket) -> dict:
+def board_ticket(ticket: Ticket, sla: dict | None = None, escalation: dict | None = None) -> dict:
+    """`sla`: the nearest deadline (hotline.sla.summary); `escalation`: the level an
+    unacknowledged escalation has reached."""
     return {
         "number": ticket.number,
         "status": ticket.status.value,
@@ -23,6 +26,8 @@ def board_ticket(ticket: Ticket) -> dict:
         "version": ticket.version,
         "created_at": ticket.created_at.isoformat(),
         "returned": ticket.status == Status.RETURNED,
+        "sla": sla,
+        "escalation": escalation,
     }
 
 
@@ -45,6 +50,8 @@ def snapshot(unit_ids: set[int] | None = None) -> dict:
         stmt = stmt.where(Ticket.unit_id.in_(unit_ids))
     tickets = db.session.scalars(stmt).all()
     tickets.sort(key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
+    ids = [t.id for t in tickets]
+    deadlines, escalations = deadlines_for(db.session, ids), escalations_for(db.session, ids)
     load = dict(
         db.session.execute(
             select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK)).group_by(WorkOrder.unit_id)
@@ -59,7 +66,7 @@ def snapshot(unit_ids: set[int] | None = None) -> dict:
     return {
         "seq": seq,
         "now": clock.now().isoformat(),
-        "tickets": [board_ticket(t) for t in tickets],
+        "tickets": [board_ticket(t, deadlines.get(t.id), escalations.get(t.id)) for t in tickets],
         "units": [
             {
                 "code": u.code,

@@ -55,6 +55,8 @@ def unit_room(unit_id: int) -> str:
 
 
 def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
+    from hotline.sla.summary import nearest_deadline  # sla imports this module
+
     unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
     return {
         "number": ticket.number,
@@ -63,6 +65,7 @@ def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
         "category": ticket.category.code if ticket.category else None,
         "unit": unit.code if unit else None,
         "version": ticket.version,
+        "sla": nearest_deadline(session, ticket),
     }
 
 
