@@ -9,3 +9,5 @@ from dispatch.routing.models import RoutingRule  # noqa: F401
 from dispatch.workorders.models import WorkOrder  # noqa: F401
 from hotline.sla.models import Alert, Area, Calendar, CalendarDay, Escalation, EscalationStep, Extension, Pause, Policy, SlaClock  # noqa: F401
 from hotline.callbacks.models import Callback, CallbackAttempt  # noqa: F401
+from hotline.rosters.models import Roster, RosterAssignment, RosterChange, ShiftRequest, ShiftStaffing, ShiftTemplate  # noqa: F401
+from hotline.seats.models import AwayEntry, Seat, SeatSession  # noqa: F401

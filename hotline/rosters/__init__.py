@@ -1,0 +1,1 @@
+"""Duty rosters 排班: shift templates, the month roster, swap and leave requests."""
