@@ -11,3 +11,5 @@ from hotline.sla.models import Alert, Area, Calendar, CalendarDay, Escalation, E
 from hotline.callbacks.models import Callback, CallbackAttempt  # noqa: F401
 from hotline.rosters.models import Roster, RosterAssignment, RosterChange, ShiftRequest, ShiftStaffing, ShiftTemplate  # noqa: F401
 from hotline.seats.models import AwayEntry, Seat, SeatSession  # noqa: F401
+from hotline.handover.models import ChecklistItem, Handover, HandoverAddendum, HandoverCount, HandoverItem, HandoverOverride, StandingItem  # noqa: F401
+from hotline.dutylog.models import DutyLogEntry, DutyLogReview  # noqa: F401

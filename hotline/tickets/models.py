@@ -99,6 +99,9 @@ class Ticket(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # 首问负责: who on duty answers for the ticket now. None means the operator who
+    # took it; a signed handover passes it to the incoming person.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # A callback that finds the matter unsolved reopens the ticket: a new cycle,
@@ -119,7 +122,8 @@ class Ticket(db.Model):
     category: Mapped[Category] = relationship()
     caller: Mapped[Caller | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
-    operator: Mapped[User | None] = relationship()
+    operator: Mapped[User | None] = relationship(foreign_keys=[operator_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     call: Mapped[Call | None] = relationship()
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id"
