@@ -15,6 +15,9 @@ STEPS: dict[str, tuple[frozenset[Status], Status]] = {
     "en_route": (frozenset({S.ACCEPTED}), S.EN_ROUTE),
     "on_site": (frozenset({S.ACCEPTED, S.EN_ROUTE}), S.ON_SITE),
     "resolve": (frozenset({S.ACCEPTED, S.EN_ROUTE, S.ON_SITE}), S.RESOLVED),
+    # after the callback (回访): unsolved or dissatisfied goes back to the unit, else 归档
+    "reopen": (frozenset({S.RESOLVED}), S.DISPATCHED),
+    "close": (frozenset({S.RESOLVED}), S.CLOSED),
 }
 
 STEP_LABELS = {
@@ -25,6 +28,8 @@ STEP_LABELS = {
     "en_route": _l("set off"),
     "on_site": _l("arrive on site"),
     "resolve": _l("resolve"),
+    "reopen": _l("reopen"),
+    "close": _l("close"),
 }
 
 

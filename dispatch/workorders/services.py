@@ -116,7 +116,33 @@ def advance(ticket: Ticket, step: str, actor: User, expected_version: int | None
     if result:
         order.result = result
     db.session.flush()
+    if step == "resolve":
+        from hotline.callbacks.services import open_callback
+
+        open_callback(ticket)
     return order
+
+
+def reopen_ticket(ticket: Ticket, words: str, actor: User) -> WorkOrder:
+    """The callback found it unsolved: back to the same unit with the caller's words,
+    as a new cycle whose SLA clocks start again from now."""
+    now = clock.now()
+    unit = db.session.get(Unit, ticket.unit_id) if ticket.unit_id else None
+    if unit is None:
+        raise Conflict(f"ticket {ticket.number} has no unit to go back to")
+    _move(ticket, "reopen", actor, {
+        "cycle": ticket.cycle + 1, "reopened_at": now, "dispatched_at": now,
+        "accepted_at": None, "arrived_at": None, "replied_at": None, "resolved_at": None,
+    }, words)
+    order = _send(ticket, unit, actor, words)
+    db.session.flush()
+    return order
+
+
+def close_ticket(ticket: Ticket, actor: User, message: str | None) -> None:
+    """归档: the callback is done and the matter is settled."""
+    _move(ticket, "close", actor, {"closed_at": clock.now()}, message)
+    db.session.flush()
 
 
 def _end_active(ticket: Ticket, status: WorkOrderStatus, reason: str) -> None:

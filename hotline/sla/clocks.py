@@ -77,10 +77,11 @@ def _region() -> str:
 
 def policies_for(session: Session, ticket: Ticket) -> dict[Stage, Policy]:
     """Per stage, the most specific active policy for the ticket's category and priority."""
+    category_id = ticket.category.id if ticket.category is not None else ticket.category_id  # new: not flushed yet
     rows = session.scalars(
         select(Policy).where(
             Policy.active,
-            or_(Policy.category_id == ticket.category_id, Policy.category_id.is_(None)),
+            or_(Policy.category_id == category_id, Policy.category_id.is_(None)),
             or_(Policy.priority == ticket.priority, Policy.priority.is_(None)),
         )
     ).all()

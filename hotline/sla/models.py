@@ -150,7 +150,9 @@ class SlaClock(db.Model):
         """On time (True), late (False), or still running (None)."""
         if self.breached_at is not None:
             return False
-        return True if self.stopped_at is not None else None
+        if self.stopped_at is None:
+            return None
+        return self.consumed_seconds <= self.total_seconds
 
 
 class Pause(db.Model):

@@ -88,7 +88,7 @@ def sweep(session: Session, now: datetime) -> int:
                     alert = _record(session, clock, kind, due, now)
                     written += 1
                     if kind == AlertKind.BREACH:
-                        open_escalation(session, clock.ticket, "breach", now, alert)
+                        written += open_escalation(session, clock.ticket, "breach", now, alert).level
             session.execute(
                 update(SlaClock).where(SlaClock.id == clock.id).values(next_check_at=_next_check(clock))
                 .execution_options(synchronize_session=False)

@@ -17,6 +17,7 @@ from hotline.tickets.models import (
     OPEN_STATUSES,
     Category,
     Channel,
+    Priority,
     Status,
     Ticket,
     TicketNote,
@@ -102,6 +103,7 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         facts=data.facts.model_dump(exclude_none=True) if data.facts else {},
         operator_id=actor.id,
         call=call,
+        cycle=1,
         created_at=now,
         updated_at=now,
     )
@@ -117,6 +119,8 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
     else:
         _send_on(ticket, _unit(data.unit) if data.unit else None, actor)
     db.session.flush()
+    if ticket.is_open and ticket.priority == Priority.EMERGENCY:
+        _alert_chain(ticket)
     return ticket
 
 
@@ -146,6 +150,51 @@ def check_version(ticket: Ticket, expected: int | None) -> None:
             current_version=ticket.version,
             ticket_status=ticket.status.value,
         )
+
+
+def reply_to_caller(ticket: Ticket, message: str, actor: User, expected_version: int | None) -> None:
+    """答复: the caller has been given an answer (stops the reply clock)."""
+    check_version(ticket, expected_version)
+    if not ticket.is_open:
+        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}")
+    changes = timeline.apply_changes(ticket, {"replied_at": ticket.replied_at or clock.now()})
+    timeline.record(ticket, "replied", actor, changes, message)
+    db.session.flush()
+
+
+def reclassify(
+    ticket: Ticket, actor: User, expected_version: int | None, *,
+    category: str | None = None, priority: Priority | None = None, area: str | None = None, reason: str,
+) -> None:
+    """A new category, priority or area: the SLA clocks are re-targeted by the
+    session hook (working time used so far kept, paused time still excluded)."""
+    check_version(ticket, expected_version)
+    if not ticket.is_open:
+        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}; only an open ticket can be reclassified")
+    values = {}
+    if category is not None:
+        values["category_id"] = _category(category).id
+    if priority is not None:
+        values["priority"] = priority
+    if area is not None:
+        values["area"] = area or None
+    if not values:
+        raise ValidationFailed({"category": "give a new category, priority or area"})
+    was_emergency = ticket.priority == Priority.EMERGENCY
+    changes = timeline.apply_changes(ticket, values)
+    if not changes:
+        raise ValidationFailed({"category": "nothing changed"})
+    timeline.record(ticket, "reclassified", actor, changes, reason)
+    db.session.flush()
+    if ticket.priority == Priority.EMERGENCY and not was_emergency:
+        _alert_chain(ticket)
+
+
+def _alert_chain(ticket: Ticket) -> None:
+    """An emergency goes up the whole escalation ladder at once."""
+    from hotline.sla.escalations import open_escalation
+
+    open_escalation(db.session, ticket, "emergency", clock.now())
 
 
 def add_note(ticket: Ticket, body: str, actor: User) -> TicketNote:

@@ -1,0 +1,108 @@
+"""The callback rules: one callback per resolved cycle, attempts until the caller
+is reached (or the attempts run out), and what the answer does to the ticket."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import Select, nulls_last, select
+from sqlalchemy.orm import joinedload
+
+from hotline import clock
+from hotline.callbacks.models import SATISFIED, Callback, CallbackAttempt, CallbackStatus, Satisfaction
+from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.extensions import db
+from hotline.sla.models import SlaClock, Stage
+from hotline.tickets.models import Status, Ticket
+from hotline.users.models import User
+
+
+def open_callback(ticket: Ticket) -> Callback:
+    """Called when a ticket is resolved; due when its callback clock says."""
+    now = clock.now()
+    due = db.session.scalar(
+        select(SlaClock.due_at).where(
+            SlaClock.ticket_id == ticket.id, SlaClock.stage == Stage.CALLBACK, SlaClock.cycle == ticket.cycle
+        )
+    )
+    callback = Callback(
+        ticket_id=ticket.id, cycle=ticket.cycle, unit_id=ticket.unit_id, category_id=ticket.category_id,
+        status=CallbackStatus.PENDING, created_at=now, due_at=due, next_try_at=now, attempts=0,
+    )
+    db.session.add(callback)
+    db.session.flush()
+    return callback
+
+
+def queue(due_only: bool = False) -> Select:
+    """Pending callbacks, the nearest deadline first (the operators' work list)."""
+    stmt = (
+        select(Callback)
+        .options(joinedload(Callback.ticket).joinedload(Ticket.category), joinedload(Callback.unit))
+        .where(Callback.status == CallbackStatus.PENDING)
+    )
+    if due_only:
+        stmt = stmt.where(Callback.next_try_at <= clock.now())
+    return stmt.order_by(nulls_last(Callback.due_at.asc()), Callback.next_try_at, Callback.id)
+
+
+def get_callback(callback_id: int) -> Callback:
+    callback = db.session.get(Callback, callback_id)
+    if callback is None:
+        raise NotFound(f"no callback {callback_id}")
+    return callback
+
+
+def record_attempt(
+    callback: Callback,
+    actor: User,
+    expected_version: int | None,
+    *,
+    reached: bool,
+    solved: bool | None = None,
+    satisfaction: Satisfaction | None = None,
+    words: str | None = None,
+) -> CallbackAttempt:
+    """One call to the caller. Reached: solved and satisfied closes (归档) the ticket;
+    unsolved or dissatisfied reopens it to its unit with the caller's words. Not
+    reached: try again later, until the attempts run out."""
+    from dispatch.workorders.services import close_ticket, reopen_ticket
+
+    if expected_version is not None and expected_version != callback.version:
+        raise Conflict(f"callback {callback.id} was changed by someone else", current_version=callback.version)
+    if callback.status != CallbackStatus.PENDING:
+        raise Conflict(f"callback {callback.id} is already {callback.status.value}")
+    if reached:
+        errors = {}
+        if solved is None:
+            errors["solved"] = "say whether the matter is solved"
+        if satisfaction is None:
+            errors["satisfaction"] = "record how satisfied the caller is"
+        if (solved is False or satisfaction == Satisfaction.DISSATISFIED) and not words:
+            errors["words"] = "write down what the caller said: it goes back to the unit"
+        if errors:
+            raise ValidationFailed(errors)
+    now = clock.now()
+    attempt = CallbackAttempt(
+        callback_id=callback.id, at=now, operator_id=actor.id, reached=reached,
+        solved=solved if reached else None, satisfaction=satisfaction if reached else None, words=words,
+    )
+    db.session.add(attempt)
+    callback.attempts += 1
+    ticket = callback.ticket
+    if not reached:
+        if callback.attempts >= current_app.config.get("CALLBACK_MAX_ATTEMPTS", 3):
+            callback.status, callback.done_at = CallbackStatus.UNREACHABLE, now
+            if ticket.status == Status.RESOLVED:
+                close_ticket(ticket, actor, f"caller not reached after {callback.attempts} attempts")
+        else:
+            callback.next_try_at = now + timedelta(minutes=current_app.config.get("CALLBACK_RETRY_MINUTES", 60))
+        db.session.flush()
+        return attempt
+    callback.status, callback.done_at = CallbackStatus.DONE, now
+    callback.solved, callback.satisfaction = solved, satisfaction
+    db.session.flush()
+    if ticket.status == Status.RESOLVED:
+        if solved and satisfaction in (*SATISFIED, Satisfaction.NEUTRAL):
+            close_ticket(ticket, actor, words)
+        else:
+            reopen_ticket(ticket, words or "", actor)
+    return attempt
