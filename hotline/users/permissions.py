@@ -22,6 +22,16 @@ CREW_STEPS = {C, D, S, M}  # the desk may record a step a crew radios in
 READ_BOARD = {O, D, S, M, B}
 READ_WORK_ORDERS = {C, D, S, M}
 
+# SLA (issue 4)
+REPLY_TO_CALLER = {O, D, S, M}  # 答复
+RECLASSIFY = {O, D, S, M}  # category, priority, area: the deadlines follow
+PAUSE_CLOCKS = {C, D, S, M}  # waiting for the caller, for parts (a crew only its own unit's)
+REQUEST_EXTENSION = {C, D, S, M}  # 延期 (a crew only its own unit's)
+SUPERVISE_SLA = {S, M}  # alerts, extension decisions, on-time rates, export
+ACK_ESCALATION = {C, D, S, M}  # the unit and the desk at level 1, then supervisors and managers
+WORK_CALLBACKS = {O, S, M}  # 回访
+READ_CALLBACK_RATES = {S, M}
+
 
 def require(roles: set[Role]):
     """Route decorator: 401 when nobody is signed in, 403 for the wrong role."""
