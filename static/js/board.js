@@ -20,6 +20,7 @@
   let units = [];
   let loaded = false;
   const fresh = new Set(); // numbers that arrived live: highlighted for a while
+  const flashing = new Map(); // number -> "warning" | "breach", for a few seconds after an SLA event or escalation
 
   /* ---- sound: a short two-tone alarm made here, no audio file ---- */
   let audio = null;
@@ -98,13 +99,89 @@
       foot.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status]));
     }
     if (ticket.unit) foot.append(el("span", "c-unit", unitName(ticket.unit)));
-    const sla = el("span", "sla"); // the deadline countdown (SLA work) goes here
+    if (ticket.escalation) {
+      const level = ticket.escalation.audience || "unit";
+      foot.append(el("span", "badge escalated escalated-" + level, t("escalated_" + level)));
+      li.classList.add("escalated");
+    }
+    const sla = el("span", "sla");
     sla.dataset.slot = "sla";
-    sla.hidden = true;
+    sla.hidden = !ticket.sla;
+    if (ticket.sla) {
+      sla.dataset.stage = ticket.sla.stage;
+      sla.dataset.due = ticket.sla.due_at || "";
+      sla.dataset.warn = ticket.sla.warn_at || "";
+      sla.dataset.warned = ticket.sla.warned ? "1" : "";
+      sla.dataset.breached = ticket.sla.breached ? "1" : "";
+      sla.dataset.paused = ticket.sla.paused ? "1" : "";
+    }
     foot.append(sla);
     li.append(foot);
+    if (flashing.has(ticket.number)) li.classList.add("sla-flash-" + flashing.get(ticket.number));
     return li;
   }
+
+  /* ---- SLA countdown: the nearest running deadline, ticking with the ages ---- */
+  function slaState(node, now) {
+    if (node.dataset.paused) return "paused";
+    const due = Date.parse(node.dataset.due);
+    const warn = Date.parse(node.dataset.warn);
+    if (node.dataset.breached || now >= due) return "breached";
+    if (node.dataset.warned || now >= warn) return "warned";
+    return "running";
+  }
+
+  function showSla(node, now) {
+    const state = slaState(node, now);
+    const stage = t("stage_" + node.dataset.stage);
+    const due = Date.parse(node.dataset.due);
+    if (state === "paused") node.textContent = t("sla_paused", { stage });
+    else if (state === "breached") node.textContent = t("sla_overdue", { stage, t: Hotline.age(now - due) });
+    else node.textContent = t("sla_left", { stage, t: Hotline.age(due - now) });
+    node.className = "sla sla-" + state;
+    const cardNode = node.closest(".card");
+    if (cardNode) {
+      cardNode.classList.toggle("sla-warned", state === "warned");
+      cardNode.classList.toggle("sla-breached", state === "breached");
+    }
+  }
+
+  /* sla.warning / sla.breached: the card's deadline of that stage turns amber or red at once.
+     Another stage's alert: the snapshot knows which deadline is now the nearest. */
+  function onSla(ev) {
+    const known = tickets.get(ev.number);
+    if (!known) return; // resolved tickets (their callback clock) are not on the board
+    const breached = ev.event === "sla.breached";
+    const shown = known.sla;
+    if (shown && shown.stage === ev.stage && !shown.paused) {
+      shown.warned = true;
+      shown.breached = shown.breached || breached;
+    } else {
+      board.reload();
+    }
+    flash(ev.number, breached ? "breach" : "warning");
+    render();
+  }
+
+  function onEscalation(ev) {
+    const known = tickets.get(ev.number);
+    if (!known) return;
+    if (!known.escalation || ev.level >= known.escalation.level) known.escalation = { level: ev.level, audience: ev.audience };
+    flash(ev.number, ev.level > 1 ? "breach" : "warning");
+    render();
+  }
+
+  function flash(number, kind) {
+    flashing.set(number, kind);
+    clearTimeout(flash.timers[number]);
+    flash.timers[number] = setTimeout(() => {
+      flashing.delete(number);
+      document.querySelectorAll('.card[data-number="' + CSS.escape(number) + '"]').forEach((n) => {
+        n.classList.remove("sla-flash-warning", "sla-flash-breach");
+      });
+    }, 8000);
+  }
+  flash.timers = {};
 
   function render() {
     const groups = { waiting: [], dispatched: [], moving: [], on_site: [] };
@@ -201,6 +278,7 @@
     document.querySelectorAll(".age[data-since]").forEach((node) => {
       node.textContent = Hotline.age(now - Date.parse(node.dataset.since));
     });
+    document.querySelectorAll(".sla[data-stage]").forEach((node) => showSla(node, now));
     const clock = document.getElementById("wall-clock");
     clock.textContent = new Date(now).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
@@ -224,6 +302,8 @@
 
   function onEvent(ev) {
     if (!ev.number) return;
+    if (ev.event === "sla.warning" || ev.event === "sla.breached") return onSla(ev);
+    if (ev.event === "escalation") return onEscalation(ev);
     const known = tickets.get(ev.number);
     if (known && ev.version !== undefined && ev.version < known.version) return; // older than what we show
     const wasEmergency = known && known.priority === "emergency";
@@ -238,6 +318,7 @@
         unit: ev.unit,
         version: ev.version,
         returned: ev.status === "returned",
+        sla: ev.sla === undefined ? (known && known.sla) || null : ev.sla,
       });
       tickets.set(ev.number, ticket);
       if (!known) markFresh(ev.number);
