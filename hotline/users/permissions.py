@@ -22,6 +22,13 @@ CREW_STEPS = {C, D, S, M}  # the desk may record a step a crew radios in
 READ_BOARD = {O, D, S, M, B}
 READ_WORK_ORDERS = {C, D, S, M}
 
+HANDOVER = {O, D, S, M}  # 交接班: read, open, prepare, review, sign (the service checks whose it is)
+OVERRIDE_HANDOVER = {S, M}  # let a refused handover go ahead, with a recorded reason
+READ_CHECKLIST = {O, D, S, M, A}
+MANAGE_CHECKLIST = {S, M, A}  # what is counted at each handover
+DUTY_LOG = {O, D, S, M}  # 值班日志: write entries, read and search
+REVIEW_DUTY_LOG = {S, M}  # the daily review and signature
+
 # SLA (issue 4)
 REPLY_TO_CALLER = {O, D, S, M}  # 答复
 RECLASSIFY = {O, D, S, M}  # category, priority, area: the deadlines follow
