@@ -99,7 +99,7 @@ def outside_city(session: Session, area: str | None) -> bool:
 
 def budget_seconds(policy: Policy, outside: bool) -> int:
     minutes = policy.minutes_outside_city if outside and policy.minutes_outside_city else policy.minutes
-    return minutes * 60
+    return round(minutes * 60)
 
 
 def schedule(session: Session, clock: SlaClock) -> None:

@@ -90,8 +90,9 @@ class Policy(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     priority: Mapped[Priority | None] = mapped_column(str_enum(Priority))
     stage: Mapped[Stage] = mapped_column(str_enum(Stage))
-    minutes: Mapped[int]
-    minutes_outside_city: Mapped[int | None]
+    # Minutes may be fractional: a drill or a test can run a policy of a few seconds.
+    minutes: Mapped[float]
+    minutes_outside_city: Mapped[float | None]
     calendar_id: Mapped[int | None] = mapped_column(ForeignKey("sla_calendar.id"))  # None: round the clock
     warn_percent: Mapped[int] = mapped_column(default=75)
     active: Mapped[bool] = mapped_column(default=True)

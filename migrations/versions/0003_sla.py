@@ -52,8 +52,8 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('priority', sa.Enum('emergency', 'urgent', 'normal', 'low', name='priority', native_enum=False, length=20), nullable=True),
     sa.Column('stage', sa.Enum('accept', 'arrive', 'reply', 'resolve', 'callback', name='stage', native_enum=False, length=20), nullable=False),
-    sa.Column('minutes', sa.Integer(), nullable=False),
-    sa.Column('minutes_outside_city', sa.Integer(), nullable=True),
+    sa.Column('minutes', sa.Double(), nullable=False),
+    sa.Column('minutes_outside_city', sa.Double(), nullable=True),
     sa.Column('calendar_id', sa.Integer(), nullable=True),
     sa.Column('warn_percent', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
@@ -244,8 +244,8 @@ def upgrade():
     category = sa.table("category", sa.column("id", sa.Integer), sa.column("code", sa.String))
     ids = {code: id_ for id_, code in op.get_bind().execute(sa.select(category.c.id, category.c.code))}
     policy = sa.table("sla_policy", sa.column("category_id", sa.Integer), sa.column("priority", sa.String),
-                      sa.column("stage", sa.String), sa.column("minutes", sa.Integer),
-                      sa.column("minutes_outside_city", sa.Integer), sa.column("calendar_id", sa.Integer),
+                      sa.column("stage", sa.String), sa.column("minutes", sa.Float),
+                      sa.column("minutes_outside_city", sa.Float), sa.column("calendar_id", sa.Integer),
                       sa.column("warn_percent", sa.Integer), sa.column("active", sa.Boolean),
                       sa.column("version", sa.Integer))
     day = 450  # one working day of the default calendar, in minutes
