@@ -22,6 +22,11 @@ CREW_STEPS = {C, D, S, M}  # the desk may record a step a crew radios in
 READ_BOARD = {O, D, S, M, B}
 READ_WORK_ORDERS = {C, D, S, M}
 
+READ_ROSTER = {O, D, S, M}  # center staff see the roster and file swap/leave requests for themselves
+DRAW_ROSTER = {S, M}  # draw, publish, decide requests
+SEAT_WORK = {O, D, S}  # sign in to a seat; the duty lead 值班长 sits a seat too
+MANAGE_DUTY_SETUP = {A}  # shift templates, head counts, seats: center settings like categories
+
 HANDOVER = {O, D, S, M}  # 交接班: read, open, prepare, review, sign (the service checks whose it is)
 OVERRIDE_HANDOVER = {S, M}  # let a refused handover go ahead, with a recorded reason
 READ_CHECKLIST = {O, D, S, M, A}
