@@ -77,7 +77,7 @@ def transfer_ticket(ticket: Ticket, unit: Unit, reason: str, actor: User, expect
 def return_ticket(ticket: Ticket, reason: str, actor: User, expected_version: int | None) -> None:
     """The unit sends it back: the dispatcher's queue, flagged as returned."""
     check_version(ticket, expected_version)
-    _check_unit_member(ticket, actor)
+    check_unit_member(ticket, actor)
     _move(ticket, "return", actor, {}, reason)
     _end_active(ticket, WorkOrderStatus.RETURNED, reason)
     db.session.flush()
@@ -94,7 +94,7 @@ _STEP_FIELDS = {
 def advance(ticket: Ticket, step: str, actor: User, expected_version: int | None, result: str | None = None) -> WorkOrder:
     """A crew's step on its work order: accept, en_route, on_site, resolve."""
     check_version(ticket, expected_version)
-    _check_unit_member(ticket, actor)
+    check_unit_member(ticket, actor)
     workflow.next_status(ticket, step)  # an illegal step says why before anything else
     if step == "resolve" and not result:
         raise ValidationFailed({"result": "say how it was resolved"})
@@ -151,7 +151,7 @@ def _end_active(ticket: Ticket, status: WorkOrderStatus, reason: str) -> None:
         order.status, order.reason, order.ended_at = status, reason, clock.now()
 
 
-def _check_unit_member(ticket: Ticket, actor: User) -> None:
+def check_unit_member(ticket: Ticket, actor: User) -> None:
     """Crews act only on their own unit's work; the center may act for them."""
     if actor.role in (Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER):
         return
