@@ -40,6 +40,8 @@ def load_config() -> dict:
             "DATABASE_URL", f"sqlite:///{instance / 'hotline.db'}"
         ),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Several processes (web workers, `flask sla-worker`) share Socket.IO rooms through it.
+        "SOCKETIO_QUEUE": os.environ.get("REDIS_URL"),
         "HOTLINE_TIMEZONE": tz_name,
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("HOTLINE_LOCALE", "zh_CN"),
