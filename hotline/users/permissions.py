@@ -43,6 +43,7 @@ SUPERVISE_SLA = {S, M}  # alerts, extension decisions, on-time rates, export
 ACK_ESCALATION = {C, D, S, M}  # the unit and the desk at level 1, then supervisors and managers
 WORK_CALLBACKS = {O, S, M}  # 回访
 READ_CALLBACK_RATES = {S, M}
+READ_SLA_SETTINGS = {S, M, A}  # policies, calendars, areas: supervisors and managers read, admins edit
 
 
 def require(roles: set[Role]):
