@@ -50,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.callers import api as callers_api  # noqa: F401
     from hotline.health import bp as health_bp
     from hotline.tickets import api as tickets_api  # noqa: F401
+    from hotline.sla import settings_api as sla_settings_api  # noqa: F401
     from hotline.tickets.routes import bp as tickets_bp
     from hotline.settings.routes import bp as settings_bp
     from hotline.users.cli import register_cli
