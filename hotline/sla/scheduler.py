@@ -78,10 +78,9 @@ class SlaScheduler:
             try:
                 while True:
                     sweep(db.session, clock.now())
+                    upcoming = next_deadline(db.session)  # same transaction: sees this sweep's writes
                     db.session.commit()
                     self.sweeps += 1
-                    upcoming = next_deadline(db.session)
-                    db.session.rollback()
                     if upcoming is None or upcoming > clock.now():
                         break
             except Exception:
