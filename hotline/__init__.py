@@ -60,6 +60,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.sla.hooks import install as install_sla_hooks
     from dispatch import api as dispatch_api  # noqa: F401
     from dispatch.pages import bp as dispatch_bp
+    from hotline.rosters import api as rosters_api  # noqa: F401
+    from hotline.seats import api as seats_api  # noqa: F401
 
     auth.init_app(app)
     errors_http.init_app(app)

@@ -301,3 +301,39 @@ def history(roster: Roster) -> list[RosterChange]:
     return db.session.scalars(
         select(RosterChange).where(RosterChange.roster_id == roster.id).order_by(RosterChange.id.desc())
     ).all()
+
+
+def save_template(data) -> ShiftTemplate:
+    """Create or update a shift template (by code) and its head counts."""
+    fields = {}
+    for i, rule in enumerate(data.staffing):
+        if rule.role not in ROSTERED_ROLES:
+            fields[f"staffing.{i}.role"] = f"'{rule.role.value}' is not rostered"
+        if rule.max is not None and rule.max < rule.min:
+            fields[f"staffing.{i}.max"] = "max is below min"
+    if len({r.role for r in data.staffing}) != len(data.staffing):
+        fields["staffing"] = "a role is listed twice"
+    if data.starts == data.ends:
+        fields["ends"] = "a shift cannot last 24 hours or none: give different times"
+    if fields:
+        raise ValidationFailed(fields)
+    template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == data.code))
+    if template is None:
+        template = ShiftTemplate(code=data.code)
+        db.session.add(template)
+    template.name_en, template.name_zh = data.name_en, data.name_zh
+    template.starts, template.ends = data.starts, data.ends
+    template.sort_order, template.active = data.sort_order, data.active
+    # Updated in place by role: replacing the rows would insert before deleting (unique role).
+    existing = {s.role: s for s in template.staffing}
+    wanted = {r.role for r in data.staffing}
+    for rule in data.staffing:
+        row = existing.get(rule.role) or ShiftStaffing(role=rule.role)
+        row.min_count, row.max_count = rule.min, rule.max
+        if rule.role not in existing:
+            template.staffing.append(row)
+    for role, row in existing.items():
+        if role not in wanted:
+            template.staffing.remove(row)
+    db.session.flush()
+    return template
