@@ -6,6 +6,7 @@ from hotline.tickets.models import Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
 from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 from hotline.rosters.openapi import PATHS as ROSTER_PATHS, SCHEMA_MODELS as ROSTER_SCHEMA_MODELS
+from hotline.sla.settings_openapi import PATHS as SLA_SETTINGS_PATHS, SCHEMA_MODELS as SLA_SETTINGS_MODELS
 
 _SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn, RoutingRuleIn)
 
@@ -248,7 +249,7 @@ def _error_response(description: str) -> dict:
 
 def build_document() -> dict:
     schemas = dict(_EXTRA_SCHEMAS)
-    for model in _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS:
+    for model in _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -257,7 +258,7 @@ def build_document() -> dict:
         "info": {"title": "Hotline API", "version": current_app.config.get("API_VERSION", "1")},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**PATHS, **ROSTER_PATHS},
+        "paths": {**PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS},
         "components": {
             "schemas": schemas,
             "securitySchemes": {
