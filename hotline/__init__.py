@@ -52,6 +52,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.tickets import api as tickets_api  # noqa: F401
     from hotline.sla import settings_api as sla_settings_api  # noqa: F401
     from hotline.tickets.routes import bp as tickets_bp
+    from hotline.callbacks import api as callbacks_api  # noqa: F401
+    from hotline.callbacks.routes import bp as callbacks_bp
     from hotline.settings.routes import bp as settings_bp
     from hotline.users.cli import register_cli
     from hotline.sla.cli import register_cli as register_sla_cli
@@ -71,6 +73,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(callbacks_bp)
     app.register_blueprint(api_bp)
     install_outbox(db.session)
     install_sla_hooks(db.session)

@@ -51,6 +51,10 @@ API = {
     ("GET", "api.units"): ({O, D, S, M, B}, 200),
     ("GET", "api.routing_rules"): ({A}, 200),
     ("POST", "api.save_routing_rule"): ({A}, None),
+    # callbacks 回访 (tests/test_callbacks_api.py); an attempt on an unknown callback: 404
+    ("GET", "api.list_callbacks"): ({O, S, M}, 200),
+    ("POST", "api.record_attempt"): ({O, S, M}, None),
+    ("GET", "api.callback_rates"): ({S, M}, 200),
 }
 
 PAGES = {
@@ -67,6 +71,8 @@ PAGES = {
     ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
     ("GET", "dispatch.desk"): ({D, S, M}, 200),
     ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
+    ("GET", "callbacks.queue"): ({O, S, M}, 200),
+    ("GET", "callbacks.rates_page"): ({S, M}, 200),
 }
 
 
@@ -156,6 +162,9 @@ def _api_call(endpoint, ticket):
         "api.units": ("/api/v1/units", None),
         "api.routing_rules": ("/api/v1/routing-rules", None),
         "api.save_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
+        "api.list_callbacks": ("/api/v1/callbacks?due=1", None),
+        "api.record_attempt": ("/api/v1/callbacks/999999/attempts", {"version": 1, "reached": False}),
+        "api.callback_rates": ("/api/v1/callbacks/rates?by=category", None),
     }[endpoint]
 
 
@@ -243,6 +252,8 @@ def _page_call(endpoint, number, token):
         "dispatch.board": ("/board", None),
         "dispatch.desk": ("/dispatch", None),
         "dispatch.crew": ("/crew", None),
+        "callbacks.queue": ("/callbacks", None),
+        "callbacks.rates_page": ("/callbacks/rates", None),
     }[endpoint]
 
 

@@ -248,8 +248,10 @@ def _error_response(description: str) -> dict:
 
 
 def build_document() -> dict:
-    schemas = dict(_EXTRA_SCHEMAS)
-    for model in _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS:
+    from hotline.callbacks import openapi as callbacks_doc  # the callback queue and rates
+
+    schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS
+    for model in callbacks_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -258,7 +260,7 @@ def build_document() -> dict:
         "info": {"title": "Hotline API", "version": current_app.config.get("API_VERSION", "1")},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS},
+        "paths": {**PATHS, **callbacks_doc.PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS},
         "components": {
             "schemas": schemas,
             "securitySchemes": {

@@ -1,0 +1,264 @@
+/* The callback queue (回访): one card open at a time, answered with the keyboard or a
+   thumb; saved through the API, after which the card leaves and the next one opens. */
+(function () {
+  "use strict";
+  const { t, request, clearErrors, showErrors } = window.Hotline;
+  const tz = document.querySelector('meta[name="hotline-tz"]');
+  const hhmm = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    timeZone: tz ? tz.content : undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  });
+  const $ = (id) => document.getElementById(id);
+  const dueList = $("due-list");
+  const waitingList = $("waiting-list");
+  const status = $("cb-status");
+
+  const cards = () => Array.from(document.querySelectorAll(".cb-card"));
+  const openCard = () => document.querySelector(".cb-card.is-open");
+  const checked = (form, name) => {
+    const input = form.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : null;
+  };
+
+  function updateCounts() {
+    const due = dueList.querySelectorAll(".cb-card").length;
+    const waiting = waitingList.querySelectorAll(".cb-card").length;
+    const overdue = document.querySelectorAll(".cb-card.is-overdue").length;
+    $("cb-counts").textContent = t("counts", { due, overdue, waiting });
+    $("due-empty").hidden = due > 0;
+    $("waiting-empty").hidden = waiting > 0;
+  }
+
+  function say(message) {
+    status.textContent = message;
+    status.hidden = !message;
+  }
+
+  /* ---- one card open at a time (what was typed in the others stays) ------ */
+
+  function open(card, focus = true) {
+    const current = openCard();
+    if (current && current !== card) close(current);
+    if (!card) return;
+    card.classList.add("is-open");
+    card.querySelector(".cb-head").setAttribute("aria-expanded", "true");
+    card.querySelector(".cb-body").hidden = false;
+    card.scrollIntoView({ block: "nearest" });
+    if (focus) focusNextStep(card);
+  }
+
+  function close(card) {
+    card.classList.remove("is-open");
+    card.querySelector(".cb-head").setAttribute("aria-expanded", "false");
+    card.querySelector(".cb-body").hidden = true;
+  }
+
+  function toggle(card) {
+    if (card.classList.contains("is-open")) close(card);
+    else open(card);
+  }
+
+  function move(step) {
+    const list = cards();
+    if (!list.length) return;
+    const current = openCard() || document.activeElement.closest(".cb-card");
+    const index = current ? list.indexOf(current) : -1;
+    const next = list[Math.min(Math.max(index + step, 0), list.length - 1)];
+    open(next, false);
+    next.querySelector(".cb-head").focus();
+  }
+
+  /* ---- the form: reached? -> solved? -> satisfaction -> words ------------ */
+
+  function wordsRequired(form) {
+    return checked(form, "reached") === "yes" &&
+      (checked(form, "solved") === "no" || checked(form, "satisfaction") === "dissatisfied");
+  }
+
+  function refresh(form) {
+    const reached = checked(form, "reached");
+    form.querySelector(".cb-answer").hidden = reached !== "yes";
+    form.querySelector(".cb-retry").hidden = reached !== "no";
+    const words = form.querySelector('[data-field="words"]');
+    words.required = wordsRequired(form);
+    words.closest(".field").classList.toggle("is-required", words.required);
+  }
+
+  /* Focus the first question not yet answered, else the save button. */
+  function focusNextStep(card) {
+    const form = card.querySelector(".cb-form");
+    if (!form) return card.querySelector(".cb-tel, .cb-head").focus();
+    const reached = checked(form, "reached");
+    let target;
+    if (!reached) target = form.querySelector('input[name="reached"]');
+    else if (reached === "yes" && !checked(form, "solved")) target = form.querySelector('input[name="solved"]');
+    else if (reached === "yes" && !checked(form, "satisfaction")) target = form.querySelector('input[name="satisfaction"]');
+    else if (wordsRequired(form) && !form.querySelector('[data-field="words"]').value.trim()) target = form.querySelector('[data-field="words"]');
+    else target = form.querySelector('button[type="submit"]');
+    target.focus();
+  }
+
+  function choose(form, name, value) {
+    const input = form.querySelector('input[name="' + name + '"][value="' + value + '"]');
+    if (!input || input.closest("[hidden]")) return false;
+    input.checked = true;
+    refresh(form);
+    return true;
+  }
+
+  function missing(form) {
+    const fields = {};
+    const reached = checked(form, "reached");
+    if (!reached) fields.reached = t("say_reached");
+    if (reached === "yes") {
+      if (!checked(form, "solved")) fields.solved = t("say_solved");
+      if (!checked(form, "satisfaction")) fields.satisfaction = t("say_satisfaction");
+      if (wordsRequired(form) && !form.querySelector('[data-field="words"]').value.trim()) fields.words = t("say_words");
+    }
+    return fields;
+  }
+
+  function body(card, form) {
+    const reached = checked(form, "reached") === "yes";
+    const words = form.querySelector('[data-field="words"]').value.trim();
+    const out = { version: Number(card.dataset.version), reached };
+    if (reached) {
+      out.solved = checked(form, "solved") === "yes";
+      out.satisfaction = checked(form, "satisfaction");
+    }
+    if (words) out.words = words;
+    return out;
+  }
+
+  async function save(card) {
+    const form = card.querySelector(".cb-form");
+    if (!form || form.dataset.busy) return;
+    clearErrors(form);
+    const general = form.querySelector('[data-error-for=""]');
+    const lacking = missing(form);
+    if (Object.keys(lacking).length) {
+      const first = showErrors(form, lacking);
+      if (first) first.focus();
+      return;
+    }
+    form.dataset.busy = "1";
+    form.querySelector(".cb-busy").hidden = false;
+    form.querySelector('button[type="submit"]').disabled = true;
+    const res = await request("POST", "/api/v1/callbacks/" + card.dataset.id + "/attempts", body(card, form));
+    delete form.dataset.busy;
+    form.querySelector(".cb-busy").hidden = true;
+    form.querySelector('button[type="submit"]').disabled = false;
+    if (res.status === 201 && res.data) return saved(card, form, res.data);
+    const data = res.data || {};
+    let message;
+    if (res.status === 0) message = t("network");
+    else if (res.status === 401) message = t("signed_out");
+    else if (res.status === 409) message = data.current_version ? t("stale") : data.error;
+    else if (res.status === 422 && data.fields) {
+      const first = showErrors(form, data.messages || data.fields);
+      if (first) first.focus();
+      return;
+    } else message = t("failed") + " " + (data.error || res.status);
+    general.textContent = message;
+    general.hidden = false;
+  }
+
+  function saved(card, form, data) {
+    const cb = data.callback;
+    const number = data.ticket.number;
+    const after = cards().filter((c) => c !== card && c.closest("#due-list"));
+    const next = after.find((c) => cards().indexOf(c) > cards().indexOf(card)) || after[0];
+    if (cb.status === "pending") {
+      card.dataset.version = cb.version;
+      form.reset();
+      refresh(form);
+      const tries = card.querySelector(".cb-tries");
+      tries.textContent = t("tried", { n: cb.attempts });
+      tries.hidden = false;
+      const nextTry = card.querySelector(".cb-next");
+      nextTry.querySelector("time").textContent = hhmm.format(new Date(cb.next_try_at));
+      nextTry.hidden = false;
+      card.classList.add("is-waiting");
+      close(card);
+      waitingList.append(card);
+      say(t("retry", { number, n: cb.attempts, at: hhmm.format(new Date(cb.next_try_at)) }));
+    } else {
+      card.remove();
+      const key = cb.status === "unreachable" ? "unreachable" : data.ticket.status === "closed" ? "closed" : "reopened";
+      say(t(key, { number, n: cb.attempts }));
+    }
+    updateCounts();
+    if (next) open(next);
+  }
+
+  /* ---- events ------------------------------------------------------------ */
+
+  document.addEventListener("click", (event) => {
+    const head = event.target.closest(".cb-head");
+    if (head) toggle(head.closest(".cb-card"));
+  });
+
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest(".cb-form");
+    if (!form || event.target.type !== "radio") return;
+    refresh(form);
+    clearErrors(form);
+    focusNextStep(form.closest(".cb-card"));
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest(".cb-form");
+    if (!form) return;
+    event.preventDefault();
+    save(form.closest(".cb-card"));
+  });
+
+  const KEYS = {
+    r: ["reached", "yes"], n: ["reached", "no"], s: ["solved", "yes"], u: ["solved", "no"],
+    1: ["satisfaction", "very_satisfied"], 2: ["satisfaction", "satisfied"],
+    3: ["satisfaction", "neutral"], 4: ["satisfaction", "dissatisfied"],
+  };
+
+  document.addEventListener("keydown", (event) => {
+    const card = openCard();
+    const typing = event.target.matches("textarea, input[type=text], input[type=date]");
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      if (card) {
+        event.preventDefault();
+        save(card);
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      if (card) {
+        close(card);
+        card.querySelector(".cb-head").focus();
+      }
+      return;
+    }
+    if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+    const onRadio = event.target.matches("input[type=radio]");
+    if (event.key === "j" || (event.key === "ArrowDown" && !onRadio)) {
+      event.preventDefault();
+      return move(1);
+    }
+    if (event.key === "k" || (event.key === "ArrowUp" && !onRadio)) {
+      event.preventDefault();
+      return move(-1);
+    }
+    const form = card && card.querySelector(".cb-form");
+    if (!form) return;
+    const key = event.key.toLowerCase();
+    if (key === "w") {
+      event.preventDefault();
+      form.querySelector('[data-field="words"]').focus();
+    } else if (KEYS[key] && choose(form, ...KEYS[key])) {
+      event.preventDefault();
+      clearErrors(form);
+      focusNextStep(card);
+    }
+  });
+
+  updateCounts();
+  const first = dueList.querySelector(".cb-card");
+  if (first) open(first, false);
+})();
