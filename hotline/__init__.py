@@ -51,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.health import bp as health_bp
     from hotline.tickets import api as tickets_api  # noqa: F401
     from hotline.sla import settings_api as sla_settings_api  # noqa: F401
+    from hotline.tickets import sla_api as tickets_sla_api  # noqa: F401
     from hotline.tickets.routes import bp as tickets_bp
     from hotline.callbacks import api as callbacks_api  # noqa: F401
     from hotline.callbacks.routes import bp as callbacks_bp

@@ -60,6 +60,41 @@ EVENT = {
     "escalated": _l("Escalated"),
     "reopened": _l("Reopened"),
     "sla_breached": _l("Deadline missed"),
+    # the dispatch steps record their step names
+    "dispatch": _l("Dispatched"),
+    "transfer": _l("Transferred"),
+    "return": _l("Returned"),
+    "accept": _l("Accepted"),
+    "on_site": _l("Arrived on site"),
+    "resolve": _l("Resolved"),
+    "reopen": _l("Reopened after the callback"),
+    "close": _l("Closed"),
+    # SLA (issue 4)
+    "sla_warning": _l("Deadline near"),
+    "sla_breach": _l("Deadline missed"),
+    "sla_paused": _l("Clocks paused"),
+    "sla_resumed": _l("Clocks resumed"),
+    "extension_requested": _l("Extension requested"),
+    "extension_approved": _l("Extension approved"),
+    "extension_refused": _l("Extension refused"),
+    "replied": _l("Replied to the caller"),
+    "reclassified": _l("Reclassified"),
+}
+
+# SLA clocks, one per stage (签收, 到场, 答复, 办结, 回访).
+STAGE = {
+    "accept": _l("Accept"),
+    "arrive": _l("Arrive on site"),
+    "reply": _l("Reply to the caller"),
+    "resolve": _l("Resolve"),
+    "callback": _l("Call back"),
+}
+
+# Who an escalation level reaches.
+AUDIENCE = {
+    "unit": _l("the unit and the dispatch desk"),
+    "supervisor": _l("the supervisor"),
+    "manager": _l("the manager"),
 }
 
 # 5W1H
@@ -81,6 +116,20 @@ FIELD = {
     "address": _l("Address"),
     "category": _l("Category"),
     "cancel_reason": _l("Reason"),
+    "category_id": _l("Category"),
+    "unit_id": _l("Unit"),
+    "area": _l("Area"),
+    "stage": _l("Clock"),
+    "stages": _l("Clocks"),
+    "level": _l("Escalation level"),
+    "replied_at": _l("Replied"),
+    "dispatched_at": _l("Dispatched"),
+    "accepted_at": _l("Accepted"),
+    "arrived_at": _l("Arrived on site"),
+    "resolved_at": _l("Resolved"),
+    "closed_at": _l("Closed"),
+    "reopened_at": _l("Reopened"),
+    "cycle": _l("Cycle"),
 }
 
 
@@ -112,6 +161,14 @@ def event_label(kind: str) -> str:
     return _label(EVENT, kind)
 
 
+def stage_label(stage) -> str:
+    return _label(STAGE, stage)
+
+
+def audience_label(audience: str) -> str:
+    return _label(AUDIENCE, audience)
+
+
 def fact_label(key: str) -> str:
     return _label(FACT, key)
 
@@ -126,7 +183,44 @@ def change_value(field: str, value) -> str:
         return status_label(value)
     if field == "priority":
         return priority_label(value)
-    return "—" if value in (None, "") else str(value)
+    if value in (None, "", []):
+        return "—"
+    if field in ("stage", "stages"):
+        from hotline.i18n import current_locale
+
+        comma = "、" if current_locale() == "zh_CN" else ", "
+        return comma.join(stage_label(s) for s in (value if isinstance(value, list) else [value]))
+    if field in ("category_id", "unit_id"):
+        return _row_name(field, value)
+    if field.endswith("_at") and isinstance(value, str):
+        return _local(value)
+    return str(value)
+
+
+def _row_name(field: str, row_id) -> str:
+    """A category's or unit's name for its id, as the timeline stores ids."""
+    from hotline.extensions import db
+    from hotline.i18n import current_locale
+    from hotline.tickets.models import Category
+    from hotline.units.models import Unit
+
+    row = db.session.get(Category if field == "category_id" else Unit, row_id)
+    if row is None:
+        return str(row_id)
+    if isinstance(row, Category):
+        return row.name(current_locale())
+    return row.name
+
+
+def _local(iso: str) -> str:
+    from datetime import datetime
+
+    from hotline.i18n import local_time
+
+    try:
+        return local_time(datetime.fromisoformat(iso), "yyyy-MM-dd HH:mm:ss")
+    except ValueError:
+        return iso
 
 
 def js_labels() -> dict:
@@ -140,7 +234,7 @@ def js_labels() -> dict:
 def init_app(app) -> None:
     for fn in (
         status_label, priority_label, channel_label, role_label, event_label,
-        fact_label, field_label, change_value, js_labels,
+        fact_label, field_label, change_value, js_labels, stage_label, audience_label,
     ):
         app.jinja_env.globals[fn.__name__] = fn
     app.jinja_env.globals["FACT_KEYS"] = FACT_KEYS

@@ -55,6 +55,13 @@ API = {
     ("GET", "api.list_callbacks"): ({O, S, M}, 200),
     ("POST", "api.record_attempt"): ({O, S, M}, None),
     ("GET", "api.callback_rates"): ({S, M}, 200),
+    # SLA on a ticket (tests/test_ticket_sla_api.py); reply and reclassify need the version
+    ("GET", "api.ticket_sla"): ({O, D, S, M, C}, 200),
+    ("POST", "api.pause_clocks"): ({C, D, S, M}, 200),
+    ("POST", "api.resume_clocks"): ({C, D, S, M}, None),
+    ("POST", "api.request_extension"): ({C, D, S, M}, 201),
+    ("POST", "api.reply_to_caller"): ({O, D, S, M}, None),
+    ("PATCH", "api.reclassify_ticket"): ({O, D, S, M}, None),
 }
 
 PAGES = {
@@ -73,6 +80,11 @@ PAGES = {
     ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
     ("GET", "callbacks.queue"): ({O, S, M}, 200),
     ("GET", "callbacks.rates_page"): ({S, M}, 200),
+    ("POST", "tickets.pause_clocks"): ({C, D, S, M}, 302),
+    ("POST", "tickets.resume_clocks"): ({C, D, S, M}, 409),  # allowed, but nothing is paused yet
+    ("POST", "tickets.request_extension"): ({C, D, S, M}, 302),
+    ("POST", "tickets.reply"): ({O, D, S, M}, 302),
+    ("POST", "tickets.reclassify"): ({O, D, S, M}, 302),
 }
 
 
@@ -165,6 +177,12 @@ def _api_call(endpoint, ticket):
         "api.list_callbacks": ("/api/v1/callbacks?due=1", None),
         "api.record_attempt": ("/api/v1/callbacks/999999/attempts", {"version": 1, "reached": False}),
         "api.callback_rates": ("/api/v1/callbacks/rates?by=category", None),
+        "api.ticket_sla": (f"/api/v1/tickets/{n}/sla", None),
+        "api.pause_clocks": (f"/api/v1/tickets/{n}/sla/pause", {"reason": "waiting for the caller"}),
+        "api.resume_clocks": (f"/api/v1/tickets/{n}/sla/resume", {}),
+        "api.request_extension": (f"/api/v1/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": 60, "reason": "parts"}),
+        "api.reply_to_caller": (f"/api/v1/tickets/{n}/reply", {"message": "told the caller"}),
+        "api.reclassify_ticket": (f"/api/v1/tickets/{n}", {"priority": "urgent", "reason": "flooding"}),
     }[endpoint]
 
 
@@ -186,7 +204,7 @@ def test_api_matrix(app, world, method, endpoint):
             continue  # a role this build does not have
         path, body = _api_call(endpoint, ticket)
         kw = {"headers": identities[who]}
-        if method == "POST":
+        if method in ("POST", "PATCH"):
             kw["json"] = body
         r = client.open(path, method=method, **kw)
         assert r.status_code < 500, (who, r.status_code, r.get_data(as_text=True))
@@ -254,7 +272,19 @@ def _page_call(endpoint, number, token):
         "dispatch.crew": ("/crew", None),
         "callbacks.queue": ("/callbacks", None),
         "callbacks.rates_page": ("/callbacks/rates", None),
+        "tickets.pause_clocks": (f"/tickets/{n}/sla/pause", {"reason": "waiting for parts", "csrf_token": token}),
+        "tickets.resume_clocks": (f"/tickets/{n}/sla/resume", {"csrf_token": token}),
+        "tickets.request_extension": (f"/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": "60", "reason": "parts", "csrf_token": token}),
+        "tickets.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
+        "tickets.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
     }[endpoint]
+
+
+def _version(number: str) -> str:
+    """The version the ticket page would carry in its forms."""
+    from hotline.tickets.services import get_ticket
+
+    return str(get_ticket(number).version)
 
 
 @pytest.mark.parametrize("method,endpoint", sorted(PAGES))
@@ -272,7 +302,8 @@ def test_page_matrix(app, world, users, method, endpoint):
             r, _ = login(client, who, PASSWORD)
             assert r.status_code == 302, (who, r.status_code)
         token = csrf_from(client.get("/login").get_data(as_text=True))
-        path, form = _page_call(endpoint, ticket(), token)
+        with app.app_context():
+            path, form = _page_call(endpoint, ticket(), token)
         r = client.open(path, method=method, data=form if method == "POST" else None)
         if who == "anonymous":
             results[who] = (r.status_code, "/login" in r.headers.get("Location", ""))

@@ -4,11 +4,13 @@ from flask import current_app, jsonify
 from hotline.api import bp
 from hotline.tickets.models import Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
+from hotline.tickets.sla_schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
 from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 from hotline.rosters.openapi import PATHS as ROSTER_PATHS, SCHEMA_MODELS as ROSTER_SCHEMA_MODELS
 from hotline.sla.settings_openapi import PATHS as SLA_SETTINGS_PATHS, SCHEMA_MODELS as SLA_SETTINGS_MODELS
 
-_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn, RoutingRuleIn)
+_SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn, RoutingRuleIn,
+                  PauseIn, ResumeIn, ExtensionIn, ReplyIn, ReclassifyIn)
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _CONFLICT = {"$ref": "#/components/responses/Conflict"}
@@ -61,6 +63,57 @@ PATHS = {
             "operationId": "getTicket",
             "parameters": [_NUMBER],
             "responses": {**_ok("The ticket", "Ticket"), "404": _ERROR, **_ERRORS},
+        },
+        "patch": {
+            "summary": "Reclassify an open ticket: category, priority or area, with a reason; its SLA deadlines are recomputed (paused time still excluded)",
+            "operationId": "reclassifyTicket",
+            "parameters": [_NUMBER],
+            "requestBody": _body("ReclassifyIn"),
+            "responses": {**_ok("The ticket with its clocks", "TicketWithClocks"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
+        },
+    },
+    "/api/v1/tickets/{number}/sla": {
+        "get": {
+            "summary": "The ticket's SLA clocks (newest cycle first), pauses, extensions and open escalations",
+            "operationId": "getTicketSla",
+            "parameters": [_NUMBER],
+            "responses": {**_ok("The SLA state", "TicketSla"), "404": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/sla/pause": {
+        "post": {
+            "summary": "Pause the running clocks (or one stage's) with a reason; paused time never counts",
+            "operationId": "pauseTicketClocks",
+            "parameters": [_NUMBER],
+            "requestBody": _body("PauseIn"),
+            "responses": {**_ok("The SLA state", "TicketSla"), "404": _ERROR, "409": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/sla/resume": {
+        "post": {
+            "summary": "Resume the paused clocks (or one stage's)",
+            "operationId": "resumeTicketClocks",
+            "parameters": [_NUMBER],
+            "requestBody": _body("ResumeIn"),
+            "responses": {**_ok("The SLA state", "TicketSla"), "404": _ERROR, "409": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/sla/extensions": {
+        "post": {
+            "summary": "Ask for an extension of a running clock (延期), before its deadline; a supervisor decides",
+            "operationId": "requestExtension",
+            "parameters": [_NUMBER],
+            "requestBody": _body("ExtensionIn"),
+            "responses": {**_ok("The pending request", "Extension", "201"), "404": _ERROR, "409": _ERROR, **_ERRORS},
+        }
+    },
+    "/api/v1/tickets/{number}/reply": {
+        "post": {
+            "summary": "Record the reply given to the caller (答复): stops the reply clock",
+            "operationId": "replyToCaller",
+            "parameters": [_NUMBER],
+            "requestBody": _body("ReplyIn"),
+            "responses": {**_ok("The ticket with its clocks", "TicketWithClocks"), "404": _ERROR, "409": _CONFLICT, **_ERRORS},
         }
     },
     "/api/v1/tickets/{number}/notes": {
@@ -206,9 +259,70 @@ _TICKET = {
     },
 }
 
+_CLOCK = {
+    "type": "object",
+    "properties": {
+        "stage": {"$ref": "#/components/schemas/Stage"},
+        "cycle": {"type": "integer"},
+        "state": {"type": "string", "enum": ["running", "paused", "stopped"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "warn_at": {"type": ["string", "null"], "format": "date-time"},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "warned_at": {"type": ["string", "null"], "format": "date-time"},
+        "breached_at": {"type": ["string", "null"], "format": "date-time"},
+        "stopped_at": {"type": ["string", "null"], "format": "date-time"},
+        "budget_seconds": {"type": "integer"},
+        "extended_seconds": {"type": "integer"},
+        "paused_reason": {"type": ["string", "null"]},
+        "working_time": {"type": "boolean", "description": "counts working time on a calendar, not round the clock"},
+        "met": {"type": ["boolean", "null"], "description": "on time, late, or null while it runs"},
+        "overdue": {"type": "boolean"},
+    },
+}
+
+_EXTENSION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "stage": {"$ref": "#/components/schemas/Stage"},
+        "cycle": {"type": "integer"},
+        "minutes": {"type": "integer"},
+        "reason": {"type": "string"},
+        "status": {"type": "string", "enum": ["pending", "approved", "refused"]},
+        "requested_at": {"type": "string", "format": "date-time"},
+        "requested_by": {"type": ["string", "null"]},
+        "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        "decided_by": {"type": ["string", "null"]},
+        "decision_note": {"type": ["string", "null"]},
+    },
+}
+
+_TICKET_SLA = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string"},
+        "version": {"type": "integer"},
+        "clocks": {"type": "array", "items": {"$ref": "#/components/schemas/Clock"}},
+        "pauses": {"type": "array", "items": {"type": "object"}},
+        "extensions": {
+            "type": "object",
+            "properties": {
+                "pending": {"type": "array", "items": {"$ref": "#/components/schemas/Extension"}},
+                "decided": {"type": "array", "items": {"$ref": "#/components/schemas/Extension"}},
+            },
+        },
+        "escalations": {"type": "array", "items": {"type": "object"}, "description": "unacknowledged, with their level and audience"},
+    },
+}
+
 _EXTRA_SCHEMAS = {
     "Status": {"type": "string", "enum": [s.value for s in Status]},
     "Ticket": _TICKET,
+    "TicketWithClocks": {"allOf": [{"$ref": "#/components/schemas/Ticket"},
+                                   {"type": "object", "properties": {"clocks": {"type": "array", "items": {"$ref": "#/components/schemas/Clock"}}}}]},
+    "Clock": _CLOCK,
+    "Extension": _EXTENSION,
+    "TicketSla": _TICKET_SLA,
     "TicketPage": {
         "type": "object",
         "properties": {
@@ -249,9 +363,12 @@ def _error_response(description: str) -> dict:
 
 def build_document() -> dict:
     from hotline.callbacks import openapi as callbacks_doc  # the callback queue and rates
+    from hotline.sla import supervise_openapi as sla_doc  # alerts, escalations, extensions, on-time
 
-    schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS
-    for model in callbacks_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS:
+    from hotline.handover import openapi as handover_doc  # handover and duty log
+
+    schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS | sla_doc.SCHEMAS | handover_doc.SCHEMAS
+    for model in callbacks_doc.MODELS + sla_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS + handover_doc.MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -260,7 +377,7 @@ def build_document() -> dict:
         "info": {"title": "Hotline API", "version": current_app.config.get("API_VERSION", "1")},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**PATHS, **callbacks_doc.PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS},
+        "paths": {**PATHS, **callbacks_doc.PATHS, **sla_doc.PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS, **handover_doc.PATHS},
         "components": {
             "schemas": schemas,
             "securitySchemes": {
