@@ -51,6 +51,19 @@ API = {
     ("GET", "api.units"): ({O, D, S, M, B}, 200),
     ("GET", "api.routing_rules"): ({A}, 200),
     ("POST", "api.save_routing_rule"): ({A}, None),
+    # SLA settings (tests/test_sla_settings.py): admins edit, supervisors and managers read
+    ("GET", "api.sla_policies"): ({S, M, A}, 200),
+    ("POST", "api.create_sla_policy"): ({A}, 201),
+    ("PUT", "api.update_sla_policy"): ({A}, 200),
+    ("GET", "api.sla_calendars"): ({S, M, A}, 200),
+    ("POST", "api.create_sla_calendar"): ({A}, 201),
+    ("PUT", "api.update_sla_calendar"): ({A}, 200),
+    ("POST", "api.put_sla_calendar_day"): ({A}, 201),
+    ("DELETE", "api.remove_sla_calendar_day"): ({A}, None),  # 404: no exception on that day
+    ("GET", "api.preview_sla_calendar"): ({S, M, A}, 200),
+    ("GET", "api.areas"): ({S, M, A}, 200),
+    ("POST", "api.create_area"): ({A}, 201),
+    ("PUT", "api.update_area"): ({A}, None),  # 404: no area yet
     # callbacks 回访 (tests/test_callbacks_api.py); an attempt on an unknown callback: 404
     ("GET", "api.list_callbacks"): ({O, S, M}, 200),
     ("POST", "api.record_attempt"): ({O, S, M}, None),
@@ -74,6 +87,12 @@ PAGES = {
     ("POST", "tickets.add_note"): ({O, D, S, M, C}, 302),
     ("POST", "tickets.cancel"): ({O, S, M}, 302),
     ("GET", "settings.categories"): ({A}, 200),
+    ("GET", "settings.sla_policies"): ({S, M, A}, 200),
+    ("POST", "settings.save_sla_policy"): ({A}, 302),
+    ("GET", "settings.sla_calendars"): ({S, M, A}, 200),
+    ("POST", "settings.save_sla_calendar"): ({A}, 302),
+    ("GET", "settings.sla_areas"): ({S, M, A}, 200),
+    ("POST", "settings.save_sla_area"): ({A}, 302),
     ("POST", "settings.categories"): ({A}, 302),
     ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
     ("GET", "dispatch.desk"): ({D, S, M}, 200),
@@ -174,6 +193,18 @@ def _api_call(endpoint, ticket):
         "api.units": ("/api/v1/units", None),
         "api.routing_rules": ("/api/v1/routing-rules", None),
         "api.save_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
+        "api.sla_policies": ("/api/v1/sla/policies", None),
+        "api.create_sla_policy": ("/api/v1/sla/policies", {"category": "repair", "priority": "urgent", "stage": "arrive", "minutes": 90}),
+        "api.update_sla_policy": ("/api/v1/sla/policies/1", {"minutes": 15, "version": 1}),
+        "api.sla_calendars": ("/api/v1/sla/calendars", None),
+        "api.create_sla_calendar": ("/api/v1/sla/calendars", {"code": "night", "name": "Night", "hours": [["18:00", "23:00"]]}),
+        "api.update_sla_calendar": ("/api/v1/sla/calendars/1", {"name": "Working days", "version": 1}),
+        "api.put_sla_calendar_day": ("/api/v1/sla/calendars/1/days", {"day": "2026-03-04", "working": False}),
+        "api.remove_sla_calendar_day": ("/api/v1/sla/calendars/1/days/2026-03-05", None),
+        "api.preview_sla_calendar": ("/api/v1/sla/calendars/1/preview?minutes=60", None),
+        "api.areas": ("/api/v1/areas", None),
+        "api.create_area": ("/api/v1/areas", {"name": "Chongming", "outside_city": True}),
+        "api.update_area": ("/api/v1/areas/99", {"outside_city": True}),
         "api.list_callbacks": ("/api/v1/callbacks?due=1", None),
         "api.record_attempt": ("/api/v1/callbacks/999999/attempts", {"version": 1, "reached": False}),
         "api.callback_rates": ("/api/v1/callbacks/rates?by=category", None),
@@ -204,7 +235,7 @@ def test_api_matrix(app, world, method, endpoint):
             continue  # a role this build does not have
         path, body = _api_call(endpoint, ticket)
         kw = {"headers": identities[who]}
-        if method in ("POST", "PATCH"):
+        if method in ("POST", "PATCH", "PUT"):
             kw["json"] = body
         r = client.open(path, method=method, **kw)
         assert r.status_code < 500, (who, r.status_code, r.get_data(as_text=True))
@@ -267,6 +298,12 @@ def _page_call(endpoint, number, token):
         "tickets.add_note": (f"/tickets/{n}/notes", {"body": "from the page", "csrf_token": token}),
         "tickets.cancel": (f"/tickets/{n}/cancel", {"reason": "duplicate", "csrf_token": token}),
         "settings.categories": ("/settings/categories", {"code": "flood", "name_en": "Flood", "name_zh": "水浸", "active": "y", "csrf_token": token}),
+        "settings.sla_policies": ("/settings/sla/policies", None),
+        "settings.save_sla_policy": ("/settings/sla/policies", {"category": "repair", "priority": "urgent", "stage": "arrive", "minutes": "90", "minutes_unit": "min", "warn_percent": "75", "active": "y", "csrf_token": token}),
+        "settings.sla_calendars": ("/settings/sla/calendars", None),
+        "settings.save_sla_calendar": ("/settings/sla/calendars", {"action": "add_day", "id": "1", "day": "2026-03-04", "working": "0", "csrf_token": token}),
+        "settings.sla_areas": ("/settings/sla/areas", None),
+        "settings.save_sla_area": ("/settings/sla/areas", {"name": "Chongming", "outside_city": "y", "csrf_token": token}),
         "dispatch.board": ("/board", None),
         "dispatch.desk": ("/dispatch", None),
         "dispatch.crew": ("/crew", None),
