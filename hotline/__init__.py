@@ -66,6 +66,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from dispatch.pages import bp as dispatch_bp
     from hotline.rosters import api as rosters_api  # noqa: F401
     from hotline.seats import api as seats_api  # noqa: F401
+    from hotline.rosters.routes import bp as rosters_bp
+    from hotline.seats.routes import bp as seats_bp
 
     auth.init_app(app)
     errors_http.init_app(app)
@@ -75,6 +77,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(rosters_bp)
+    app.register_blueprint(seats_bp)
     app.register_blueprint(callbacks_bp)
     app.register_blueprint(api_bp)
     install_outbox(db.session)

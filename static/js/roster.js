@@ -1,0 +1,383 @@
+/* The roster page: the month grid (days x shifts), coverage gaps, the loud warning when
+   a 24-hour center would have nobody on duty, publishing, and swap/leave requests. */
+(function () {
+  "use strict";
+
+  const { readJSON, t, request, clearErrors, showErrors } = Hotline;
+  const page = readJSON("roster-page");
+  const base = "/api/v1/rosters/" + page.month;
+  let roster = null;
+  let requests = [];
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  const $ = (id) => document.getElementById(id);
+  const names = () => Object.fromEntries(roster.staff.map((p) => [p.username, p]));
+  const shiftName = (code) => (roster.shifts.find((s) => s.code === code) || { name: code }).name;
+  const roleName = (r) => page.roles[r] || r;
+  const localTime = (iso) => new Date(iso).toLocaleString(document.documentElement.lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+
+  function message(text, kind) {
+    const box = $("roster-message");
+    box.textContent = text;
+    box.className = "flash " + (kind || "ok");
+    box.hidden = !text;
+  }
+
+  function failure(answer) {
+    if (answer.status === 0) return t("network");
+    if (answer.status === 403) return t("forbidden");
+    const d = answer.data || {};
+    return t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
+  }
+
+  function gapText(g) {
+    return t(g.kind, { shift: shiftName(g.shift), day: g.day.slice(5), count: g.count, role: roleName(g.role), limit: g.limit });
+  }
+
+  /* ---- the grid ---- */
+  function render() {
+    const status = $("roster-status");
+    status.textContent = t(roster.status);
+    status.dataset.status = roster.status;
+    const head = $("grid-head");
+    head.replaceChildren(head.firstElementChild);
+    for (const s of roster.shifts) {
+      const th = el("th", null, s.name);
+      th.scope = "col";
+      th.append(el("span", "shift-time", s.starts + "–" + s.ends + (s.overnight ? "⁺¹" : "")));
+      head.append(th);
+    }
+    const gapsAt = {};
+    for (const g of roster.coverage.gaps) (gapsAt[g.day + "|" + g.shift] ||= []).push(g);
+    const who = names();
+    const today = new Date().toISOString().slice(0, 10);
+    const body = $("grid-body");
+    body.replaceChildren();
+    for (const day of roster.days) {
+      const tr = el("tr");
+      const date = new Date(day + "T12:00:00");
+      const weekday = date.toLocaleDateString(document.documentElement.lang, { weekday: "short" });
+      const th = el("th", "day" + (date.getDay() % 6 === 0 ? " weekend" : "") + (day === today ? " today" : ""));
+      th.scope = "row";
+      th.append(el("b", null, day.slice(8)), " ", el("span", "weekday", weekday));
+      tr.append(th);
+      for (const s of roster.shifts) {
+        const people = roster.cells[day][s.code] || [];
+        const gaps = gapsAt[day + "|" + s.code] || [];
+        const td = el("td", "cell");
+        td.dataset.day = day;
+        td.dataset.shift = s.code;
+        if (gaps.length) td.classList.add("gap-" + gaps[0].kind);
+        if (people.includes(page.me)) td.classList.add("mine");
+        const list = el("ul", "people");
+        for (const u of people) {
+          const p = who[u] || { name: u, role: "" };
+          const li = el("li", "person role-" + p.role, p.name);
+          li.title = roleName(p.role);
+          list.append(li);
+        }
+        if (!people.length) list.append(el("li", "nobody", t("nobody")));
+        td.append(list);
+        if (gaps.length) td.title = gaps.map(gapText).join("\n");
+        if (page.can_draw) {
+          const button = el("button", "cell-edit");
+          button.type = "button";
+          button.setAttribute("aria-label", t("cell_title", { shift: s.name, day }));
+          button.addEventListener("click", () => openCell(day, s));
+          td.append(button);
+        }
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    renderCoverage();
+    renderRequestForm();
+    renderHistory();
+  }
+
+  function renderCoverage() {
+    const c = roster.coverage;
+    const alarm = $("nobody-alarm");
+    alarm.hidden = !c.nobody_on_duty.length;
+    $("nobody-list").replaceChildren(...c.nobody_on_duty.map((h) => el("li", null, t("hole", { from: localTime(h.from), to: localTime(h.to) }))));
+    $("gap-count").textContent = c.gaps.length || "";
+    $("gaps").replaceChildren(...c.gaps.map((g) => el("li", "gap gap-" + g.kind, gapText(g))));
+    $("no-gaps").hidden = c.gaps.length > 0;
+  }
+
+  function renderHistory() {
+    $("history").replaceChildren(
+      ...roster.history.map((h) => {
+        const vars = {
+          who: h.actor ? h.actor.name : "", shift: h.shift ? shiftName(h.shift) : "", day: h.day || "", reason: h.reason || "",
+          after: h.changes.people ? h.changes.people[1].join(", ") || t("nobody") : "",
+          off: h.changes.off || "", on: h.changes.on || t("nobody"),
+        };
+        const li = el("li", null, t("hist_" + h.kind, vars));
+        li.prepend(el("time", "muted", localTime(h.at) + " "));
+        return li;
+      })
+    );
+  }
+
+  /* ---- drawing a cell ---- */
+  const dialog = $("cell-dialog");
+  let editing = null;
+
+  function openCell(day, shift) {
+    editing = { day, shift };
+    $("cell-title").textContent = t("cell_title", { shift: shift.name, day });
+    $("cell-rules").textContent = shift.staffing.length
+      ? t("rules", { rules: shift.staffing.map((r) => t("rule", { role: roleName(r.role), min: r.min, max: r.max ?? "∞" })).join(", ") })
+      : "";
+    const chosen = new Set(roster.cells[day][shift.code] || []);
+    const box = $("cell-people");
+    box.replaceChildren();
+    for (const [role, label] of Object.entries(page.roles)) {
+      const staff = roster.staff.filter((p) => p.role === role);
+      if (!staff.length) continue;
+      const group = el("fieldset", "role-group");
+      group.append(el("legend", null, label));
+      for (const p of staff) {
+        const lab = el("label", "check-chip");
+        const box2 = el("input");
+        box2.type = "checkbox";
+        box2.value = p.username;
+        box2.checked = chosen.has(p.username);
+        lab.append(box2, " " + p.name);
+        group.append(lab);
+      }
+      box.append(group);
+    }
+    $("cell-reason").value = "";
+    $("cell-error").hidden = true;
+    dialog.showModal();
+  }
+
+  $("cell-form").addEventListener("submit", async (event) => {
+    if (event.submitter && event.submitter.value === "cancel") return;
+    event.preventDefault();
+    const people = [...$("cell-people").querySelectorAll("input:checked")].map((i) => i.value);
+    const answer = await request("POST", base + "/cells", {
+      day: editing.day, shift: editing.shift.code, people, version: roster.version, reason: $("cell-reason").value || null,
+    });
+    if (answer.ok) {
+      roster = answer.data;
+      dialog.close();
+      render();
+      message(t("saved"));
+      return;
+    }
+    if (answer.status === 409) {
+      dialog.close();
+      await load();
+      message(t("conflict"), "error");
+      return;
+    }
+    const err = $("cell-error");
+    err.textContent = failure(answer);
+    err.hidden = false;
+  });
+
+  /* ---- publishing ---- */
+  async function publish(extra) {
+    const answer = await request("POST", base + "/publish", Object.assign({ version: roster.version }, extra));
+    if (answer.ok) {
+      roster = answer.data;
+      render();
+      message(t("published_ok"));
+      return;
+    }
+    const d = answer.data || {};
+    if (answer.status === 409 && d.code === "gaps") {
+      roster.coverage = d.coverage;
+      renderCoverage();
+      if (window.confirm(t("gaps_confirm", { n: d.coverage.gaps.length }))) publish({ confirm_gaps: true });
+      return;
+    }
+    if (answer.status === 409 && d.code === "nobody_on_duty") {
+      roster.coverage = d.coverage;
+      renderCoverage();
+      const reason = window.prompt(t("nobody_prompt"));
+      if (reason && reason.trim()) publish({ confirm_gaps: true, override_reason: reason.trim() });
+      return;
+    }
+    if (answer.status === 409) {
+      await load();
+      message(t("conflict"), "error");
+      return;
+    }
+    message(failure(answer), "error");
+  }
+  if ($("publish")) $("publish").addEventListener("click", () => publish({}));
+
+  /* ---- requests ---- */
+  function myShifts(username) {
+    const out = [];
+    for (const day of roster.days) {
+      for (const s of roster.shifts) if ((roster.cells[day][s.code] || []).includes(username)) out.push({ day, shift: s.code });
+    }
+    return out;
+  }
+
+  function option(value, text) {
+    const o = el("option", null, text);
+    o.value = value;
+    return o;
+  }
+
+  function renderRequestForm() {
+    const mine = myShifts(page.me);
+    const shiftSel = $("r-shift");
+    const keep = shiftSel.value;
+    shiftSel.replaceChildren(...mine.map((m) => option(m.day + "|" + m.shift, m.day + " " + shiftName(m.shift))));
+    if (!mine.length) shiftSel.append(option("", t("no_shifts")));
+    if (keep) shiftSel.value = keep;
+    const partnerSel = $("r-partner");
+    const keepPartner = partnerSel.value;
+    partnerSel.replaceChildren(
+      ...roster.staff.filter((p) => p.username !== page.me).map((p) => option(p.username, p.name + " · " + roleName(p.role)))
+    );
+    if (keepPartner) partnerSel.value = keepPartner;
+    renderPartnerShifts();
+    $("request-form").hidden = roster.status !== "published";
+  }
+
+  function renderPartnerShifts() {
+    const sel = $("r-partner-shift");
+    const first = sel.firstElementChild;
+    sel.replaceChildren(first, ...myShifts($("r-partner").value).map((m) => option(m.day + "|" + m.shift, m.day + " " + shiftName(m.shift))));
+  }
+  $("r-partner").addEventListener("change", renderPartnerShifts);
+
+  function kind() {
+    return document.querySelector('input[name="kind"]:checked').value;
+  }
+  function showKind() {
+    document.querySelectorAll(".swap-only").forEach((n) => (n.hidden = kind() !== "swap"));
+  }
+  document.querySelectorAll('input[name="kind"]').forEach((r) => r.addEventListener("change", showKind));
+  showKind();
+
+  $("request-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    clearErrors(form);
+    const [day, shift] = ($("r-shift").value || "|").split("|");
+    const body = { kind: kind(), day: day || null, shift, reason: $("r-reason").value };
+    if (kind() === "swap") {
+      body.partner = $("r-partner").value || null;
+      const back = $("r-partner-shift").value;
+      if (back) [body.partner_day, body.partner_shift] = back.split("|");
+    }
+    const answer = await request("POST", "/api/v1/shift-requests", body);
+    if (answer.ok) {
+      $("r-reason").value = "";
+      message(t("request_sent"));
+      loadRequests();
+      return;
+    }
+    const d = answer.data || {};
+    if (d.fields) {
+      const first = showErrors(form, d.messages || d.fields);
+      if (first) first.focus();
+    } else message(failure(answer), "error");
+  });
+
+  function requestText(r) {
+    const vars = { who: r.requester.name, shift: shiftName(r.shift), day: r.day, partner: r.partner ? r.partner.name : "" };
+    if (r.kind === "leave") return t("leave_text", vars);
+    let text = t("swap_text", vars);
+    if (r.partner_day) text += t("swap_back", { shift: shiftName(r.partner_shift), day: r.partner_day });
+    return text;
+  }
+
+  function renderRequests() {
+    const list = $("requests");
+    list.replaceChildren();
+    $("no-requests").hidden = requests.length > 0;
+    for (const r of requests) {
+      const li = el("li", "request status-" + r.status);
+      li.dataset.id = r.id;
+      const head = el("p", "r-head");
+      head.append(el("span", "badge kind-" + r.kind, t("kind_" + r.kind)), " ", el("span", "r-text", requestText(r)));
+      li.append(head, el("p", "r-reason", "“" + r.reason + "”"));
+      const state = el("p", "r-state", t("status_" + r.status));
+      if (r.decided_by) state.textContent = t("decided_by", { status: t("status_" + r.status), who: r.decided_by.name, at: localTime(r.decided_at) });
+      if (r.substitute) state.textContent += " · " + t("substitute") + ": " + r.substitute.name;
+      if (r.decision_note) state.textContent += " · " + r.decision_note;
+      li.append(state);
+      if (r.status === "pending") li.append(actions(r));
+      list.append(li);
+    }
+  }
+
+  function actions(r) {
+    const box = el("div", "r-actions");
+    const err = el("p", "field-error");
+    err.hidden = true;
+    async function send(url, body) {
+      const answer = await request("POST", url, body);
+      if (answer.ok) {
+        await Promise.all([load(), loadRequests()]);
+        return;
+      }
+      err.textContent = answer.data && answer.data.code === "coverage" ? answer.data.error : failure(answer);
+      err.hidden = false;
+    }
+    if (page.can_draw) {
+      let substitute = null;
+      if (r.kind === "leave") {
+        substitute = el("select", "substitute");
+        substitute.setAttribute("aria-label", t("substitute"));
+        substitute.append(option("", t("no_substitute")));
+        roster.staff.filter((p) => p.username !== r.requester.username).forEach((p) => substitute.append(option(p.username, p.name + " · " + roleName(p.role))));
+        box.append(substitute);
+      }
+      const note = el("input", "note");
+      note.placeholder = t("note");
+      note.maxLength = 1000;
+      const approve = el("button", "primary", t("approve"));
+      const refuse = el("button", null, t("refuse"));
+      approve.type = refuse.type = "button";
+      approve.addEventListener("click", () =>
+        send(`/api/v1/shift-requests/${r.id}/decision`, { approve: true, version: r.version, substitute: substitute && substitute.value ? substitute.value : null, note: note.value || null })
+      );
+      refuse.addEventListener("click", () => send(`/api/v1/shift-requests/${r.id}/decision`, { approve: false, version: r.version, note: note.value || null }));
+      box.append(note, approve, refuse);
+    }
+    if (r.requester.username === page.me) {
+      const withdraw = el("button", null, t("withdraw"));
+      withdraw.type = "button";
+      withdraw.addEventListener("click", () => send(`/api/v1/shift-requests/${r.id}/withdraw`, { version: r.version }));
+      box.append(withdraw);
+    }
+    box.append(err);
+    return box;
+  }
+
+  async function load() {
+    const answer = await request("GET", base);
+    if (!answer.ok) {
+      message(failure(answer), "error");
+      return;
+    }
+    roster = answer.data;
+    render();
+  }
+
+  async function loadRequests() {
+    const answer = await request("GET", "/api/v1/shift-requests");
+    if (answer.ok) {
+      requests = answer.data.items;
+      renderRequests();
+    }
+  }
+
+  load().then(loadRequests);
+})();
