@@ -9,7 +9,7 @@ to the record's."""
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, inspect
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline import clock
@@ -244,23 +244,23 @@ class RecordLocked(Conflict):
     """A signed handover was about to be changed in the database."""
 
 
-def _committed_status(handover: Handover) -> HandoverStatus | None:
-    history = inspect(handover).attrs.status.history
-    return (history.deleted or history.unchanged or [None])[0]
+def _stored_status(connection, handover_id: int) -> str | None:
+    """The status as the database has it, whatever the object in memory says."""
+    return connection.scalar(select(Handover.__table__.c.status).where(Handover.__table__.c.id == handover_id))
 
 
 @event.listens_for(Handover, "before_update")
 def _guard_handover(mapper, connection, target: Handover) -> None:
     """The last line of defence behind the services' 409: a signed row is never updated."""
-    if _committed_status(target) == HandoverStatus.SIGNED:
-        raise RecordLocked(f"handover {target.id} is signed")
+    if _stored_status(connection, target.id) == HandoverStatus.SIGNED.value:
+        raise RecordLocked(f"handover {target.id} is signed and locked")
 
 
 @event.listens_for(HandoverItem, "before_update")
 @event.listens_for(HandoverCount, "before_update")
 def _guard_parts(mapper, connection, target) -> None:
-    if _committed_status(target.handover) == HandoverStatus.SIGNED:
-        raise RecordLocked(f"handover {target.handover_id} is signed")
+    if _stored_status(connection, target.handover_id) == HandoverStatus.SIGNED.value:
+        raise RecordLocked(f"handover {target.handover_id} is signed and locked")
 
 
 @event.listens_for(Handover, "before_delete")
