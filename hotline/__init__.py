@@ -66,6 +66,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from dispatch.pages import bp as dispatch_bp
     from hotline.rosters import api as rosters_api  # noqa: F401
     from hotline.seats import api as seats_api  # noqa: F401
+    from hotline.handover import api as handover_api  # noqa: F401
+    from hotline.dutylog import api as dutylog_api  # noqa: F401
+    from hotline.handover.routes import bp as handover_bp
+    from hotline.dutylog.routes import bp as dutylog_bp
     from hotline.rosters.routes import bp as rosters_bp
     from hotline.seats.routes import bp as seats_bp
 
@@ -80,6 +84,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(rosters_bp)
     app.register_blueprint(seats_bp)
     app.register_blueprint(callbacks_bp)
+    app.register_blueprint(handover_bp)
+    app.register_blueprint(dutylog_bp)
     app.register_blueprint(api_bp)
     install_outbox(db.session)
     install_sla_hooks(db.session)
