@@ -263,3 +263,107 @@ def test_only_admins_may_write(api, users, role):
         r = getattr(api(role), method)(path, json=body) if body is not None else getattr(api(role), method)(path)
         assert r.status_code == 403, (role, method, path, r.status_code)
     assert policy(api, id=p["id"])["minutes"] == 40
+
+
+def test_a_running_clock_takes_the_new_target_when_its_ticket_next_changes(api, new_ticket, user_of):
+    """What the settings pages promise: not before the ticket changes, then with the time used kept."""
+    from dispatch.workorders import services as work
+
+    t = new_ticket(category="leak", priority="urgent")
+    p = policy(api, category="leak", stage="arrive")
+    assert api("admin").put(f"/api/v1/sla/policies/{p['id']}", json={"minutes": 25, "version": p["version"]}).status_code == 200
+    due = lambda: db.session.scalar(select(SlaClock.due_at).where(SlaClock.ticket_id == t.id, SlaClock.stage == Stage.ARRIVE))  # noqa: E731
+    db.session.expire_all()
+    assert due() == TUESDAY + timedelta(minutes=40)
+    clock.advance(timedelta(minutes=5))
+    work.dispatch_ticket(t, work.find_unit("north"), user_of("dispatcher"), t.version, None)
+    db.session.commit()
+    assert due() == TUESDAY + timedelta(minutes=25)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_describe_minutes(app):
+    from hotline.settings.sla_routes import describe_minutes
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert describe_minutes(40, None) == "40 min"
+        assert describe_minutes(1440, None) == "24 h"
+        assert describe_minutes(7 * 1440, None) == "7 days"
+        assert describe_minutes(900, 450) == "2 working days"
+        assert describe_minutes(450, 450) == "1 working day"
+        assert describe_minutes(120, 450) == "2 working h"
+        assert describe_minutes(90, None) == "1 h 30 min"
+
+
+def test_admin_edits_a_policy_on_the_page(session_client, api, app):
+    client, token = session_client("admin")
+    p = policy(api, category="complaint", stage="reply")
+    html = client.get("/settings/sla/policies").get_data(as_text=True)
+    assert "2 working days" in html or "2 个工作日" in html
+    form = {"id": p["id"], "version": p["version"], "category": "complaint", "priority": "", "stage": "reply",
+            "minutes": "3", "minutes_unit": "d", "calendar": "workdays", "warn_percent": "80", "active": "y", "csrf_token": token}
+    r = client.post("/settings/sla/policies", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    assert (policy(api, id=p["id"])["minutes"], policy(api, id=p["id"])["warn_percent"]) == (1350, 80)
+
+
+def test_a_bad_policy_form_keeps_what_was_typed_and_says_why_beside_the_field(session_client, api):
+    client, token = session_client("admin")
+    p = policy(api, category="leak", stage="arrive")
+    form = {"id": p["id"], "version": p["version"], "category": "leak", "priority": "", "stage": "arrive",
+            "minutes": "-4", "minutes_unit": "min", "minutes_outside_city": "55", "calendar": "", "warn_percent": "75",
+            "active": "y", "csrf_token": token}
+    r = client.post("/settings/sla/policies", data=form, headers={"Accept-Language": "en"})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert 'id="err-p%d-minutes"' % p["id"] in html and "Must be more than zero." in html
+    assert 'value="-4"' in html and 'value="55"' in html
+    assert policy(api, id=p["id"])["minutes"] == 40
+    # A stale version says so instead of overwriting.
+    assert client.post("/settings/sla/policies", data={**form, "minutes": "45"}).status_code == 302
+    r = client.post("/settings/sla/policies", data={**form, "minutes": "50"}, headers={"Accept-Language": "en"})
+    assert r.status_code == 409 and "Changed by someone else" in r.get_data(as_text=True)
+    assert policy(api, id=p["id"])["minutes"] == 45
+
+
+def test_calendar_page_adds_and_removes_a_center_holiday(session_client, api):
+    client, token = session_client("admin")
+    cal = workdays(api)
+    r = client.post("/settings/sla/calendars", data={"action": "add_day", "id": cal["id"], "day": "2026-03-04", "working": "0", "note": "Centre move", "csrf_token": token})
+    assert r.status_code == 302
+    html = client.get("/settings/sla/calendars").get_data(as_text=True)
+    assert "Centre move" in html and 'class="day center-holiday off"' in html
+    r = client.post("/settings/sla/calendars", data={"action": "save", "id": cal["id"], "version": workdays(api)["version"],
+                                                     "name": "Working days", "hours": "08:30-12:00, 11:00-17:30", "public_holidays": "y", "csrf_token": token},
+                    headers={"Accept-Language": "en"})
+    assert r.status_code == 422 and "Working periods overlap." in r.get_data(as_text=True)
+    assert "11:00-17:30" in r.get_data(as_text=True)
+    r = client.post("/settings/sla/calendars", data={"action": "remove_day", "id": cal["id"], "day": "2026-03-04", "csrf_token": token})
+    assert r.status_code == 302
+    assert workdays(api)["days"] == [] and workdays(api)["version"] == cal["version"] + 2
+
+
+def test_the_grid_marks_holidays_and_make_up_days(session_client):
+    clock.freeze(datetime(2026, 2, 10, 9, 0, tzinfo=TZ))
+    client, _ = session_client("supervisor")
+    html = client.get("/settings/sla/calendars", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'title="2026-02-17 · 春节"' in html  # a public holiday, named
+    assert 'class="day makeup"' in html and 'title="2026-02-14' in html  # 调休 Saturday
+    assert "<form method=\"post\"" not in html.split("<main")[1]  # read only for a supervisor
+
+
+def test_preview_on_the_page(session_client):
+    client, _ = session_client("manager")
+    r = client.get("/settings/sla/calendars?preview=1&from=2026-02-13T16:00&amount=2&unit=d", headers={"Accept-Language": "en"})
+    assert r.status_code == 200
+    assert "is due Tue 2026-02-24 16:00" in r.get_data(as_text=True)
+
+
+def test_areas_page(session_client, api):
+    client, token = session_client("admin")
+    assert client.post("/settings/sla/areas", data={"name": "Chongming", "outside_city": "y", "csrf_token": token}).status_code == 302
+    r = client.post("/settings/sla/areas", data={"name": "Chongming", "csrf_token": token}, headers={"Accept-Language": "en"})
+    assert r.status_code == 422 and "This name is taken." in r.get_data(as_text=True)
+    assert api("admin").get("/api/v1/areas").json["items"][0]["outside_city"] is True
