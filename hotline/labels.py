@@ -82,12 +82,12 @@ EVENT = {
 }
 
 # SLA clocks, one per stage (签收, 到场, 答复, 办结, 回访).
-STAGE = {
-    "accept": _l("Accept"),
-    "arrive": _l("Arrive on site"),
-    "reply": _l("Reply to the caller"),
-    "resolve": _l("Resolve"),
-    "callback": _l("Call back"),
+STAGE = {  # the wall board's words for them too
+    "accept": _l("Acceptance"),
+    "arrive": _l("Arrival"),
+    "reply": _l("Reply"),
+    "resolve": _l("Resolution"),
+    "callback": _l("Callback"),
 }
 
 # Who an escalation level reaches.

@@ -23,6 +23,9 @@ _EXACT = {
     "no such category": _l("No such category."),
     "the ticket is already with this unit": _l("The ticket is already with this unit."),
     "say how it was resolved": _l("Say how it was resolved."),
+    "give a new category, priority or area": _l("Give a new category, priority or area."),
+    "nothing changed": _l("Nothing changed."),
+    "this ticket is not with your unit": _l("This ticket is not with your unit."),
 }
 
 _PATTERNS = [
@@ -41,10 +44,34 @@ _PATTERNS = [
         lambda m: _("Ticket %(number)s was changed by someone else meanwhile; reload and try again.", number=m["number"]),
     ),
     (
+        r"ticket (?P<number>\S+) is \w+; only an open ticket can be reclassified",
+        lambda m: _("Ticket %(number)s is no longer open and cannot be reclassified.", number=m["number"]),
+    ),
+    (r"ticket (?P<number>\S+) is (closed|cancelled)$", lambda m: _("Ticket %(number)s is no longer open.", number=m["number"])),
+    (r"ticket \S+ has no running clock to pause", lambda m: _("No clock is running: nothing to pause.")),
+    (r"ticket \S+ has no paused clock", lambda m: _("No clock is paused.")),
+    (r"ticket \S+ has no running (?P<stage>\w+) clock", lambda m: _("No clock is running for %(stage)s.", stage=_stage(m["stage"]))),
+    (
+        r"the (?P<stage>\w+) deadline has passed",
+        lambda m: _("The deadline for %(stage)s has passed: an extension must be asked for before it.", stage=_stage(m["stage"])),
+    ),
+    (
+        r"an extension of the (?P<stage>\w+) deadline is already waiting",
+        lambda m: _("An extension for %(stage)s is already waiting for a supervisor.", stage=_stage(m["stage"])),
+    ),
+    (
         r"ticket (?P<number>\S+) is \w+; only an open ticket",
         lambda m: _("Ticket %(number)s is no longer open and cannot be cancelled.", number=m["number"]),
     ),
 ]
+
+
+def _stage(code: str) -> str:
+    from hotline.labels import stage_label
+
+    return stage_label(code)
+
+
 _COMPILED = [(re.compile(p), fn) for p, fn in _PATTERNS]
 
 
