@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from hotline import clock
+from hotline.callbacks.demo import seed_callbacks
+from hotline.rosters.demo import seed_duty
 from hotline.extensions import db
 from hotline.tickets.models import Channel, Priority, Status
 from hotline.tickets.schemas import CallerIn, CallIn, Facts, TicketCreate
@@ -390,13 +392,16 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
             if made % BATCH == 0:
                 db.session.commit()
         db.session.commit()
+        seed_callbacks(real_now)
     finally:
         clock.reset()
+    duty = seed_duty(users)
 
     table = _logins_table(logins)
     path = _logins_file()
     path.write_text("\n".join(table) + "\n", encoding="utf-8")
     path.chmod(0o600)
+    yield duty
     yield (f"demo data: {len(units)} units, {len(logins)} users, {made} tickets over {days} days "
            f"({noted} with notes, {cancelled} cancelled)")
     yield from table
