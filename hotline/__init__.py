@@ -51,6 +51,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.health import bp as health_bp
     from hotline.tickets import api as tickets_api  # noqa: F401
     from hotline.sla import settings_api as sla_settings_api  # noqa: F401
+    from hotline.sla import api as sla_api  # noqa: F401
+    from hotline.sla.routes import bp as sla_bp
     from hotline.tickets import sla_api as tickets_sla_api  # noqa: F401
     from hotline.tickets.routes import bp as tickets_bp
     from hotline.callbacks import api as callbacks_api  # noqa: F401
@@ -81,6 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(sla_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(seats_bp)
     app.register_blueprint(callbacks_bp)
