@@ -293,7 +293,7 @@ def test_describe_minutes(app):
         assert describe_minutes(7 * 1440, None) == "7 days"
         assert describe_minutes(900, 450) == "2 working days"
         assert describe_minutes(450, 450) == "1 working day"
-        assert describe_minutes(120, 450) == "2 working h"
+        assert describe_minutes(120, 450) == "2 working hours"
         assert describe_minutes(90, None) == "1 h 30 min"
 
 

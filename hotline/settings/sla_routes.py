@@ -87,7 +87,9 @@ def describe_minutes(minutes: float | None, day_minutes: float | None) -> str:
         return ngettext("%(num)d day", "%(num)d days", n)
     if minutes >= 60 and minutes % 60 == 0:
         hours = int(minutes // 60)
-        return _("%(n)s working h", n=hours) if day_minutes else _("%(n)s h", n=hours)
+        if day_minutes:
+            return ngettext("%(num)d working hour", "%(num)d working hours", hours)
+        return _("%(n)s h", n=hours)
     if minutes > 60:
         hours, rest = divmod(minutes, 60)
         text = _("%(h)s h %(m)s min", h=int(hours), m=svc._number(rest))
