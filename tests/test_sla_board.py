@@ -211,6 +211,7 @@ def test_real_scheduler_warns_then_breaches_within_a_second_of_each_deadline(sla
     finally:
         client.disconnect()
     assert list(got) == ["ticket.created", "sla.warning", "sla.breached", "escalation"]
+    assert got["ticket.created"][1]["sla"] == sla  # the live ticket event carries the deadline too
     warned_at, warning = got["sla.warning"]
     breached_at, breach = got["sla.breached"]
     assert (warning["stage"], datetime.fromisoformat(warning["due_at"])) == ("arrive", warn_at)
@@ -228,7 +229,7 @@ def test_restart_after_a_deadline_passed_records_the_breach_once(tmp_path):
     server = LiveServer(tmp_path / "restart").start()
     try:
         server.run_in_app(SEED_USERS)
-        tokens = prepare(server, "billing", 12)  # warning after 6 s, deadline after 12 s
+        tokens = prepare(server, "billing", 8)  # warning after 4 s, deadline after 8 s
         ticket = create(server, tokens, "billing")
         server.stop()  # down before the warning
         assert alert_counts(server, ticket["number"]) == {}

@@ -3,7 +3,7 @@ has been escalated.
 
 The nearest deadline is the earliest `due_at` among the clocks still running (a
 breached one stays running, so it is the nearest until its stage is done); with none
-running, a paused clock shows as paused. One query for any number of tickets."""
+running, a paused clock shows as paused. One query for a whole board (per 5000 tickets)."""
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
@@ -40,14 +40,25 @@ def _sort_key(row):
     return (row.running_since is None, row.due_at or _NEVER)
 
 
+# SQLite limits the parameters of one statement; a huge board is read in slices.
+_SLICE = 5000
+
+
+def _rows(session: Session, stmt_for, ticket_ids: Iterable[int]) -> list:
+    ids = list(ticket_ids)
+    rows = []
+    for start in range(0, len(ids), _SLICE):
+        rows += session.execute(stmt_for(ids[start:start + _SLICE])).all()
+    return rows
+
+
 def deadlines_for(session: Session, ticket_ids: Iterable[int]) -> dict[int, dict]:
     """Per ticket id, its nearest deadline (tickets without a live clock are left out)."""
-    ids = list(ticket_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(*_CLOCK_COLUMNS).where(SlaClock.ticket_id.in_(ids), SlaClock.stopped_at.is_(None))
-    ).all()
+    rows = _rows(
+        session,
+        lambda ids: select(*_CLOCK_COLUMNS).where(SlaClock.ticket_id.in_(ids), SlaClock.stopped_at.is_(None)),
+        ticket_ids,
+    )
     best: dict[int, object] = {}
     for row in rows:
         current = best.get(row.ticket_id)
@@ -66,13 +77,13 @@ def nearest_deadline(session: Session, ticket: Ticket) -> dict | None:
 
 def escalations_for(session: Session, ticket_ids: Iterable[int]) -> dict[int, dict]:
     """Per ticket id, the highest level its unacknowledged escalations have reached."""
-    ids = list(ticket_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Escalation.ticket_id, Escalation.level)
-        .where(Escalation.ticket_id.in_(ids), Escalation.acknowledged_at.is_(None))
-    ).all()
+    rows = _rows(
+        session,
+        lambda ids: select(Escalation.ticket_id, Escalation.level).where(
+            Escalation.ticket_id.in_(ids), Escalation.acknowledged_at.is_(None)
+        ),
+        ticket_ids,
+    )
     out: dict[int, dict] = {}
     for ticket_id, level in rows:
         if ticket_id not in out or level > out[ticket_id]["level"]:
