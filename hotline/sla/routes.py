@@ -7,9 +7,9 @@ from sqlalchemy import select
 from hotline import clock
 from hotline.extensions import db
 from hotline.i18n import current_locale
-from hotline.labels import priority_label
+from hotline.labels import AUDIENCE, STAGE, priority_label
 from hotline.sla import reports
-from hotline.sla.models import AlertKind, Stage
+from hotline.sla.models import AlertKind
 from hotline.sla.schemas import AlertQuery
 from hotline.tickets.models import Category
 from hotline.tickets.schemas import parse_query
@@ -18,15 +18,7 @@ from hotline.users.permissions import SUPERVISE_SLA, require
 
 bp = Blueprint("sla", __name__)
 
-STAGE = {
-    Stage.ACCEPT: _l("Accept"),  # 签收
-    Stage.ARRIVE: _l("Arrive on site"),  # 到场
-    Stage.REPLY: _l("Reply"),  # 答复
-    Stage.RESOLVE: _l("Resolve"),  # 办结
-    Stage.CALLBACK: _l("Call back"),  # 回访
-}
 KIND = {AlertKind.WARNING: _l("Warning"), AlertKind.BREACH: _l("Breach")}
-LADDER_AUDIENCE = {"unit": _l("Unit and desk"), "supervisor": _l("Supervisor"), "manager": _l("Manager")}
 
 
 def _category_names() -> dict[str, str]:
@@ -42,9 +34,9 @@ def supervise():
         "sla/supervise.html",
         units=[{"code": u.code, "name": u.name, "parent": u.parent.code if u.parent else None} for u in units],
         category_names=_category_names(),
-        stages={s.value: str(label) for s, label in STAGE.items()},
+        stages={code: str(label) for code, label in STAGE.items()},
         kinds={k.value: str(label) for k, label in KIND.items()},
-        audiences={k: str(v) for k, v in LADDER_AUDIENCE.items()},
+        audiences={k: str(v) for k, v in AUDIENCE.items()},
     )
 
 
@@ -54,7 +46,7 @@ def alerts_csv():
     query = parse_query(AlertQuery, request.args)
     names = {
         "kind": {k.value: str(v) for k, v in KIND.items()},
-        "stage": {k.value: str(v) for k, v in STAGE.items()},
+        "stage": {k: str(v) for k, v in STAGE.items()},
         "category": _category_names(),
     }
 
