@@ -187,7 +187,8 @@
   }
 
   function onEvent(ev) {
-    if (!ev.number) return;
+    // Only ticket changes: SLA and escalation events name a ticket but carry no status.
+    if (!ev.number || !String(ev.event).startsWith("ticket.")) return;
     if (orders.has(ev.number)) update(ev);
     else if (ACTIVE.has(ev.status) && mine(ev.unit)) crew.reload(); // new work: its details come with the list
   }

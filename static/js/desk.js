@@ -327,7 +327,8 @@
   }
 
   function onEvent(ev) {
-    if (!ev.number) return;
+    // Only ticket changes: SLA and escalation events name a ticket but carry no status.
+    if (!ev.number || !String(ev.event).startsWith("ticket.")) return;
     const known = tickets.get(ev.number);
     merge({
       number: ev.number, status: ev.status, priority: ev.priority, category: ev.category, unit: ev.unit, version: ev.version,
