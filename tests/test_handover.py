@@ -453,3 +453,16 @@ def test_api_roles(api, http):
     assert api("operator").post(f"{base}/override", json={"version": h["version"], "reason": "x"}).status_code == 403
     assert api("supervisor").post(f"{base}/override", json={"version": h["version"], "reason": "Lead on the floor"}).status_code == 201
     assert api("operator").put("/api/v1/handover-checklist", json={"items": []}).status_code == 403
+
+
+def test_pages_render_in_both_languages(as_op, http):
+    out = as_op("operator")
+    h = out.post("/api/v1/handovers", json={"incoming": "op2"}).json
+    for lang in ("en", "zh-CN"):
+        headers = {"Accept-Language": lang}
+        for path in ("/handover", f"/handover/{h['id']}", f"/handover/{h['id']}/print", "/duty-log", "/duty-log/search?q=x&kind=fault"):
+            r = out.get(path, headers=headers)
+            assert r.status_code == 200, (path, r.get_data(as_text=True)[-2000:])
+    page = out.get(f"/handover/{h['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "An emergency is unresolved and has no written plan." in page
+    assert http["emergency"] in page
