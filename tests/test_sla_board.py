@@ -150,7 +150,7 @@ from sqlalchemy import select
 from hotline.users.models import User
 from hotline.users.services import create_token
 print(json.dumps({name: create_token(db.session.scalar(select(User).where(User.username == name)), "sla test")[1]
-                  for name in ("operator", "board")}))
+                  for name in ("operator", "dispatcher", "board")}))
 """
 
 
@@ -280,3 +280,34 @@ def test_board_card_counts_down_then_turns_amber_then_red(sla_server, live_page)
     # The escalation comes only as an event: the card is marked without a reload.
     card.locator(".badge.escalated").wait_for(timeout=5000)
     assert card.locator(".badge.escalated").inner_text() == "Escalated: unit"
+
+
+@pytest.mark.browser
+def test_crew_page_keeps_its_work_order_through_sla_events(sla_server, live_page):
+    """SLA and escalation events reach the unit's room too; they name the ticket but
+    carry no status, and must not read as 'this work left your unit'."""
+    page = live_page
+    sign_in(page, sla_server, "crew")
+    page.goto(sla_server.url + "/crew")
+    page.locator('#live-state[data-state="live"]').wait_for()
+    ticket = create(sla_server, sla_server.tokens, "repair")
+    r = requests.post(f"{sla_server.url}/api/v1/tickets/{ticket['number']}/dispatch", timeout=10,
+                      headers={"Authorization": f"Bearer {sla_server.tokens['dispatcher']}"},
+                      json={"unit": "north", "version": ticket["version"]})
+    assert r.status_code == 200, r.text
+    order = page.locator(f'.order[data-number="{ticket["number"]}"]')
+    order.wait_for(timeout=5000)
+    deadline = time.monotonic() + 15
+    while alert_counts(sla_server, ticket["number"]).get("breach") != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert alert_counts(sla_server, ticket["number"]) == {"warning": 1, "breach": 1}
+    page.wait_for_timeout(1500)  # the events (warning, breach, escalation) have reached the page
+    assert page.evaluate("Hotline.current.seq()") >= sla_seq(sla_server, ticket["number"])
+    assert order.is_visible()
+
+
+def sla_seq(server: LiveServer, number: str) -> int:
+    """The sequence number of the last live event about the ticket."""
+    with sqlite3.connect(server.instance / "hotline.db") as con:
+        return max(seq for seq, payload in con.execute("SELECT seq, payload FROM live_event")
+                   if json.loads(payload).get("number") == number)
