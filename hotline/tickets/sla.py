@@ -7,7 +7,7 @@ from sqlalchemy import select
 from hotline.extensions import db
 from hotline.sla import clocks
 from hotline.sla.escalations import LADDER
-from hotline.sla.models import Escalation, Extension, ExtensionStatus, Pause, SlaClock
+from hotline.sla.models import Escalation, Extension, ExtensionStatus, Pause, SlaClock, Stage
 from hotline.sla.services import ticket_clock_view
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.models import Ticket
@@ -131,7 +131,8 @@ def clock_rows(ticket: Ticket) -> list[dict]:
         else:
             row["shown_state"] = view["state"]
         rows.append(row)
-    return rows
+    order = {stage.value: i for i, stage in enumerate(Stage)}  # the order work goes through them
+    return sorted(rows, key=lambda r: (-r["cycle"], order[r["stage"]]))
 
 
 def target_text(seconds: int) -> str:
