@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.callbacks.demo import seed_callbacks
+from hotline.handover.demo import seed_handover
 from hotline.rosters.demo import seed_duty
 from hotline.extensions import db
 from hotline.tickets.models import Channel, Priority, Status
@@ -396,6 +397,7 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
     finally:
         clock.reset()
     duty = seed_duty(users)
+    yield seed_handover(users, {u.username: password for u, password in logins})
 
     table = _logins_table(logins)
     path = _logins_file()
