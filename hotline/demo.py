@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.callbacks.demo import seed_callbacks
+from hotline.sla.demo import seed_sla
 from hotline.handover.demo import seed_handover
 from hotline.rosters.demo import seed_duty
 from hotline.extensions import db
@@ -394,6 +395,7 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
                 db.session.commit()
         db.session.commit()
         seed_callbacks(real_now)
+        yield seed_sla(real_now)  # after every ticket and callback: the sweep walks their history
     finally:
         clock.reset()
     duty = seed_duty(users)
