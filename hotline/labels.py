@@ -60,6 +60,7 @@ EVENT = {
     "escalated": _l("Escalated"),
     "reopened": _l("Reopened"),
     "sla_breached": _l("Deadline missed"),
+    "handed_over": _l("Handed over"),  # 交接班: the incoming person owns it now (首问负责)
     # the dispatch steps record their step names
     "dispatch": _l("Dispatched"),
     "transfer": _l("Transferred"),
@@ -116,6 +117,7 @@ FIELD = {
     "address": _l("Address"),
     "category": _l("Category"),
     "cancel_reason": _l("Reason"),
+    "owner": _l("Owner"),
     "category_id": _l("Category"),
     "unit_id": _l("Unit"),
     "area": _l("Area"),
