@@ -2,10 +2,11 @@
 swap and leave requests, and who is on which shift."""
 from datetime import date
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from hotline import clock
 from hotline.api import bp, json_body
 from hotline.errors import NotFound, ValidationFailed
 from hotline.extensions import db
@@ -46,6 +47,8 @@ def roster_view(month: date) -> dict:
     templates = services.active_templates()
     return {
         "month": f"{month:%Y-%m}",
+        "timezone": current_app.config["HOTLINE_TIMEZONE"],  # times below are shown in the center's zone
+        "today": clock.local().date().isoformat(),
         "status": roster.status.value if roster else "none",
         "version": roster.version if roster else None,
         "published_at": roster.published_at.isoformat() if roster and roster.published_at else None,

@@ -204,6 +204,8 @@ def person_view(user: User, session: SeatSession | None, slot: ShiftSlot | None)
         "day": day.isoformat() if day else None,
         "starts_at": starts.isoformat() if starts else None,
         "ends_at": ends.isoformat() if ends else None,
+        "from": f"{template.starts:%H:%M}" if template else None,  # the center's local time
+        "to": f"{template.ends:%H:%M}" if template else None,
         **(counts(user, starts, min(ends, clock.now())) if starts else {"tickets": 0, "calls": 0}),
     }
 
@@ -238,6 +240,8 @@ def slot_view(slot: ShiftSlot | None, locale: str = "en") -> dict | None:
         "day": slot.day.isoformat(),
         "starts_at": slot.starts_at.isoformat(),
         "ends_at": slot.ends_at.isoformat(),
+        "from": f"{slot.template.starts:%H:%M}",  # the center's local time
+        "to": f"{slot.template.ends:%H:%M}",
         "people": [p.username for p in slot.people],
     }
 

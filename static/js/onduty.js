@@ -18,7 +18,6 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  const hm = (iso) => new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
 
   function age(ms) {
     const s = Math.max(0, Math.floor(ms / 1000));
@@ -30,8 +29,8 @@
     const snap = snapshot;
     const shift = snap.shift;
     const head = $("on-duty-shift");
-    head.textContent = shift ? `${shift.name} ${hm(shift.starts_at)}–${hm(shift.ends_at)}` : tr("none");
-    if (snap.next_shift) head.textContent += " · " + tr("next", { shift: snap.next_shift.name, from: hm(snap.next_shift.starts_at) });
+    head.textContent = shift ? `${shift.name} ${shift.from}–${shift.to}` : tr("none");
+    if (snap.next_shift) head.textContent += " · " + tr("next", { shift: snap.next_shift.name, from: snap.next_shift.from });
     $("on-duty-alarm").hidden = !snap.nobody_on_duty;
     $("on-duty").classList.toggle("nobody", !!snap.nobody_on_duty);
     $("on-duty-people").replaceChildren(

@@ -19,7 +19,8 @@
   const names = () => Object.fromEntries(roster.staff.map((p) => [p.username, p]));
   const shiftName = (code) => (roster.shifts.find((s) => s.code === code) || { name: code }).name;
   const roleName = (r) => page.roles[r] || r;
-  const localTime = (iso) => new Date(iso).toLocaleString(document.documentElement.lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const localTime = (iso) =>
+    new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: roster.timezone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
   function message(text, kind) {
     const box = $("roster-message");
@@ -55,7 +56,7 @@
     const gapsAt = {};
     for (const g of roster.coverage.gaps) (gapsAt[g.day + "|" + g.shift] ||= []).push(g);
     const who = names();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = roster.today;
     const body = $("grid-body");
     body.replaceChildren();
     for (const day of roster.days) {
@@ -219,7 +220,7 @@
   /* ---- requests ---- */
   function myShifts(username) {
     const out = [];
-    for (const day of roster.days) {
+    for (const day of roster.days.filter((d) => d >= roster.today)) {
       for (const s of roster.shifts) if ((roster.cells[day][s.code] || []).includes(username)) out.push({ day, shift: s.code });
     }
     return out;

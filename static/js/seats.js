@@ -15,7 +15,6 @@
     o.textContent = text;
     return o;
   }
-  const hm = (iso) => new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
 
   function message(text, kind) {
     const box = $("seat-message");
@@ -43,7 +42,7 @@
     $("sign-in").hidden = !!session;
     $("on-seat").hidden = !session;
     if (!session) {
-      $("s-shift").replaceChildren(...me.shifts.map((s) => option(s.day + "|" + s.shift, t("shift_option", { shift: s.name, day: s.day, from: hm(s.starts_at), to: hm(s.ends_at) }))));
+      $("s-shift").replaceChildren(...me.shifts.map((s) => option(s.day + "|" + s.shift, t("shift_option", { shift: s.name, day: s.day, from: s.from, to: s.to }))));
       $("s-seat").replaceChildren(
         ...me.seats.map((s) => {
           const o = option(s.code, s.taken_by ? t("taken", { seat: s.name, who: s.taken_by.name }) : s.name);
@@ -58,7 +57,7 @@
     const shift = me.shifts.find((s) => s.shift === session.shift && s.day === session.day);
     $("seat-where").textContent = t("where", {
       seat: session.seat_name || session.seat, shift: shift ? shift.name : session.shift, day: session.day,
-      from: hm(session.starts_at), to: hm(session.ends_at),
+      from: session.from, to: session.to,
     });
     const box = $("seat-state");
     box.dataset.state = session.state;
