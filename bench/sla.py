@@ -1,7 +1,7 @@
 """SLA benchmark: how soon a deadline is detected among 100,000 open tickets, and what
 the scheduler costs when nothing is due.
 
-    .venv/bin/python bench/sla.py                      # about 3.5 minutes
+    .venv/bin/python bench/sla.py                      # about 3 minutes
     .venv/bin/python bench/sla.py --tickets 20000 --due 100 --window 20 --idle 20 --contrast 10   # a quick look
 
 1. Builds a fresh database by the migrations in a temporary folder, then bulk-inserts
@@ -356,7 +356,8 @@ def main() -> None:
     bad = [ln for ln in server_log.splitlines() if "ERROR" in ln or "Traceback" in ln or "locked" in ln]
     if bad:
         print(f"server log: {len(bad)} error lines, first: {bad[0]}")
-    print(f"total run time {time.monotonic() - began:.0f} s")
+    print(f"total run time {time.monotonic() - began:.0f} s; load average at the end "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs (other work on the machine shows in the tails)")
     complete = (
         by_kind.get("warning") == (args.due, args.due) and by_kind.get("breach") == (args.due, args.due)
         and len(receipts) == 2 * args.due and duplicates == 0
