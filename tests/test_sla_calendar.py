@@ -42,9 +42,10 @@ def test_two_working_days_over_the_holiday(cal):
 
 def test_business_hour_boundaries(cal):
     assert cal.add(at(24, 12, 0), 0) == at(24, 13, 30)  # lunch: the clock waits
-    assert cal.add(at(24, 11, 0), 3600) == at(24, 13, 30)  # 11:00 + 1 h ends at 12:00 -> 13:30
+    assert cal.add(at(24, 11, 0), 3600) == at(24, 12, 0)  # uses up the morning: due at noon
     assert cal.add(at(24, 11, 0), 3601) == at(24, 13, 30) + timedelta(seconds=1)
     assert cal.add(at(24, 17, 30), 60) == at(25, 8, 31)  # after hours: next morning
+    assert cal.add(at(24, 8, 30), DAY) == at(24, 17, 30)  # a whole working day ends that evening
     assert cal.add(at(24, 6, 0), 60) == at(24, 8, 31)  # before hours
     assert cal.elapsed(at(24, 12, 15), at(24, 13, 15)) == 0  # all in lunch
     assert cal.elapsed(at(24, 17, 0), at(25, 9, 0)) == 3600  # 30 min + 30 min

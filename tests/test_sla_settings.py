@@ -265,9 +265,12 @@ def test_only_admins_may_write(api, users, role):
     assert policy(api, id=p["id"])["minutes"] == 40
 
 
-def test_a_running_clock_takes_the_new_target_when_its_ticket_next_changes(api, new_ticket, user_of):
-    """What the settings pages promise: not before the ticket changes, then with the time used kept."""
+def test_a_running_clock_keeps_its_target_until_the_ticket_is_reclassified(api, new_ticket, user_of):
+    """What the settings pages promise: a policy edit is for new clocks; a reclassified
+    ticket takes the policy as it is now, with the time already used kept."""
     from dispatch.workorders import services as work
+    from hotline.tickets import services as tickets
+    from hotline.tickets.models import Priority
 
     t = new_ticket(category="leak", priority="urgent")
     p = policy(api, category="leak", stage="arrive")
@@ -278,7 +281,22 @@ def test_a_running_clock_takes_the_new_target_when_its_ticket_next_changes(api, 
     clock.advance(timedelta(minutes=5))
     work.dispatch_ticket(t, work.find_unit("north"), user_of("dispatcher"), t.version, None)
     db.session.commit()
+    assert due() == TUESDAY + timedelta(minutes=40)  # dispatching changes nothing
+    tickets.reclassify(t, user_of("supervisor"), t.version, priority=Priority.EMERGENCY, reason="gas smell too")
+    db.session.commit()
     assert due() == TUESDAY + timedelta(minutes=25)
+
+
+def test_a_calendar_change_moves_running_deadlines(api, new_ticket):
+    t = new_ticket(category="complaint")  # Tuesday 10:00: reply due Thursday 10:00
+    reply = lambda: db.session.scalar(select(SlaClock.due_at).where(SlaClock.ticket_id == t.id, SlaClock.stage == Stage.REPLY))  # noqa: E731
+    before = reply()
+    cal = api("admin").get("/api/v1/sla/calendars").get_json()
+    workdays = next(c for c in cal["items"] if c["code"] == "workdays")
+    r = api("admin").post(f"/api/v1/sla/calendars/{workdays['id']}/days", json={"day": "2026-03-04", "working": False, "note": "water main works"})
+    assert r.status_code in (200, 201), r.get_data(as_text=True)
+    db.session.expire_all()
+    assert reply() == before + timedelta(days=1)
 
 
 # --- pages ----------------------------------------------------------------------------------------

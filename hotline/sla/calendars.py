@@ -83,7 +83,9 @@ class WorkingTime:
                     continue
                 begin = max(p_start, start)
                 available = (p_end - begin).total_seconds()
-                if remaining < available or (remaining == 0 and available > 0):
+                # A deadline that uses up a period ends with it (due at 17:30, not
+                # at the next morning's opening); zero seconds waits for working time.
+                if available > 0 and (0 < remaining <= available or remaining == 0):
                     return (begin + timedelta(seconds=remaining)).astimezone(start.tzinfo)
                 remaining -= available
             day += timedelta(days=1)

@@ -42,6 +42,8 @@ STOPS: dict[Stage, Callable[[Ticket], datetime | None]] = {
 }
 ENDED = (Status.CLOSED, Status.CANCELLED)
 
+# Ticket fields that choose the policy: a change re-targets the running clocks.
+CLASSIFYING = ("priority", "category_id", "area")
 # Ticket fields whose change can start, stop or re-target a clock.
 WATCHED = (
     "status", "priority", "category_id", "area", "unit_id", "cycle",
@@ -192,8 +194,22 @@ def ticket_clocks(session: Session, ticket: Ticket) -> list[SlaClock]:
     return session.scalars(select(SlaClock).where(SlaClock.ticket_id == ticket.id).order_by(SlaClock.id)).all()
 
 
-def sync_ticket_clocks(session: Session, ticket: Ticket, now: datetime) -> None:
-    """Start, stop or re-target the ticket's clocks to match its state."""
+def reschedule_running(session: Session, calendar_id: int) -> int:
+    """A calendar changed: the running clocks on it get deadlines from the new working time."""
+    running = session.scalars(
+        select(SlaClock).where(
+            SlaClock.calendar_id == calendar_id, SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None)
+        )
+    ).all()
+    for clock in running:
+        schedule(session, clock)
+    return len(running)
+
+
+def sync_ticket_clocks(session: Session, ticket: Ticket, now: datetime, reclassified: bool = False) -> None:
+    """Start, stop or re-target the ticket's clocks to match its state. Running clocks
+    keep the target they started with unless the ticket was reclassified (category,
+    priority or area changed): a policy edit applies to new clocks."""
     clocks = ticket_clocks(session, ticket)
     cycle = _cycle(ticket)
     current = {c.stage: c for c in clocks if c.cycle == cycle}
@@ -218,7 +234,7 @@ def sync_ticket_clocks(session: Session, ticket: Ticket, now: datetime) -> None:
         elif clock.stopped_at is None:
             if policy is None:
                 end = end or now  # the stage no longer applies to this kind of ticket
-            else:
+            elif reclassified:
                 retarget(session, clock, policy, outside, now)
         if clock.stopped_at is None:
             clock.unit_id = ticket.unit_id

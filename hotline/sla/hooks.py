@@ -5,16 +5,16 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from hotline import clock
-from hotline.sla.clocks import WATCHED, sync_ticket_clocks
+from hotline.sla.clocks import CLASSIFYING, WATCHED, sync_ticket_clocks
 from hotline.sla.models import Escalation, SlaClock
 from hotline.tickets.models import Ticket
 
 _EARLIEST = "sla_earliest"
 
 
-def _changed(ticket: Ticket) -> bool:
+def _changed(ticket: Ticket, fields=WATCHED) -> bool:
     state = inspect(ticket)
-    return any(state.attrs[name].history.has_changes() for name in WATCHED)
+    return any(state.attrs[name].history.has_changes() for name in fields)
 
 
 def _before_flush(session: Session, _ctx, _instances) -> None:
@@ -25,7 +25,7 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
         return
     with session.no_autoflush:
         for ticket in tickets:
-            sync_ticket_clocks(session, ticket, now)
+            sync_ticket_clocks(session, ticket, now, reclassified=_changed(ticket, CLASSIFYING))
 
 
 def _after_flush(session: Session, _ctx) -> None:

@@ -77,8 +77,8 @@ def _items(schema: dict) -> dict:
 
 
 _APPLIES = (
-    " A new clock takes the policy as it is now; a running clock keeps its target until its ticket"
-    " next changes (dispatch, a step, a reclassification), then counts the time already used against the new one."
+    " A new clock takes the policy as it is now; a running clock keeps its target unless its ticket is"
+    " reclassified (category, priority or area), then counts the time already used against the new one."
 )
 
 PATHS = {

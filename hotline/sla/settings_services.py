@@ -17,7 +17,7 @@ from hotline import clock as app_clock
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.sla.calendars import WorkingTime, _public_calendar
-from hotline.sla.clocks import timer_for
+from hotline.sla.clocks import reschedule_running, timer_for
 from hotline.sla.models import Area, Calendar, CalendarDay, Policy, Stage
 from hotline.sla.settings_schemas import (
     AreaIn,
@@ -208,6 +208,7 @@ def update_calendar(calendar_id: int, data: CalendarUpdate) -> Calendar:
         calendar.public_holidays = data.public_holidays
     _bump(calendar)  # even a rename: one rule, every change is a new version
     db.session.flush()
+    reschedule_running(db.session, calendar.id)
     return calendar
 
 
@@ -221,6 +222,7 @@ def put_day(calendar_id: int, data: CalendarDayIn) -> CalendarDay:
     row.working, row.note = data.working, data.note
     _bump(calendar)
     db.session.flush()
+    reschedule_running(db.session, calendar.id)
     return row
 
 
@@ -233,6 +235,7 @@ def remove_day(calendar_id: int, day: date) -> Calendar:
     _bump(calendar)
     db.session.flush()
     db.session.expire(calendar, ["days"])
+    reschedule_running(db.session, calendar.id)
     return calendar
 
 
