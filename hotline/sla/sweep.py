@@ -14,7 +14,10 @@ from hotline.sla.escalations import climb_due, open_escalation
 from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock
 from hotline.tickets.models import TicketEvent
 
-BATCH = 1000
+# Clocks per transaction. Its events go out only at the commit and it holds the write
+# lock until then (web writers wait): a burst of deadlines at one instant (every ticket
+# logged overnight on one working calendar, a restart) goes out in small commits.
+BATCH = 100
 EVENT_NAMES = {AlertKind.WARNING: "sla.warning", AlertKind.BREACH: "sla.breached"}
 _FIRED_COLUMN = {AlertKind.WARNING: "warned_at", AlertKind.BREACH: "breached_at"}
 
