@@ -286,6 +286,7 @@
     }
     box.replaceChildren(...items.map(build));
     document.getElementById("count-" + id).textContent = items.length;
+    document.getElementById("jump-" + id).textContent = items.length;
     document.getElementById(id + "-empty").hidden = items.length > 0;
   }
 
@@ -299,7 +300,7 @@
     const li = el("li", "ext prio-" + x.priority);
     const head = el("div", "a-head");
     head.append(
-      el("span", "badge plus", t("plus_minutes", { minutes: x.minutes })),
+      el("span", "badge plus", x.minutes % 60 ? t("plus_minutes", { minutes: x.minutes }) : t("plus_hours", { hours: x.minutes / 60 })),
       el("span", "a-stage", data.stages[x.stage] || x.stage),
       ticketLink(x.number),
       el("span", "badge prio prio-" + x.priority, labels.priority[x.priority] || x.priority),
@@ -370,7 +371,11 @@
       td.append(el("span", "frac", c.met + "/" + c.total));
       td.title = t("rate_title", { met: c.met, total: c.total });
     }
-    if (c.overdue) td.append(el("span", "overdue", t("overdue", { n: c.overdue })));
+    if (c.overdue) {
+      const over = el("span", "overdue", "⚠ " + c.overdue);
+      over.title = t("overdue", { n: c.overdue });
+      td.append(over);
+    }
     return td;
   }
 
