@@ -364,12 +364,11 @@ def _error_response(description: str) -> dict:
 def build_document() -> dict:
     from hotline.callbacks import openapi as callbacks_doc  # the callback queue and rates
     from hotline.sla import supervise_openapi as sla_doc  # alerts, escalations, extensions, on-time
-    from hotline.sla import supervise_openapi as sla_doc  # alerts, escalations, extensions, on-time
 
     from hotline.handover import openapi as handover_doc  # handover and duty log
 
-    schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS | sla_doc.SCHEMAS | sla_doc.SCHEMAS | handover_doc.SCHEMAS
-    for model in callbacks_doc.MODELS + sla_doc.MODELS + sla_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS + handover_doc.MODELS:
+    schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS | sla_doc.SCHEMAS | handover_doc.SCHEMAS
+    for model in callbacks_doc.MODELS + sla_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS + handover_doc.MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -378,7 +377,7 @@ def build_document() -> dict:
         "info": {"title": "Hotline API", "version": current_app.config.get("API_VERSION", "1")},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**PATHS, **callbacks_doc.PATHS, **sla_doc.PATHS, **sla_doc.PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS, **handover_doc.PATHS},
+        "paths": {**PATHS, **callbacks_doc.PATHS, **sla_doc.PATHS, **ROSTER_PATHS, **SLA_SETTINGS_PATHS, **handover_doc.PATHS},
         "components": {
             "schemas": schemas,
             "securitySchemes": {
