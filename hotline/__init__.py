@@ -68,12 +68,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from dispatch.pages import bp as dispatch_bp
     from hotline.rosters import api as rosters_api  # noqa: F401
     from hotline.seats import api as seats_api  # noqa: F401
+    from hotline.rosters.routes import bp as rosters_bp
+    from hotline.seats.routes import bp as seats_bp
     from hotline.handover import api as handover_api  # noqa: F401
     from hotline.dutylog import api as dutylog_api  # noqa: F401
     from hotline.handover.routes import bp as handover_bp
     from hotline.dutylog.routes import bp as dutylog_bp
-    from hotline.rosters.routes import bp as rosters_bp
-    from hotline.seats.routes import bp as seats_bp
 
     auth.init_app(app)
     errors_http.init_app(app)
@@ -83,10 +83,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(dispatch_bp)
-    app.register_blueprint(sla_bp)
+    app.register_blueprint(callbacks_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(seats_bp)
-    app.register_blueprint(callbacks_bp)
+    app.register_blueprint(sla_bp)
     app.register_blueprint(handover_bp)
     app.register_blueprint(dutylog_bp)
     app.register_blueprint(api_bp)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.callbacks.demo import seed_callbacks
-from hotline.sla.demo import seed_sla
 from hotline.handover.demo import seed_handover
+from hotline.sla.demo import seed_sla
 from hotline.rosters.demo import seed_duty
 from hotline.extensions import db
 from hotline.tickets.models import Channel, Priority, Status

@@ -4,6 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from hotline import clock, create_app
@@ -36,11 +38,23 @@ def migrated_db(tmp_path_factory) -> Path:
     return path
 
 
+class OwnUserClient(FlaskClient):
+    """A request made while the test holds an app context open runs in that context
+    and shares its `g`, where Flask-Login caches the signed-in user: without this,
+    api("crew") after api("operator") would run as the operator."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path, monkeypatch, migrated_db):
     monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path))
     shutil.copy(migrated_db, tmp_path / "test.db")
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    app.test_client_class = OwnUserClient
     yield app
     clock.reset()
     with app.app_context():

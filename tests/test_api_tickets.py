@@ -1,4 +1,5 @@
 """The ticket API end to end over HTTP (bearer tokens)."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -238,6 +239,6 @@ def test_openapi_lists_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = rule.rule.replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {rule.rule} missing from /api/openapi.json"
