@@ -6,11 +6,12 @@ deadline (see hooks.py), `arm()` brings its next run forward to that deadline
 with `modify_job`. Nothing is due: the scheduler sleeps. Something falls due: it
 runs within milliseconds.
 
-Exactly one scheduler should run: embedded in the single web process (wsgi.py),
-or as `flask sla-worker` when the web runs several processes. In worker mode the
-web processes cannot reach this scheduler's memory, so the worker also peeks at
-the earliest deadline every SLA_PEEK_SECONDS (one index lookup); its events reach
-the browsers through the Socket.IO message queue. Two running by mistake record
+Exactly one scheduler should run: embedded in the single web process (started by
+gunicorn.conf.py), or as `flask sla-worker` when the web runs several processes.
+Deadlines written by another process (the worker's web processes, a CLI import, a
+second instance) cannot call `arm()` here, so the scheduler also peeks at the
+earliest deadline every SLA_PEEK_SECONDS (one index lookup, no sweep). In worker
+mode its events reach the browsers through the Socket.IO message queue. Two running by mistake record
 nothing twice: the sweep claims each alert with a conditional UPDATE."""
 import logging
 import threading
@@ -121,6 +122,6 @@ def arm(at: datetime) -> None:
 def start_embedded(app: Flask) -> SlaScheduler | None:
     if app.config.get("SLA_SCHEDULER") != "embedded":
         return None
-    scheduler = SlaScheduler(app)
+    scheduler = SlaScheduler(app, peek=True)
     scheduler.start()
     return scheduler
