@@ -2,7 +2,7 @@
 from flask import Flask, has_request_context, request
 
 from hotline.config import PROJECT_ROOT, load_config
-from hotline.orm import configure_sqlite
+from hotline.orm import configure_sqlite, reading_only
 from hotline.extensions import babel, csrf, db, login_manager, migrate, socketio
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -10,6 +10,8 @@ _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def _write_intent() -> bool:
     """Requests that only read start deferred transactions; all else take the write lock."""
+    if reading_only.get():
+        return False
     return not has_request_context() or request.method not in _READ_METHODS
 
 

@@ -1,5 +1,6 @@
 """Declarative base, column types and SQLite connection settings."""
 import threading
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
@@ -49,6 +50,11 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+# Set by code outside a request that only reads (the scheduler's peek): its
+# transactions start deferred instead of taking the write lock.
+reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
 
 
 def configure_sqlite(engine: Engine, write_intent) -> None:

@@ -24,6 +24,7 @@ from flask import Flask
 
 from hotline import clock
 from hotline.extensions import db
+from hotline.orm import reading_only
 from hotline.sla.sweep import next_deadline, sweep
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,15 @@ class SlaScheduler:
             self.arm(upcoming)
 
     def peek_next(self) -> None:
-        with self.app.app_context():
-            try:
-                upcoming = next_deadline(db.session)
-            finally:
-                db.session.remove()
+        token = reading_only.set(True)  # a read: no write lock taken once a second
+        try:
+            with self.app.app_context():
+                try:
+                    upcoming = next_deadline(db.session)
+                finally:
+                    db.session.remove()
+        finally:
+            reading_only.reset(token)
         if upcoming is not None:
             self.arm(upcoming)
 
