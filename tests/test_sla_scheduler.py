@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from hotline import clock
 from hotline.extensions import db
+from hotline.orm import reading_only
 from hotline.sla.models import Alert, AlertKind, Policy, SlaClock, Stage
 from hotline.sla.scheduler import SlaScheduler
 from hotline.tickets.models import Priority
@@ -39,14 +40,21 @@ def scheduler(app):
 
 
 def wait_for_alerts(ticket_id: int, count: int, timeout: float) -> list[Alert]:
+    """Poll with plain reads: a write transaction held while polling would starve a
+    scheduler in another process of SQLite's write lock."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.rollback()  # a fresh read each time
-        rows = db.session.scalars(select(Alert).where(Alert.ticket_id == ticket_id).order_by(Alert.id)).all()
-        if len(rows) >= count:
-            return rows
-        time.sleep(0.05)
-    return rows
+    token = reading_only.set(True)
+    try:
+        while True:
+            db.session.rollback()  # a fresh read each time
+            rows = db.session.scalars(select(Alert).where(Alert.ticket_id == ticket_id).order_by(Alert.id)).all()
+            if len(rows) >= count or time.monotonic() > deadline:
+                return rows
+            db.session.rollback()
+            time.sleep(0.05)
+    finally:
+        db.session.rollback()
+        reading_only.reset(token)
 
 
 def test_warning_and_breach_detected_within_a_second(quick_policy, new_ticket, scheduler):
@@ -85,3 +93,33 @@ def test_sla_sweep_command_records_what_is_due(quick_policy, new_ticket, runner)
     assert "3 alerts and escalation steps recorded" in result.output  # warning, breach, level 1
     assert runner.invoke(args=["sla-sweep"]).output.startswith("0 ")
     assert len(wait_for_alerts(t.id, 2, timeout=0.1)) == 2
+
+
+def test_the_sla_worker_process_sees_deadlines_written_elsewhere(quick_policy, new_ticket, app, tmp_path):
+    """`flask sla-worker` as its own process: a ticket written by this process (not
+    the worker's) is found by the worker's peek and its deadlines recorded on time."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "HOTLINE_INSTANCE": str(tmp_path), "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "HOTLINE_SLA_SCHEDULER": "worker"}
+    flask = Path(sys.executable).with_name("flask")
+    worker = subprocess.Popen([str(flask), "--app", "hotline", "sla-worker"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert worker.stdout.readline().startswith("SLA worker running")
+        time.sleep(1.0)
+        t = new_ticket(category="repair", priority="urgent", unit="north")
+        rows = wait_for_alerts(t.id, 2, timeout=6)
+        if len(rows) < 2:
+            worker.terminate()
+            pytest.fail("worker recorded nothing:\n" + worker.communicate(timeout=10)[0])
+        assert [a.kind for a in rows] == [AlertKind.WARNING, AlertKind.BREACH]
+        accept = db.session.scalar(select(SlaClock).where(SlaClock.ticket_id == t.id, SlaClock.stage == Stage.ACCEPT))
+        # The peek runs every second: found within about a second, then woken on time.
+        assert rows[1].at - accept.due_at < timedelta(seconds=1.5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
