@@ -295,3 +295,25 @@ def test_a_satisfied_callback_closes_the_ticket(new_ticket, user_of):
     assert t.status == Status.CLOSED
     assert all(c.stopped_at for c in clocks_of(t).values())
     assert db.session.scalar(select(func.count()).select_from(SlaClock).where(SlaClock.next_check_at.is_not(None))) == 0
+
+
+def test_escalation_stops_climbing_once_the_late_stage_is_done(new_ticket, user_of):
+    t = new_ticket(category="repair", priority="urgent", unit="north")
+    clock.advance(timedelta(minutes=31))
+    run_sweep()
+    work.advance(t, "accept", user_of("crew"), t.version)  # accepted late
+    db.session.commit()
+    clock.advance(timedelta(minutes=20))
+    run_sweep()
+    esc = db.session.scalar(select(Escalation).where(Escalation.ticket_id == t.id))
+    assert esc.level == 1 and esc.next_at is None
+    assert [e.payload["level"] for e in events("escalation")] == [1]
+
+
+def test_a_warning_carries_the_deadline(new_ticket):
+    new_ticket(category="repair", priority="urgent", unit="north")
+    clock.advance(timedelta(minutes=23))
+    run_sweep()
+    (warning,) = events("sla.warning")
+    assert datetime.fromisoformat(warning.payload["due_at"]) == START + timedelta(minutes=30)
+    assert datetime.fromisoformat(warning.payload["warn_at"]) == START + timedelta(minutes=22, seconds=30)

@@ -5,7 +5,7 @@ from flask import Flask, current_app
 from hotline import clock
 from hotline.extensions import db
 from hotline.sla.scheduler import SlaScheduler
-from hotline.sla.sweep import sweep
+from hotline.sla.sweep import next_deadline, sweep
 
 
 def register_cli(app: Flask) -> None:
@@ -22,6 +22,13 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("sla-sweep")
     def sla_sweep():
         """Record every warning and breach due now, once, and exit."""
-        written = sweep(db.session, clock.now())
-        db.session.commit()
+        written = 0
+        while True:  # a sweep takes one batch; go on until nothing more is due
+            batch = sweep(db.session, clock.now())
+            db.session.commit()
+            written += batch
+            upcoming = next_deadline(db.session)
+            db.session.rollback()
+            if not batch or upcoming is None or upcoming > clock.now():
+                break
         click.echo(f"{written} alerts and escalation steps recorded")

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline.live.outbox import add_event, audience
-from hotline.sla.models import Alert, Escalation, EscalationStep
-from hotline.tickets.models import Priority, Ticket, TicketEvent
+from hotline.sla.models import Alert, Escalation, EscalationStep, SlaClock
+from hotline.tickets.models import Priority, Status, Ticket, TicketEvent
 
 LADDER = {1: "unit", 2: "supervisor", 3: "manager"}
 TOP = max(LADDER)
@@ -69,13 +69,24 @@ def open_escalation(session: Session, ticket: Ticket, reason: str, now: datetime
 def climb_due(session: Session, now: datetime) -> int:
     """Move every unacknowledged escalation whose time has come one level up."""
     due = session.execute(
-        select(Escalation.id, Escalation.level)
+        select(Escalation.id, Escalation.level, SlaClock.stopped_at, Ticket.status)
+        .join(Ticket, Ticket.id == Escalation.ticket_id)
+        .outerjoin(Alert, Alert.id == Escalation.alert_id)
+        .outerjoin(SlaClock, SlaClock.id == Alert.clock_id)
         .where(Escalation.next_at <= now, Escalation.acknowledged_at.is_(None))
         .order_by(Escalation.next_at)
         .limit(1000)
     ).all()
     moved = 0
-    for esc_id, level in due:
+    for esc_id, level, stage_done_at, ticket_status in due:
+        if stage_done_at is not None or ticket_status in (Status.CLOSED, Status.CANCELLED, Status.RESOLVED):
+            # The late stage has been done since (or the ticket is settled): stop
+            # climbing, nobody above needs to hear of it now.
+            session.execute(
+                update(Escalation).where(Escalation.id == esc_id).values(next_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            continue
         new_level = level + 1
         claimed = session.execute(
             update(Escalation)

@@ -33,8 +33,11 @@ def _claim(session: Session, clock_id: int, kind: AlertKind, now: datetime) -> b
     return result.rowcount == 1
 
 
-def _record(session: Session, clock: SlaClock, kind: AlertKind, due: datetime, now: datetime) -> Alert:
+def _record(session: Session, clock: SlaClock, kind: AlertKind, now: datetime) -> Alert:
+    """The alert row, a timeline entry, and the live event. `due_at` is the stage's
+    deadline for both kinds: a warning says what is coming."""
     ticket = clock.ticket
+    due = clock.due_at
     alert = Alert(
         clock_id=clock.id, ticket_id=ticket.id, kind=kind, stage=clock.stage,
         unit_id=ticket.unit_id, due_at=due, at=now,
@@ -53,6 +56,7 @@ def _record(session: Session, clock: SlaClock, kind: AlertKind, due: datetime, n
             "alert_id": alert.id,
             "stage": clock.stage.value,
             "due_at": due.isoformat(),
+            "warn_at": clock.warn_at.isoformat() if clock.warn_at else None,
             "unit": ticket.unit.code if ticket.unit else None,
             "category": ticket.category.code if ticket.category else None,
             "priority": ticket.priority.value,
@@ -88,7 +92,7 @@ def sweep(session: Session, now: datetime) -> int:
             ):
                 if fired is None and due is not None and due <= now and _claim(session, clock.id, kind, now):
                     set_committed_value(clock, _FIRED_COLUMN[kind], now)  # claimed in SQL already
-                    alert = _record(session, clock, kind, due, now)
+                    alert = _record(session, clock, kind, now)
                     written += 1
                     if kind == AlertKind.BREACH:
                         written += open_escalation(session, clock.ticket, "breach", now, alert).level
