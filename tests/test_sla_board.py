@@ -214,7 +214,8 @@ def test_real_scheduler_warns_then_breaches_within_a_second_of_each_deadline(sla
     assert got["ticket.created"][1]["sla"] == sla  # the live ticket event carries the deadline too
     warned_at, warning = got["sla.warning"]
     breached_at, breach = got["sla.breached"]
-    assert (warning["stage"], datetime.fromisoformat(warning["due_at"])) == ("arrive", warn_at)
+    assert (warning["stage"], datetime.fromisoformat(warning["warn_at"])) == ("arrive", warn_at)
+    assert datetime.fromisoformat(warning["due_at"]) == due_at  # a warning names the deadline to come
     assert (breach["stage"], datetime.fromisoformat(breach["due_at"])) == ("arrive", due_at)
     assert 0 <= warned_at - warn_at.timestamp() < 1.0
     assert 0 <= breached_at - due_at.timestamp() < 1.0
