@@ -172,6 +172,7 @@ def test_escalation_climbs_until_acknowledged(new_ticket, user_of, app):
     assert [(s.level, s.audience) for s in steps] == [(1, "unit"), (2, "supervisor")]
     assert steps[1].acknowledged_by_id == user_of("supervisor").id and steps[1].note == "calling the branch now"
     assert [e.payload["level"] for e in events("escalation")] == [1, 2]
+    assert [(e.payload["number"], e.payload["level"]) for e in events("escalation.acknowledged")] == [(t.number, 2)]
 
 
 def test_an_emergency_notifies_the_whole_chain_at_once(new_ticket):

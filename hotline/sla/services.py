@@ -5,6 +5,7 @@ from sqlalchemy import select
 from hotline import clock as app_clock
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.live.outbox import add_event, audience
 from hotline.sla import clocks
 from hotline.sla.escalations import acknowledge
 from hotline.sla.models import Alert, Escalation, Extension, ExtensionStatus, Pause, SlaClock, Stage
@@ -118,7 +119,15 @@ def acknowledge_escalation(esc_id: int, actor: User, note: str | None) -> Escala
     esc = db.session.get(Escalation, esc_id)
     if esc is None:
         raise NotFound(f"no escalation {esc_id}")
+    first = esc.acknowledged_at is None
     acknowledge(db.session, esc, actor.id, app_clock.now(), note)
+    if first:  # the board drops its badge, the supervisors' page its row
+        ticket = db.session.get(Ticket, esc.ticket_id)
+        add_event(
+            db.session, "escalation.acknowledged",
+            {"number": ticket.number, "escalation_id": esc.id, "level": esc.level, "by": actor.display_name},
+            audience(db.session, ticket.unit_id),
+        )
     db.session.flush()
     return esc
 

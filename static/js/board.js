@@ -304,6 +304,11 @@
     if (!ev.number) return;
     if (ev.event === "sla.warning" || ev.event === "sla.breached") return onSla(ev);
     if (ev.event === "escalation") return onEscalation(ev);
+    if (ev.event === "escalation.acknowledged") {
+      const known = tickets.get(ev.number);
+      if (known) { known.escalation = null; render(); }
+      return;
+    }
     if (!String(ev.event).startsWith("ticket.")) return; // other news about a ticket: not a change of its state
     const known = tickets.get(ev.number);
     if (known && ev.version !== undefined && ev.version < known.version) return; // older than what we show

@@ -459,7 +459,7 @@
         if (a.kind === "breach") announce(t("new_breach", { number: a.number, stage: data.stages[a.stage] || a.stage }));
       }
       refreshSide();
-    } else if (ev.event === "escalation") {
+    } else if (ev.event === "escalation" || ev.event === "escalation.acknowledged") {
       refreshSide();
     }
   }
