@@ -10,6 +10,7 @@ from hotline import clock
 from hotline.callbacks.models import SATISFIED, Callback, CallbackAttempt, CallbackStatus, Satisfaction
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.live.outbox import add_event
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
 from hotline.users.models import User
@@ -29,6 +30,7 @@ def open_callback(ticket: Ticket) -> Callback:
     )
     db.session.add(callback)
     db.session.flush()
+    add_event(db.session, "callback.opened", {"id": callback.id}, [])
     return callback
 
 
@@ -49,6 +51,17 @@ def get_callback(callback_id: int) -> Callback:
     if callback is None:
         raise NotFound(f"no callback {callback_id}")
     return callback
+
+
+def _announce(callback: Callback, actor: User) -> None:
+    """`callback.changed` for the other operators' queues, sent after the commit: ids,
+    state and who only (the center room hears it; the caller stays on the record)."""
+    add_event(db.session, "callback.changed", {
+        "id": callback.id, "version": callback.version, "status": callback.status.value,
+        "attempts": callback.attempts,
+        "next_try_at": callback.next_try_at.isoformat() if callback.status == CallbackStatus.PENDING else None,
+        "by": {"username": actor.username, "display_name": actor.display_name},
+    }, [])
 
 
 def record_attempt(
@@ -96,10 +109,12 @@ def record_attempt(
         else:
             callback.next_try_at = now + timedelta(minutes=current_app.config.get("CALLBACK_RETRY_MINUTES", 60))
         db.session.flush()
+        _announce(callback, actor)
         return attempt
     callback.status, callback.done_at = CallbackStatus.DONE, now
     callback.solved, callback.satisfaction = solved, satisfaction
     db.session.flush()
+    _announce(callback, actor)
     if ticket.status == Status.RESOLVED:
         if solved and satisfaction in (*SATISFIED, Satisfaction.NEUTRAL):
             close_ticket(ticket, actor, words)

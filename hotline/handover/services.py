@@ -8,7 +8,7 @@ paper 交接班记录), not a click anyone near the screen could make."""
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from hotline import clock
 from hotline.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -29,6 +29,7 @@ from hotline.handover.models import (
     StandingItem,
 )
 from hotline.handover.schemas import ChecklistSave, HandoverUpdate, StandingItemIn
+from hotline.live.outbox import add_event
 from hotline.seats.services import signed_in
 from hotline.tickets import timeline
 from hotline.tickets.models import Ticket
@@ -123,6 +124,7 @@ def open_handover(outgoing: User, incoming_username: str | None) -> Handover:
     for n, line in enumerate(active_checklist()):
         h.counts.append(HandoverCount(position=n, checklist_item_id=line.id, name=line.name, expected=line.expected))
     db.session.flush()
+    _announce(h, outgoing, "opened")
     return h
 
 
@@ -169,6 +171,7 @@ def refresh(h: Handover, actor: User, expected_version: int) -> Handover:
     h.shift_end = now
     _changed(h, clear=("outgoing", "incoming"))
     db.session.flush()
+    _announce(h, actor, "refreshed")
     return h
 
 
@@ -194,6 +197,21 @@ def _changed(h: Handover, clear: tuple[str, ...]) -> None:
         h.outgoing_signed_at = None
     if "incoming" in clear:
         h.incoming_signed_at = None
+
+
+def _announce(h: Handover, actor: User, what: str) -> None:
+    """`handover.changed` for the two screens of a handover, sent after the commit.
+    Called after the flush, so the version is the one the change gave. Only ids,
+    state and who: the center room hears it, the caller data stays on the record."""
+    add_event(db.session, "handover.changed", {
+        "id": h.id, "version": h.version, "status": h.status.value, "what": what,
+        "addenda": _addenda_count(h), "by": {"username": actor.username, "display_name": actor.display_name},
+    }, [])
+
+
+def _addenda_count(h: Handover) -> int:
+    # Counted in the database: an addendum just written is not in a loaded h.addenda.
+    return db.session.scalar(select(func.count()).where(HandoverAddendum.handover_id == h.id)) or 0
 
 
 def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
@@ -227,6 +245,7 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
         count.note = edit.note or None
     _changed(h, clear=("outgoing", "incoming"))
     db.session.flush()
+    _announce(h, actor, "updated")
     return h
 
 
@@ -247,6 +266,7 @@ def review_item(h: Handover, item_id: int, decision: str, note: str | None, acto
     item.reviewed_at = clock.now()
     _changed(h, clear=("incoming",))
     db.session.flush()
+    _announce(h, actor, "reviewed")
     return item
 
 
@@ -307,6 +327,7 @@ def override(h: Handover, reason: str, actor: User, expected_version: int) -> Ha
     h.overrides.append(record)
     h.updated_at = record.at
     db.session.flush()
+    _announce(h, actor, "overridden")
     return record
 
 
@@ -331,6 +352,7 @@ def sign(h: Handover, actor: User, password: str, expected_version: int) -> Hand
     if h.outgoing_signed_at and h.incoming_signed_at:
         _complete(h, now)
     db.session.flush()
+    _announce(h, actor, "signed")
     return h
 
 
@@ -367,6 +389,7 @@ def add_addendum(h: Handover, body: str, actor: User) -> HandoverAddendum:
     addendum.checksum = checksum.addendum_checksum(addendum, h.checksum or "")
     db.session.add(addendum)
     db.session.flush()
+    _announce(h, actor, "addendum")
     return addendum
 
 
