@@ -1,5 +1,9 @@
 /* The handover pages: every action is a JSON API call; on success the page is read
-   again from the server, so what is shown is always the record as it stands. */
+   again from the server, so what is shown is always the record as it stands.
+   Live: the outgoing and the incoming person work on one handover from two screens.
+   When `handover.changed` says the open handover has a newer version (or a new
+   addendum), the page reloads itself, unless its user has typed something not yet
+   saved: then a bar says who changed it and offers the reload. */
 (function () {
   "use strict";
   const H = window.Hotline;
@@ -14,8 +18,18 @@
     return H.t("failed") + " " + (d.error || answer.status);
   }
 
+  let acting = false; // a call of this page is running: its own reload follows
+  let missed = null; // a change by someone else heard meanwhile
+  function settled() {
+    acting = false;
+    const change = missed;
+    missed = null;
+    if (change && H.onHandoverChange) H.onHandoverChange(change);
+  }
+
   /* Run a call; show what went wrong in the form (or the page's general box). */
   async function act(root, method, url, body) {
+    acting = true;
     H.clearErrors(document);
     root.querySelectorAll("button").forEach((b) => (b.disabled = true));
     const answer = await H.request(method, url, body);
@@ -41,6 +55,7 @@
     }
     const box = document.querySelector('[data-error-for=""]:not([hidden])');
     if (box) box.scrollIntoView({ block: "center" });
+    settled();
     return answer;
   }
 
@@ -125,5 +140,55 @@
   on("#addendum", "submit", (e) => {
     e.preventDefault();
     act(e.target, "POST", base + "/addenda", { body: e.target.querySelector("textarea").value.trim() });
+  });
+
+  /* --- live: the other screen's changes --- */
+  const liveText = H.readJSON("live-i18n");
+  const addenda = () => Number(page.dataset.addenda || 0);
+
+  /* Anything typed or chosen on the page and not saved yet (a reload would lose it). */
+  function dirty() {
+    return Array.from(page.querySelectorAll("input, textarea, select")).some((el) => {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") {
+        const initial = Array.from(el.options).findIndex((o) => o.defaultSelected);
+        return el.selectedIndex !== Math.max(initial, 0);
+      }
+      return el.value !== el.defaultValue;
+    });
+  }
+
+  function onChange(change) {
+    if (change.id !== Number(page.dataset.id)) return;
+    if (!(change.version > version() || change.addenda > addenda())) return; // already shown
+    if (acting) {
+      missed = change; // this page's own call reloads, or on failure this runs again
+      return;
+    }
+    if (!dirty()) {
+      window.location.reload();
+      return;
+    }
+    const bar = document.getElementById("live-changed");
+    const who = change.by ? change.by.display_name : liveText.someone;
+    bar.querySelector(".text").textContent = liveText.changed_by.split("{who}").join(who);
+    bar.hidden = false;
+  }
+  H.onHandoverChange = onChange;
+
+  on("#live-changed button", "click", () => window.location.reload());
+
+  // live.js and the Socket.IO client load after this script.
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!H.live || !window.io) return;
+    H.live({
+      snapshotUrl: base,
+      // A change made between this page's rendering and the connection (or while
+      // the connection was down) shows in the snapshot's version.
+      onSnapshot: (snap) => onChange({ id: snap.id, version: snap.version, addenda: (snap.addenda || []).length, by: null }),
+      onEvent: (ev) => {
+        if (ev.event === "handover.changed") onChange(ev);
+      },
+    });
   });
 })();

@@ -1,0 +1,226 @@
+"""The handover's live events end to end: a real server (tests/live.py) and real
+python-socketio clients. Every change to a handover (open, prepare, review, sign,
+override, addendum) sends `handover.changed` with its id, new version, status and who,
+in order, to the center room only; and the handover page of the other person, open in a
+second browser, follows without a reload by hand (or says so when its user is typing)."""
+from __future__ import annotations
+
+import json
+import queue
+
+import pytest
+import requests
+import socketio
+
+from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+
+# Two shifts around the real time: the operator's, on now, and the next one (op2's, who
+# has signed in early to seat A02). One emergency and one normal open ticket to carry over.
+SEED = """
+import json
+from datetime import timedelta
+from hotline import clock
+from hotline.handover.models import ChecklistItem
+from hotline.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
+from hotline.seats.models import Seat, SeatSession
+from hotline.tickets import services
+from hotline.tickets.models import Channel
+from hotline.tickets.schemas import TicketCreate
+from hotline.units.models import Unit, UnitKind
+from hotline.users.models import Role, User
+from hotline.users.services import create_token, create_user
+now = clock.local().replace(second=0, microsecond=0)
+start, change, end = now - timedelta(hours=2), now + timedelta(minutes=30), now + timedelta(hours=8)
+current = ShiftTemplate(code="cur", name_en="Current", name_zh="本班", starts=start.time(), ends=change.time())
+following = ShiftTemplate(code="next", name_en="Next", name_zh="下一班", starts=change.time(), ends=end.time())
+op = db.session.scalar(db.select(User).where(User.username == "operator"))
+op2 = create_user("op2", PASSWORD, Role.OPERATOR, "Operator Two")
+crew_unit = Unit(code="crew-x", name="Crew X", kind=UnitKind.CREW)
+db.session.add(crew_unit)
+db.session.flush()
+create_user("crew_x", PASSWORD, Role.CREW, "Crew X member", crew_unit.id)
+db.session.add_all([current, following, ChecklistItem(name="Keys", expected=3)])
+rosters = {}
+for template, day, user in [(current, start.date(), op), (following, change.date(), op2)]:
+    month = day.replace(day=1)
+    rosters.setdefault(month, Roster(month=month, status=RosterStatus.PUBLISHED))
+    db.session.add(RosterAssignment(roster=rosters[month], day=day, template=template, user_id=user.id))
+db.session.add(SeatSession(user=op2, seat=Seat(code="A02", name="A02"), template=following, day=change.date(),
+                           signed_in_at=clock.now(), state_since=clock.now()))
+for prio, matter in [("emergency", "Main burst on Station Road"), ("normal", "Meter reads wrong at 7 Riverside Lane")]:
+    services.create_ticket(TicketCreate(category="repair", priority=prio, matter=matter,
+                                        caller={"phone": "13800138000", "name": "Caller Wang"}), op, Channel.PHONE)
+tokens = {}
+for name in ("operator", "op2", "supervisor", "board", "crew_x"):
+    user = db.session.scalar(db.select(User).where(User.username == name))
+    tokens[name] = create_token(user, "live handover test")[1]
+print(json.dumps(tokens))
+"""
+
+PAYLOAD_KEYS = {"id", "version", "status", "what", "addenda", "by", "seq", "event", "at"}
+
+
+@pytest.fixture(scope="module")
+def server(live_server):  # noqa: F811
+    live_server.tokens = json.loads(live_server.run_in_app(SEED).strip().splitlines()[-1])
+    return live_server
+
+
+class Listener:
+    """A python-socketio client that queues every event it hears (catch-all handler)."""
+
+    def __init__(self, server, who: str):
+        self.sio = socketio.Client(reconnection=False)
+        self.inbox: queue.Queue = queue.Queue()
+        self.sio.on("*", lambda name, data: self.inbox.put((name, data)))
+        self.sio.connect(server.url, auth={"token": server.tokens[who]}, transports=["websocket"], wait_timeout=5)
+
+    def drain(self, name: str, settle: float = 0.5) -> list[dict]:
+        """The events called `name` received until nothing came for `settle` seconds."""
+        got = []
+        while True:
+            try:
+                event, data = self.inbox.get(timeout=settle)
+            except queue.Empty:
+                return got
+            if event == name:
+                got.append(data)
+
+    def close(self):
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+@pytest.fixture
+def listen(server):
+    opened = []
+
+    def make(who):
+        opened.append(Listener(server, who))
+        return opened[-1]
+
+    yield make
+    for listener in opened:
+        listener.close()
+
+
+class Api:
+    def __init__(self, server):
+        self.url, self.tokens, self.http = server.url, server.tokens, requests.Session()
+
+    def call(self, who, method, path, body=None, expect=200):
+        r = self.http.request(method, self.url + "/api/v1" + path, json=body, timeout=10,
+                              headers={"Authorization": f"Bearer {self.tokens[who]}"})
+        assert r.status_code == expect, r.text
+        return r.json()
+
+
+def test_every_handover_change_reaches_the_center_in_order_without_caller_data(server, listen):
+    api = Api(server)
+    board, crew = listen("board"), listen("crew_x")
+
+    h = api.call("operator", "POST", "/handovers", {"incoming": "op2"}, expect=201)
+    hid = h["id"]
+    tickets = [i for i in h["items"] if i["kind"] == "ticket"]
+    assert len(tickets) == 2
+    steps = [{"id": i["id"], "next_step": "Call the crew lead at the top of the hour"} for i in tickets]
+    counts = [{"id": c["id"], "counted": c["expected"]} for c in h["counts"]]
+    h = api.call("operator", "PATCH", f"/handovers/{hid}",
+                 {"version": h["version"], "items": steps, "counts": counts, "notes": "Burst main: crew on site."})
+    h = api.call("operator", "POST", f"/handovers/{hid}/sign", {"version": h["version"], "password": PASSWORD})
+    for item in [i for i in h["items"] if i["must_acknowledge"]]:
+        h = api.call("op2", "POST", f"/handovers/{hid}/items/{item['id']}/review",
+                     {"version": h["version"], "decision": "acknowledge"})
+    # The review withdrew nothing of the outgoing signature; op2 signs and the record locks.
+    h = api.call("op2", "POST", f"/handovers/{hid}/sign", {"version": h["version"], "password": PASSWORD})
+    assert h["status"] == "signed"
+    api.call("op2", "POST", f"/handovers/{hid}/addenda", {"body": "Crew X confirmed the valve at 18:05."}, expect=201)
+
+    events = board.drain("handover.changed")
+    acks = len([i for i in h["items"] if i["must_acknowledge"]])
+    assert [e["what"] for e in events] == ["opened", "updated", "signed"] + ["reviewed"] * acks + ["signed", "addendum"]
+    assert {e["id"] for e in events} == {hid}
+    assert [e["by"]["username"] for e in events] == ["operator"] * 3 + ["op2"] * (acks + 2)
+    assert [e["status"] for e in events] == ["draft"] * (acks + 3) + ["signed", "signed"]
+    assert [e["addenda"] for e in events] == [0] * (acks + 4) + [1]
+    versions = [e["version"] for e in events]
+    assert versions == sorted(versions) and len(set(versions[:-1])) == len(versions) - 1  # each change a new version
+    assert versions[-2] == h["version"]  # the last signature gave the version the API answered
+    seqs = [e["seq"] for e in events]
+    assert seqs == sorted(set(seqs))
+    for e in events:
+        assert set(e) == PAYLOAD_KEYS, e  # ids, state and who: never the caller or the tickets
+        assert "13800138000" not in json.dumps(e) and "Wang" not in json.dumps(e)
+    # A crew is not in the center room: it hears nothing of the handover.
+    assert crew.drain("handover.changed", settle=0.2) == []
+
+
+def test_a_refused_change_sends_nothing(server, listen):
+    api = Api(server)
+    board = listen("supervisor")
+    h = api.call("operator", "POST", "/handovers", {"incoming": "op2"}, expect=201)
+    assert [e["what"] for e in board.drain("handover.changed")] == ["opened"]
+    api.call("operator", "PATCH", f"/handovers/{h['id']}", {"version": h["version"] + 5, "notes": "stale"}, expect=409)
+    api.call("operator", "POST", f"/handovers/{h['id']}/sign", {"version": h["version"], "password": PASSWORD}, expect=409)
+    assert board.drain("handover.changed") == []
+    r = api.call("supervisor", "POST", f"/handovers/{h['id']}/override",
+                 {"version": h["version"], "reason": "Burst main handled by phone with the crew"}, expect=201)
+    (event,) = board.drain("handover.changed")
+    assert (event["what"], event["version"], event["by"]["username"]) == ("overridden", r["version"], "supervisor")
+
+
+@pytest.mark.browser
+def test_the_other_screen_follows_a_handover_live(server, browser):  # noqa: F811
+    """The outgoing operator prepares; op2's page shows it without anyone reloading.
+    While op2 is typing a dispute, a change shows a bar instead of wiping the text."""
+    api = Api(server)
+    contexts = []
+
+    def page_of(user):
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, server, user)
+        return page
+
+    try:
+        out, inc = page_of("operator"), page_of("op2")
+        # The operator's open draft (the test before left one), else a new one.
+        r = requests.post(server.url + "/api/v1/handovers", json={"incoming": "op2"}, timeout=10,
+                          headers={"Authorization": f"Bearer {server.tokens['operator']}"})
+        assert r.status_code in (201, 409), r.text
+        hid = r.json()["id"] if r.status_code == 201 else r.json()["handover_id"]
+
+        out.goto(f"{server.url}/handover/{hid}")
+        inc.goto(f"{server.url}/handover/{hid}")
+        inc.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        out.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        step = out.locator("[data-step]").first
+        item_id = step.get_attribute("data-step")
+        step.fill("Ring the north crew lead at 18:00")
+        with out.expect_navigation():
+            out.click("#save")
+
+        # op2 did nothing: the page reloads itself and shows the new step.
+        shown = inc.locator(f'.ho-item[data-item="{item_id}"] .ho-step')
+        shown.filter(has_text="Ring the north crew lead at 18:00").wait_for()
+        assert inc.locator("#live-changed").is_hidden()
+
+        # op2 starts typing a dispute; the outgoing side writes again: a bar, the text stays.
+        inc.locator(f'.ho-item[data-item="{item_id}"] details.dispute summary').click()
+        note = inc.locator(f'.dispute-form[data-item="{item_id}"] [name=note]')
+        note.fill("Which crew lead? North has two")
+        out.locator(f'[data-step="{item_id}"]').fill("Ring Lead Zhang (north) at 18:00")
+        with out.expect_navigation():
+            out.click("#save")
+        bar = inc.locator("#live-changed")
+        bar.wait_for()
+        assert "Operator One" in bar.inner_text()
+        assert note.input_value() == "Which crew lead? North has two"
+        with inc.expect_navigation():
+            bar.locator("button").click()
+        assert "Ring Lead Zhang" in inc.locator(f'.ho-item[data-item="{item_id}"] .ho-step').inner_text()
+    finally:
+        for context in contexts:
+            context.close()
