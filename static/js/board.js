@@ -1,4 +1,5 @@
-/* The wall board: open tickets by stage, emergencies first, ages ticking, units and their load. */
+/* The wall board: open tickets by stage, emergencies and missed or warned deadlines first, ages and
+   deadlines ticking, units and their load. */
 (function () {
   "use strict";
 
@@ -104,35 +105,49 @@
       foot.append(el("span", "badge escalated escalated-" + level, t("escalated_" + level)));
       li.classList.add("escalated");
     }
-    const sla = el("span", "sla");
-    sla.dataset.slot = "sla";
-    sla.hidden = !ticket.sla;
-    if (ticket.sla) {
-      sla.dataset.stage = ticket.sla.stage;
-      sla.dataset.due = ticket.sla.due_at || "";
-      sla.dataset.warn = ticket.sla.warn_at || "";
-      sla.dataset.warned = ticket.sla.warned ? "1" : "";
-      sla.dataset.breached = ticket.sla.breached ? "1" : "";
-      sla.dataset.paused = ticket.sla.paused ? "1" : "";
-    }
-    foot.append(sla);
+    foot.append(slaSlot(ticket.sla));
     li.append(foot);
     if (flashing.has(ticket.number)) li.classList.add("sla-flash-" + flashing.get(ticket.number));
     return li;
   }
 
   /* ---- SLA countdown: the nearest running deadline, ticking with the ages ---- */
-  function slaState(node, now) {
-    if (node.dataset.paused) return "paused";
-    const due = Date.parse(node.dataset.due);
-    const warn = Date.parse(node.dataset.warn);
-    if (node.dataset.breached || now >= due) return "breached";
-    if (node.dataset.warned || now >= warn) return "warned";
+  /* "paused" | "breached" | "warned" | "running" for a deadline (`ticket.sla`, or a node's
+     dataset, which carries the same fields as strings). Time alone also turns it: the
+     colour never waits for the event. */
+  function slaState(sla, now) {
+    if (!sla) return null;
+    if (sla.paused) return "paused";
+    const due = Date.parse(sla.due_at);
+    const warn = Date.parse(sla.warn_at);
+    if (sla.breached || now >= due) return "breached";
+    if (sla.warned || now >= warn) return "warned";
     return "running";
   }
 
+  function slaOf(node) {
+    const d = node.dataset;
+    return { paused: d.paused, due_at: d.due, warn_at: d.warn, warned: d.warned, breached: d.breached };
+  }
+
+  /* A deadline's slot: the countdown node on a card and on an alarm-band row. */
+  function slaSlot(sla) {
+    const node = el("span", "sla");
+    node.dataset.slot = "sla";
+    node.hidden = !sla;
+    if (sla) {
+      node.dataset.stage = sla.stage;
+      node.dataset.due = sla.due_at || "";
+      node.dataset.warn = sla.warn_at || "";
+      node.dataset.warned = sla.warned ? "1" : "";
+      node.dataset.breached = sla.breached ? "1" : "";
+      node.dataset.paused = sla.paused ? "1" : "";
+    }
+    return node;
+  }
+
   function showSla(node, now) {
-    const state = slaState(node, now);
+    const state = slaState(slaOf(node), now);
     const stage = t("stage_" + node.dataset.stage);
     const due = Date.parse(node.dataset.due);
     if (state === "paused") node.textContent = t("sla_paused", { stage });
@@ -183,15 +198,55 @@
   }
   flash.timers = {};
 
+  /* ---- order: what needs the dispatcher is never in "+N more" ----
+     fit() hides cards from the bottom of a full column, so the order decides what stays on the wall.
+     In every column and in the alarm band:
+       1. emergencies on top, as before (few, full size even in a compact column);
+       2. then the missed deadlines (red), the most overdue first;
+       3. then the warned ones (amber), the least time left first;
+       4. then the rest as before: urgent, normal, low, and within each the oldest first.
+     Among the emergencies the same rule applies: missed, warned, then the oldest.
+     A deadline that passes while the board shows it re-sorts the board (tick), as the events do. */
+  const SLA_RANK = { breached: 0, warned: 1 };
+  const ranked = new Map(); // number -> its SLA rank when the board was last sorted
+
+  function slaRank(ticket, now) {
+    return SLA_RANK[slaState(ticket.sla, now)] ?? 2;
+  }
+
+  function forTheWall(now) {
+    return (a, b) => {
+      const ra = slaRank(a, now);
+      const rb = slaRank(b, now);
+      return (
+        (a.priority === "emergency" ? 0 : 1) - (b.priority === "emergency" ? 0 : 1) ||
+        ra - rb ||
+        (ra < 2 ? Date.parse(a.sla.due_at) - Date.parse(b.sla.due_at) : 0) ||
+        Hotline.byUrgency(a, b)
+      );
+    };
+  }
+
+  function rankChanged(now) {
+    for (const ticket of tickets.values()) {
+      if (ranked.get(ticket.number) !== slaRank(ticket, now)) return true;
+    }
+    return false;
+  }
+
   function render() {
+    const now = board.now();
+    const order = forTheWall(now);
+    ranked.clear();
     const groups = { waiting: [], dispatched: [], moving: [], on_site: [] };
     for (const ticket of tickets.values()) {
+      ranked.set(ticket.number, slaRank(ticket, now));
       const col = COLUMN[ticket.status];
       if (col) groups[col].push(ticket);
     }
     let open = 0;
     for (const [col, list] of Object.entries(groups)) {
-      list.sort(Hotline.byUrgency);
+      list.sort(order);
       open += list.length;
       const ol = document.querySelector('[data-cards="' + col + '"]');
       ol.replaceChildren(...list.map(card));
@@ -200,7 +255,7 @@
     }
     const emergencies = [...tickets.values()]
       .filter((x) => x.priority === "emergency" && NOT_YET_ON_SITE.has(x.status))
-      .sort(Hotline.byUrgency);
+      .sort(order);
     document.getElementById("count-open").textContent = open;
     document.getElementById("count-emergency").textContent = emergencies.length;
     document.getElementById("count-emergency-wrap").hidden = emergencies.length === 0;
@@ -213,6 +268,7 @@
         li.append(el("span", "number", x.number), el("span", "a-cat", categories[x.category] || x.category));
         li.append(el("span", "a-addr", x.address || ""));
         li.append(el("span", "badge status status-" + x.status, labels.status[x.status] || x.status));
+        li.append(slaSlot(x.sla));
         const age = el("span", "age");
         age.dataset.since = x.created_at;
         li.append(age);
@@ -275,6 +331,7 @@
 
   function tick() {
     const now = board ? board.now() : Date.now();
+    if (loaded && rankChanged(now)) return render(); // a deadline passed: red or amber moves up
     document.querySelectorAll(".age[data-since]").forEach((node) => {
       node.textContent = Hotline.age(now - Date.parse(node.dataset.since));
     });
