@@ -61,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from hotline.callbacks.routes import bp as callbacks_bp
     from hotline.settings.routes import bp as settings_bp
     from hotline.settings import sla_routes  # noqa: F401 - SLA pages on the settings blueprint
+    from hotline.settings import duty_routes  # noqa: F401 - shift templates and seats, same blueprint
     from hotline.users.cli import register_cli
     from hotline.sla.cli import register_cli as register_sla_cli
     from hotline.users.routes import bp as users_bp

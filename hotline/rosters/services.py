@@ -337,3 +337,44 @@ def save_template(data) -> ShiftTemplate:
             template.staffing.remove(row)
     db.session.flush()
     return template
+
+
+# --- the settings page: shift templates by id, created once, edited with the version seen ---------
+
+
+def all_templates() -> list[ShiftTemplate]:
+    """Every shift template, inactive ones too."""
+    return db.session.scalars(select(ShiftTemplate).order_by(ShiftTemplate.sort_order, ShiftTemplate.starts)).all()
+
+
+def create_template(data) -> ShiftTemplate:
+    """A new shift; unlike save_template, an existing code is refused rather than overwritten."""
+    if db.session.scalar(select(ShiftTemplate.id).where(ShiftTemplate.code == data.code)) is not None:
+        raise ValidationFailed({"code": "this code is taken"})
+    return save_template(data)
+
+
+def update_template(template_id: int, data, expected_version: int | None) -> ShiftTemplate:
+    """Edit a shift as last seen (409 when someone saved it since). The code stays."""
+    template = db.session.get(ShiftTemplate, template_id)
+    if template is None:
+        raise NotFound(f"no shift template {template_id}")
+    if expected_version is not None and template.version != expected_version:
+        raise Conflict(
+            f"shift {template.code} was changed by someone else (now version {template.version})",
+            code="stale", current_version=template.version,
+        )
+    if data.code != template.code:
+        raise ValidationFailed({"code": "the code of a shift cannot change"})
+    flag_modified(template, "name_en")  # a head-count change alone must bump the version too
+    return save_template(data)
+
+
+def coming_assignments(from_day: date) -> dict[int, int]:
+    """Per template id: how many people are rostered on it from a day on (drafts included)."""
+    rows = db.session.execute(
+        select(RosterAssignment.template_id, db.func.count())
+        .where(RosterAssignment.day >= from_day)
+        .group_by(RosterAssignment.template_id)
+    ).all()
+    return dict(rows)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.calls.models import Call
-from hotline.errors import Conflict, ValidationFailed
+from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.live.outbox import add_event
 from hotline.rosters import services as rosters
@@ -248,3 +248,34 @@ def slot_view(slot: ShiftSlot | None, locale: str = "en") -> dict | None:
 
 def _announce(session: SeatSession) -> None:
     add_event(db.session, "seat.changed", person_view(session.user, session, None), [])
+
+
+# --- the settings page: seats created once, renamed, deactivated ------------------------------------
+
+
+def all_seats() -> list[Seat]:
+    """Every seat, inactive ones too."""
+    return db.session.scalars(select(Seat).order_by(Seat.sort_order, Seat.code)).all()
+
+
+def create_seat(data) -> Seat:
+    """A new seat; an existing code is refused rather than overwritten."""
+    if db.session.scalar(select(Seat.id).where(Seat.code == data.code)) is not None:
+        raise ValidationFailed({"code": "this code is taken"})
+    seat = Seat(code=data.code, name=data.name, sort_order=data.sort_order, active=data.active)
+    db.session.add(seat)
+    db.session.flush()
+    return seat
+
+
+def update_seat(seat_id: int, data) -> Seat:
+    """Rename, reorder, (de)activate. A deactivated seat takes no new sign-in; whoever sits
+    there stays until they sign out."""
+    seat = db.session.get(Seat, seat_id)
+    if seat is None:
+        raise NotFound(f"no seat {seat_id}")
+    if data.code != seat.code:
+        raise ValidationFailed({"code": "the code of a seat cannot change"})
+    seat.name, seat.sort_order, seat.active = data.name, data.sort_order, data.active
+    db.session.flush()
+    return seat
