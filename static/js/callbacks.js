@@ -1,8 +1,13 @@
 /* The callback queue (回访): one card open at a time, answered with the keyboard or a
-   thumb; saved through the API, after which the card leaves and the next one opens. */
+   thumb; saved through the API, after which the card leaves and the next one opens.
+   Live: when another operator records a callback (`callback.changed`), its card
+   leaves this queue or moves to the waiting list; new callbacks (`callback.opened`)
+   appear. The card this operator has open, or has typed into, is never pulled away:
+   it is marked "handled by someone else" until the operator dismisses it. */
 (function () {
   "use strict";
-  const { t, request, clearErrors, showErrors } = window.Hotline;
+  const H = window.Hotline;
+  const { t, request, clearErrors, showErrors } = H;
   const tz = document.querySelector('meta[name="hotline-tz"]');
   const hhmm = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     timeZone: tz ? tz.content : undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
@@ -133,7 +138,6 @@
     const form = card.querySelector(".cb-form");
     if (!form || form.dataset.busy) return;
     clearErrors(form);
-    const general = form.querySelector('[data-error-for=""]');
     const lacking = missing(form);
     if (Object.keys(lacking).length) {
       const first = showErrors(form, lacking);
@@ -147,7 +151,16 @@
     delete form.dataset.busy;
     form.querySelector(".cb-busy").hidden = true;
     form.querySelector('button[type="submit"]').disabled = false;
-    if (res.status === 201 && res.data) return saved(card, form, res.data);
+    try {
+      if (res.status === 201 && res.data) return saved(card, form, res.data);
+      report(form, res);
+    } finally {
+      heardWhileSaving(card);
+    }
+  }
+
+  function report(form, res) {
+    const general = form.querySelector('[data-error-for=""]');
     const data = res.data || {};
     let message;
     if (res.status === 0) message = t("network");
@@ -162,24 +175,32 @@
     general.hidden = false;
   }
 
+  /* A callback tried without reaching the caller: to the waiting list, form emptied. */
+  function toWaiting(card, cb) {
+    card.dataset.version = cb.version;
+    const form = card.querySelector(".cb-form");
+    if (form) {
+      form.reset();
+      refresh(form);
+    }
+    const tries = card.querySelector(".cb-tries");
+    tries.textContent = t("tried", { n: cb.attempts });
+    tries.hidden = false;
+    const nextTry = card.querySelector(".cb-next");
+    nextTry.querySelector("time").textContent = hhmm.format(new Date(cb.next_try_at));
+    nextTry.hidden = false;
+    card.classList.add("is-waiting");
+    close(card);
+    waitingList.append(card);
+  }
+
   function saved(card, form, data) {
     const cb = data.callback;
     const number = data.ticket.number;
     const after = cards().filter((c) => c !== card && c.closest("#due-list"));
     const next = after.find((c) => cards().indexOf(c) > cards().indexOf(card)) || after[0];
     if (cb.status === "pending") {
-      card.dataset.version = cb.version;
-      form.reset();
-      refresh(form);
-      const tries = card.querySelector(".cb-tries");
-      tries.textContent = t("tried", { n: cb.attempts });
-      tries.hidden = false;
-      const nextTry = card.querySelector(".cb-next");
-      nextTry.querySelector("time").textContent = hhmm.format(new Date(cb.next_try_at));
-      nextTry.hidden = false;
-      card.classList.add("is-waiting");
-      close(card);
-      waitingList.append(card);
+      toWaiting(card, cb);
       say(t("retry", { number, n: cb.attempts, at: hhmm.format(new Date(cb.next_try_at)) }));
     } else {
       card.remove();
@@ -258,7 +279,156 @@
     }
   });
 
+  /* ---- live: the other operators' work ---------------------------------- */
+
+  const heard = new Map(); // callback id -> a change heard while this page was saving it
+
+  function typedIn(card) {
+    const form = card.querySelector(".cb-form");
+    return !!form && (!!form.querySelector("input:checked") || form.querySelector('[data-field="words"]').value.trim() !== "");
+  }
+
+  const busy = (card) => !!card.querySelector(".cb-form[data-busy]");
+  const inUse = (card) => card.classList.contains("is-open") || typedIn(card);
+
+  /* The card this operator is on: leave it where it is and say what happened; `apply`
+     runs when the operator dismisses the note. */
+  function markTaken(card, status, who, apply) {
+    let note = card.querySelector(".cb-taken");
+    if (!note) {
+      note = H.el("p", "cb-taken live-changed");
+      note.setAttribute("role", "status");
+      const ok = H.el("button", "cb-taken-ok", t("taken_ok"));
+      ok.type = "button";
+      note.append(H.el("span", "text"), " ", ok);
+      card.querySelector(".cb-head").after(note);
+    }
+    const key = status === "pending" ? "taken_retry" : status === "unreachable" ? "taken_unreachable" : "taken_done";
+    note.querySelector(".text").textContent = t(key, { who: who || t("someone") });
+    note.apply = apply;
+    card.classList.add("is-taken");
+    const submit = card.querySelector('.cb-form button[type="submit"]');
+    if (submit) submit.disabled = true; // its version is gone: a save could only be refused
+  }
+
+  /* Someone recorded an attempt (callback.changed). */
+  function onChanged(change) {
+    const card = document.getElementById("cb-" + change.id);
+    if (!card || !(change.version > Number(card.dataset.version))) return; // not here, or this page's own save
+    if (busy(card)) {
+      heard.set(change.id, change); // decided once this page's own save has answered
+      return;
+    }
+    const apply = () => {
+      if (change.status === "pending") toWaiting(card, change);
+      else card.remove();
+      updateCounts();
+    };
+    if (inUse(card)) markTaken(card, change.status, change.by && change.by.display_name, apply);
+    else apply();
+  }
+
+  function heardWhileSaving(card) {
+    const change = heard.get(Number(card.dataset.id));
+    heard.delete(Number(card.dataset.id));
+    if (change && card.isConnected) onChanged(change);
+  }
+
+  document.addEventListener("click", (event) => {
+    const ok = event.target.closest(".cb-taken-ok");
+    if (!ok) return;
+    const card = ok.closest(".cb-card");
+    const note = ok.closest(".cb-taken");
+    const wasOpen = card.classList.contains("is-open");
+    card.classList.remove("is-taken");
+    const submit = card.querySelector('.cb-form button[type="submit"]');
+    if (submit) submit.disabled = false;
+    note.remove();
+    note.apply();
+    if (wasOpen && !openCard()) {
+      const next = dueList.querySelector(".cb-card");
+      if (next) open(next);
+    }
+  });
+
+  /* New callbacks (callback.opened), and whatever was missed while the connection
+     was down: the queue as the server renders it now, merged in card by card. */
+  let merging = false;
+  let mergeAgain = false;
+  let mergeTimer = null;
+
+  function merge() {
+    clearTimeout(mergeTimer);
+    mergeTimer = setTimeout(runMerge, 300);
+  }
+
+  async function runMerge() {
+    if (merging) {
+      mergeAgain = true;
+      return;
+    }
+    merging = true;
+    mergeAgain = false;
+    try {
+      const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+      if (response.ok) mergeFrom(new DOMParser().parseFromString(await response.text(), "text/html"));
+    } catch (err) {
+      // the server is away: the next event or reconnect merges again
+    } finally {
+      merging = false;
+      if (mergeAgain) merge();
+    }
+  }
+
+  function mergeFrom(fresh) {
+    const freshCards = new Map(Array.from(fresh.querySelectorAll(".cb-card")).map((c) => [c.id, c]));
+    for (const card of cards()) {
+      if (busy(card) || card.classList.contains("is-taken")) continue;
+      const now = freshCards.get(card.id);
+      if (now && Number(now.dataset.version) <= Number(card.dataset.version)) continue; // as it was
+      const replace = () => {
+        card.remove(); // a newer one, if any, is put in its place below
+        updateCounts();
+      };
+      if (!inUse(card)) replace();
+      else if (!now) markTaken(card, "done", null, replace);
+      else markTaken(card, "pending", null, () => {
+        card.replaceWith(document.importNode(now, true));
+        updateCounts();
+      });
+    }
+    for (const listId of ["due-list", "waiting-list"]) {
+      const list = document.getElementById(listId);
+      let previous = null;
+      for (const card of fresh.querySelectorAll("#" + listId + " .cb-card")) {
+        const here = document.getElementById(card.id);
+        if (here) {
+          if (list.contains(here)) previous = here;
+          continue;
+        }
+        const node = document.importNode(card, true);
+        if (previous) previous.after(node);
+        else list.prepend(node);
+        previous = node;
+      }
+    }
+    updateCounts();
+  }
+
+  function startLive() {
+    if (!H.live || !window.io) return;
+    H.live({
+      snapshotUrl: "/api/v1/callbacks?per_page=1", // marks the moment; the merge reads the queue itself
+      onSnapshot: merge,
+      onEvent(ev) {
+        if (ev.event === "callback.changed") onChanged(ev);
+        else if (ev.event === "callback.opened") merge();
+      },
+    });
+  }
+
   updateCounts();
   const first = dueList.querySelector(".cb-card");
   if (first) open(first, false);
+  startLive();
 })();
