@@ -50,7 +50,7 @@ WATCHED = (
     "dispatched_at", "accepted_at", "arrived_at", "replied_at", "resolved_at", "closed_at",
 )
 
-_timers: dict[tuple[int, int], WorkingTime] = {}
+_timers: dict[tuple[str, int, int], WorkingTime] = {}
 
 
 def timer_for(session: Session, calendar_id: int | None) -> Timer:
@@ -58,7 +58,8 @@ def timer_for(session: Session, calendar_id: int | None) -> Timer:
     if calendar_id is None:
         return ROUND_THE_CLOCK
     calendar = session.get(Calendar, calendar_id)
-    key = (calendar.id, calendar.version)
+    # The database is part of the key: a process may serve more than one (tests do).
+    key = (str(session.get_bind().url), calendar.id, calendar.version)
     if key not in _timers:
         from hotline import clock
 
