@@ -19,8 +19,8 @@ the scheduler costs when nothing is due.
    CPU of the run's thread), written out when the worker exits.
 4. A python-socketio client (board user's API token, WebSocket) records when each
    `sla.warning`, `sla.breached` and `escalation` event arrives.
-   Detection latency = receipt time - the deadline it reports (`due_at`: the warning
-   point for a warning). From the database: sla_alert.at (the sweep's time) - due_at.
+   Detection latency = receipt time - the moment it fell due (`warn_at` for a warning,
+   `due_at` for a breach). From the database: sla_alert.at (the sweep's time) - that moment.
 5. Idle phase: --idle seconds in which nothing falls due; prints the worker's CPU
    seconds (utime + stime from /proc/<pid>/stat) per idle minute and the scheduler's job
    runs then. Contrast: the same app with HOTLINE_SLA_SCHEDULER=off on the same database
@@ -308,7 +308,9 @@ def main() -> None:
             alerts = con.execute("SELECT kind, count(*), count(DISTINCT clock_id) FROM sla_alert GROUP BY kind").fetchall()
             recorded = [
                 (kind, (datetime.fromisoformat(at) - datetime.fromisoformat(due)).total_seconds())
-                for kind, at, due in con.execute("SELECT kind, at, due_at FROM sla_alert")
+                for kind, at, due in con.execute(
+                    "SELECT a.kind, a.at, CASE a.kind WHEN 'warning' THEN c.warn_at ELSE c.due_at END"
+                    " FROM sla_alert a JOIN sla_clock c ON c.id = a.clock_id")
             ]
             steps = con.execute("SELECT count(*) FROM escalation_step").fetchone()[0]
 
@@ -336,7 +338,8 @@ def main() -> None:
     print(f"database: sla_alert rows {by_kind} (kind: rows, distinct clocks); expected {args.due} of each, "
           f"none from the {args.tickets} background tickets")
     for name, kind in kinds.items():
-        latencies = [at - datetime.fromisoformat(data["due_at"]).timestamp()
+        fell_due = "warn_at" if kind == "warning" else "due_at"
+        latencies = [at - datetime.fromisoformat(data[fell_due]).timestamp()
                      for at, n, data in received if n == name]
         print(line(f"DETECT {kind:8s} deadline -> event at the client, ms", latencies))
     for kind in ("warning", "breach"):
