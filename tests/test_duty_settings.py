@@ -123,7 +123,7 @@ def test_admin_creates_a_shift_with_head_counts(app, duty):
     client = signed_in(app, "admin")
     token = token_of(client, "/settings/duty/shifts")
     r = client.post("/settings/duty/shifts", data={
-        "csrf_token": token, "code": "late", "name_en": "Late", "name_zh": "晚班", "starts": "20:00", "ends": "02:00",
+        "csrf_token": token, "code": "late", "name_en": "Late", "name_zh": "晚班", "starts": "20:00", "ends": "2：00",
         "sort_order": "4", "active": "y", "min_operator": "2", "max_operator": "", "min_dispatcher": "", "max_dispatcher": "1",
         "min_supervisor": "", "max_supervisor": "",
     })

@@ -2,6 +2,8 @@
 Admins edit; whoever may read them through the API (center staff) sees the same pages
 read-only. The forms go through the roster and seat services; a form with errors comes
 back with what was typed and a message beside each field."""
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -50,6 +52,13 @@ def _number_or_text(text: str):
     return int(text) if text.isdigit() else text
 
 
+def _time(text: str) -> str:
+    """ "8:30" or "08：30" -> "08:30"; anything else goes on as typed, for the schema to refuse."""
+    text = (text or "").strip().replace("：", ":")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    return f"{int(match[1]):02d}:{match[2]}" if match else text
+
+
 # --- shift templates ---------------------------------------------------------------------------
 
 
@@ -65,7 +74,7 @@ def _template_input(form) -> tuple[dict, list]:
             roles.append(role)
     raw = {
         "code": form.get("code", ""), "name_en": form.get("name_en", ""), "name_zh": form.get("name_zh", ""),
-        "starts": form.get("starts", ""), "ends": form.get("ends", ""),
+        "starts": _time(form.get("starts", "")), "ends": _time(form.get("ends", "")),
         "sort_order": _number_or_text(form.get("sort_order", "")) if form.get("sort_order", "").strip() else 100,
         "active": "active" in form, "staffing": staffing,
     }
@@ -92,6 +101,7 @@ def _shifts_page(errors=None, status=200):
         "settings/duty_shifts.html",
         templates=templates,
         staffing={t.id: {s.role.value: s for s in t.staffing} for t in templates},
+        heads={t.id: sorted(t.staffing, key=lambda s: rosters.ROSTERED_ROLES.index(s.role)) for t in templates},
         coming=rosters.coming_assignments(clock.local().date()),
         around_the_clock=rosters.covers_whole_day(active),
         roles=rosters.ROSTERED_ROLES,
