@@ -146,13 +146,19 @@
     return node;
   }
 
+  /* The translated sentence with the stage's name in its own span: a compact card drops the
+     name (its colour says enough) and keeps the time. */
+  function slaText(node, key, vars) {
+    const [before, after = ""] = t(key, { ...vars, stage: "\u0000" }).split("\u0000");
+    node.replaceChildren(before, el("span", "sla-of", t("stage_" + node.dataset.stage)), after);
+  }
+
   function showSla(node, now) {
     const state = slaState(slaOf(node), now);
-    const stage = t("stage_" + node.dataset.stage);
     const due = Date.parse(node.dataset.due);
-    if (state === "paused") node.textContent = t("sla_paused", { stage });
-    else if (state === "breached") node.textContent = t("sla_overdue", { stage, t: Hotline.age(now - due) });
-    else node.textContent = t("sla_left", { stage, t: Hotline.age(due - now) });
+    if (state === "paused") slaText(node, "sla_paused", {});
+    else if (state === "breached") slaText(node, "sla_overdue", { t: Hotline.age(now - due) });
+    else slaText(node, "sla_left", { t: Hotline.age(due - now) });
     node.className = "sla sla-" + state;
     const cardNode = node.closest(".card");
     if (cardNode) {
@@ -282,12 +288,20 @@
 
   /* ---- fitting: a wall board never scrolls ----
      On the wall layout every column is as tall as the screen allows. A column whose cards do not fit
-     turns compact (one line per card: number, category, age; emergencies stay full size, on top);
-     if even that does not fit, the last cards give way to "+N more". Phones just scroll. */
+     turns compact (one line per card: number, category, age, a warned or missed deadline; emergencies
+     stay full size, on top); if that does not fit, tight (emergencies one line too: a full-size one
+     could fill a short column and push the red and amber cards under "+N more"); if even that does
+     not fit, the last cards give way to "+N more". Phones just scroll. */
   const wallLayout = window.matchMedia("(min-width: 1101px)");
 
   function overflows(ol) {
     return ol.scrollHeight > ol.clientHeight + 1;
+  }
+
+  /* A one-line card whose deadline does not fit beside its age gets a second line for it. */
+  function wrapWide(cards) {
+    cards.forEach((c) => c.classList.remove("two-line"));
+    cards.filter((c) => c.scrollWidth > c.clientWidth + 1).forEach((c) => c.classList.add("two-line"));
   }
 
   function fit() {
@@ -295,11 +309,15 @@
       const ol = col.querySelector(".cards");
       const more = col.querySelector(".col-more");
       const cards = [...ol.children];
-      col.classList.remove("compact");
+      col.classList.remove("compact", "tight");
       more.hidden = true;
-      cards.forEach((c) => { c.hidden = false; });
+      cards.forEach((c) => { c.hidden = false; c.classList.remove("two-line"); });
       if (!wallLayout.matches || !overflows(ol)) return;
       col.classList.add("compact");
+      wrapWide(cards);
+      if (!overflows(ol)) return;
+      col.classList.add("tight");
+      wrapWide(cards);
       if (!overflows(ol)) return;
       more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
       let hidden = 0;
