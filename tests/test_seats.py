@@ -215,10 +215,14 @@ def test_templates_and_seats_are_admin_settings(app, api, users):
         "code": "night", "name_en": "Night", "name_zh": "夜班", "starts": "23:30", "ends": "08:30",
         "staffing": [{"role": "operator", "min": 1, "max": 2}, {"role": "supervisor", "min": 1}]})
     assert r.status_code == 201 and r.json["overnight"] and len(r.json["staffing"]) == 2
-    r = api("admin").post("/api/v1/shift-templates", json={
-        "code": "night", "name_en": "Night", "name_zh": "夜班", "starts": "23:30", "ends": "08:30",
-        "staffing": [{"role": "operator", "min": 2, "max": 3}]})
-    assert r.status_code == 201 and r.json["staffing"] == [{"role": "operator", "min": 2, "max": 3}]
+    change = {"code": "night", "name_en": "Night", "name_zh": "夜班", "starts": "23:30", "ends": "08:30",
+              "staffing": [{"role": "operator", "min": 2, "max": 3}]}
+    blind = api("admin").post("/api/v1/shift-templates", json=change)  # not seen: never overwritten
+    assert blind.status_code == 409 and blind.json["current_version"] == r.json["version"]
+    stale = api("admin").post("/api/v1/shift-templates", json={**change, "version": r.json["version"] - 1})
+    assert stale.status_code == 409
+    r = api("admin").post("/api/v1/shift-templates", json={**change, "version": r.json["version"]})
+    assert r.status_code == 200 and r.json["staffing"] == [{"role": "operator", "min": 2, "max": 3}]
     bad = api("admin").post("/api/v1/shift-templates", json={
         "code": "x", "name_en": "X", "name_zh": "X", "starts": "25:00", "ends": "08:30",
         "staffing": [{"role": "crew", "min": 3, "max": 1}]})

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline import clock
 from hotline.api import bp, json_body
-from hotline.errors import NotFound, ValidationFailed
+from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.i18n import current_locale
 from hotline.rosters import requests as shift_requests
@@ -108,9 +108,16 @@ def list_shift_templates():
 @require(MANAGE_DUTY_SETUP)
 def save_shift_template():
     data = parse(ShiftTemplateIn, json_body())
-    template = services.save_template(data)
+    existing = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == data.code))
+    if existing is None:
+        template = services.create_template(data)
+    elif data.version is None:  # never overwrite a shift the caller has not seen
+        raise Conflict(f"shift {data.code} exists: send the version you saw to change it",
+                       code="stale", current_version=existing.version)
+    else:
+        template = services.update_template(existing.id, data, data.version)
     db.session.commit()
-    return jsonify(template_view(template)), 201
+    return jsonify(template_view(template)), 201 if existing is None else 200
 
 
 @bp.get("/v1/rosters/<month>")

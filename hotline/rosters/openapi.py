@@ -33,7 +33,7 @@ _CONFLICT = {"409": {"description": "Stale version, or refused by a rule; `code`
 PATHS = {
     "/api/v1/shift-templates": {
         "get": _op("Shift templates with their head counts per role; whether they cover 24 hours", "listShiftTemplates", "Templates"),
-        "post": _op("Create or update a shift template by code (admin); ends at or before starts: ends the next day", "saveShiftTemplate", "The template", "ShiftTemplateIn", "201"),
+        "post": _op("Create a shift template (201), or change the one with this code given the version you saw (200; 409 when stale or missing); ends at or before starts: ends the next day", "saveShiftTemplate", "The template", "ShiftTemplateIn", "201"),
     },
     "/api/v1/rosters/{month}": {
         "get": _op("The month roster 排班表: days x shifts with the people in each cell, coverage gaps, the hours with nobody on duty (24-hour center), history",

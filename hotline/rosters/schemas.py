@@ -23,6 +23,7 @@ class ShiftTemplateIn(Strict):
     sort_order: int = Field(100, ge=0, le=10000)
     active: bool = True
     staffing: list[StaffingIn] = []
+    version: int | None = Field(None, description="to change an existing template: the version you saw (409 when stale or missing)")
 
 
 class CellIn(Strict):
