@@ -173,3 +173,67 @@ def test_alarm_band_shows_each_emergency_deadline_ticking(wall, crowded):
     sla_box = sla("emergency_breached").bounding_box()
     assert sla_box["x"] + sla_box["width"] <= box["x"] + box["width"] + 1
     assert sla_box["y"] < box["y"] + box["height"]
+
+
+# Thirty of the waiting tickets dispatched (a full narrow column), two of them three days old
+# and two days past their deadline: a long age and a long deadline on one line.
+DISPATCH_MANY = """
+from datetime import timedelta
+from hotline import clock
+from hotline.sla.models import SlaClock
+from hotline.tickets.models import Status, Ticket
+from hotline.units.models import Unit
+from hotline.users.models import User
+from dispatch.workorders import services as work
+disp = db.session.scalar(db.select(User).where(User.username == "dispatcher"))
+north = db.session.scalar(db.select(Unit).where(Unit.code == "north"))
+now = clock.now()
+waiting = db.session.scalars(db.select(Ticket).where(Ticket.status == Status.NEW, Ticket.category.has(code="repair"))
+                             .order_by(Ticket.id).limit(30)).all()
+for i, t in enumerate(waiting):
+    work.dispatch_ticket(t, north, disp, None, None)
+    db.session.flush()
+    if i < 2:
+        t.created_at = now - timedelta(days=3, hours=i)
+        c = db.session.scalars(db.select(SlaClock).where(SlaClock.ticket_id == t.id, SlaClock.stopped_at.is_(None))
+                               .order_by(SlaClock.due_at)).first()
+        c.due_at = now - timedelta(days=2, hours=5)
+        c.warn_at = c.warned_at = c.due_at - timedelta(hours=1)
+        c.breached_at, c.next_check_at = c.due_at, None
+        print(t.number)
+"""
+
+
+def test_one_line_cards_in_a_narrow_column_keep_age_and_deadline_whole(browser, crowded):  # noqa: F811
+    """The dispatched column (narrow) full: every one-line card shows its whole age and its whole
+    deadline (a second line if need be; the number gives way from the left), rows keep their
+    height, and the missed deadlines are on the wall, not in "+N more". Runs last: it changes the board."""
+    overdue = crowded.run_in_app(DISPATCH_MANY).split()
+    context = browser.new_context(locale="zh-CN", viewport=WALL)
+    try:
+        page = context.new_page()
+        sign_in(page, crowded, "dispatcher")
+        page.goto(crowded.url + "/board")
+        page.locator('#live-state[data-state="live"]').wait_for()
+        page.locator('.col.compact[data-col="dispatched"] .card.sla-breached').first.wait_for()
+        page.wait_for_timeout(300)
+        cards = page.evaluate("""() => [...document.querySelectorAll('[data-col="dispatched"].compact .card:not([hidden])')].map(c => {
+            const box = c.getBoundingClientRect();
+            const part = (sel) => { const n = c.querySelector(sel); const r = n && n.offsetParent ? n.getBoundingClientRect() : null;
+                                    return r && { left: r.left, right: r.right, height: r.height }; };
+            return { number: c.dataset.number, left: box.left, right: box.right, height: box.height,
+                     clipped: c.scrollWidth > c.clientWidth + 1, age: part(".age"), sla: part(".sla"), num: part(".number") };
+        })""")
+        more = page.locator('[data-col="dispatched"] .col-more')
+        assert more.is_visible()
+    finally:
+        context.close()
+    shown = [c["number"] for c in cards]
+    assert set(overdue) <= set(shown), (overdue, shown)
+    for card in cards:
+        assert not card["clipped"], card
+        for part in ("age", "sla"):
+            if card[part]:
+                assert card["left"] <= card[part]["left"] and card[part]["right"] <= card["right"] + 0.5, (part, card)
+        assert card["height"] >= card["age"]["height"], card  # not squashed
+        assert card["num"]["right"] - card["num"]["left"] > 20, card  # the number gives way, not away
