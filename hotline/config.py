@@ -59,9 +59,11 @@ def load_config() -> dict:
         "JSON_SORT_KEYS": False,
         # SLA enforcement: "embedded" (a scheduler in the web process, wsgi.py),
         # "worker" (the web starts none; run `flask sla-worker`), or "off".
-        "SLA_SCHEDULER": os.environ.get("HOTLINE_SLA_SCHEDULER", "embedded"),
+        "SLA_SCHEDULER": (sla_mode := os.environ.get("HOTLINE_SLA_SCHEDULER", "embedded")),
         "SLA_SAFETY_SWEEP_SECONDS": int(os.environ.get("HOTLINE_SLA_SAFETY_SWEEP_SECONDS", "60")),
-        "SLA_PEEK_SECONDS": float(os.environ.get("HOTLINE_SLA_PEEK_SECONDS", "1")),
+        # Looking for deadlines written by other processes: in worker mode that is every
+        # deadline; embedded, only the odd CLI import, so a cheaper interval.
+        "SLA_PEEK_SECONDS": float(os.environ.get("HOTLINE_SLA_PEEK_SECONDS", "1" if sla_mode == "worker" else "10")),
         # Minutes an escalation waits for acknowledgement before it climbs: unit -> supervisor -> manager.
         "SLA_ESCALATE_AFTER_MINUTES": [
             int(m) for m in os.environ.get("HOTLINE_SLA_ESCALATE_AFTER_MINUTES", "15,30").split(",")
