@@ -24,7 +24,6 @@
 Every wait is bounded; the server is stopped at the end."""
 import argparse
 import multiprocessing as mp
-import queue
 import sqlite3
 import sys
 import tempfile

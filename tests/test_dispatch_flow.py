@@ -2,8 +2,7 @@
 import pytest
 
 from hotline.extensions import db, socketio
-from hotline.units.models import Unit
-from hotline.users.models import Role, User
+from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
 from dispatch.routing.models import RoutingRule
 from tests.conftest import PASSWORD

@@ -7,7 +7,6 @@ from sqlalchemy import text
 
 from hotline import clock
 from hotline.dutylog import services
-from hotline.dutylog.models import DutyLogEntry
 from hotline.dutylog.schemas import EntryIn, LogQuery
 from hotline.errors import Conflict, ValidationFailed
 from hotline.extensions import db

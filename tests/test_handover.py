@@ -15,7 +15,7 @@ from hotline.handover.schemas import HandoverUpdate, StandingItemIn
 from hotline.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
 from hotline.seats.models import Seat, SeatSession
 from hotline.sla.models import Escalation, SlaClock, Stage
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 from hotline.users.services import create_user
 

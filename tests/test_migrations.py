@@ -1,5 +1,4 @@
 """The migrations build exactly the schema the models describe, and come down again."""
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

@@ -1,5 +1,5 @@
 """Roster rules: overnight shifts, coverage, publishing, swap and leave requests."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 import pytest
 

@@ -318,3 +318,15 @@ def test_a_warning_carries_the_deadline(new_ticket):
     (warning,) = events("sla.warning")
     assert datetime.fromisoformat(warning.payload["due_at"]) == START + timedelta(minutes=30)
     assert datetime.fromisoformat(warning.payload["warn_at"]) == START + timedelta(minutes=22, seconds=30)
+
+
+def test_a_late_callback_goes_to_the_supervisor_not_the_unit(new_ticket, user_of):
+    t = new_ticket(category="repair", priority="urgent", unit="north")
+    _resolve(t, user_of)
+    clock.advance(timedelta(days=10))  # two working days and more
+    run_sweep()
+    esc = db.session.scalars(select(Escalation).where(Escalation.ticket_id == t.id)).all()
+    callback_esc = [e for e in esc if db.session.get(Alert, e.alert_id).stage == Stage.CALLBACK]
+    assert [e.level for e in callback_esc] == [2]
+    steps = db.session.scalars(select(EscalationStep).where(EscalationStep.escalation_id == callback_esc[0].id)).all()
+    assert [s.audience for s in steps] == ["supervisor"]

@@ -11,7 +11,6 @@ from hotline import clock
 from hotline.extensions import db
 from hotline.sla.models import Calendar, SlaClock, Stage
 
-from conftest import csrf_from
 
 TZ = ZoneInfo("Asia/Shanghai")
 TUESDAY = datetime(2026, 3, 3, 10, 0, tzinfo=TZ)

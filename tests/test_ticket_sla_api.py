@@ -8,7 +8,6 @@ import pytest
 
 from hotline import clock
 from hotline.extensions import db
-from hotline.units.models import Unit
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
 

@@ -8,8 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from hotline import clock
 from hotline.callbacks.models import SATISFIED, Callback, CallbackAttempt, CallbackStatus, Satisfaction
-from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.errors import Conflict, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.live.outbox import add_event
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
@@ -47,9 +48,7 @@ def queue(due_only: bool = False) -> Select:
 
 
 def get_callback(callback_id: int) -> Callback:
-    callback = db.session.get(Callback, callback_id)
-    if callback is None:
-        raise NotFound(f"no callback {callback_id}")
+    callback = get_or_404(Callback, callback_id, "callback")
     return callback
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from hotline import clock
 from hotline.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.handover import checksum
 from hotline.handover.collect import ItemSpec, collect_items, shifts_at
 from hotline.handover.models import (
@@ -82,9 +83,7 @@ class Blocker:
 
 
 def get_handover(handover_id: int) -> Handover:
-    h = db.session.get(Handover, handover_id)
-    if h is None:
-        raise NotFound(f"no handover {handover_id}")
+    h = get_or_404(Handover, handover_id, "handover")
     return h
 
 
@@ -417,9 +416,7 @@ def add_standing_item(data: StandingItemIn, actor: User) -> StandingItem:
 
 
 def close_standing_item(item_id: int, note: str, actor: User, expected_version: int) -> StandingItem:
-    item = db.session.get(StandingItem, item_id)
-    if item is None:
-        raise NotFound(f"no standing item {item_id}")
+    item = get_or_404(StandingItem, item_id, "standing item")
     if expected_version != item.version:
         raise Conflict(f"standing item {item_id} was changed by someone else (now version {item.version})", current_version=item.version)
     if not item.is_open:

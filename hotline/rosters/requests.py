@@ -6,8 +6,9 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from hotline import clock
-from hotline.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotline.errors import Conflict, Forbidden, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.rosters.models import (
     RequestKind,
     RequestStatus,
@@ -84,9 +85,7 @@ def file_request(requester: User, kind: RequestKind, day: date, template: ShiftT
 
 
 def get_request(request_id: int) -> ShiftRequest:
-    request = db.session.get(ShiftRequest, request_id)
-    if request is None:
-        raise NotFound(f"no request {request_id}")
+    request = get_or_404(ShiftRequest, request_id, "request")
     return request
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from hotline import clock
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.rosters.models import Roster, RosterAssignment, RosterChange, RosterStatus, ShiftStaffing, ShiftTemplate
 from hotline.rosters.slots import (
     ShiftSlot,
@@ -356,9 +357,7 @@ def create_template(data) -> ShiftTemplate:
 
 def update_template(template_id: int, data, expected_version: int | None) -> ShiftTemplate:
     """Edit a shift as last seen (409 when someone saved it since). The code stays."""
-    template = db.session.get(ShiftTemplate, template_id)
-    if template is None:
-        raise NotFound(f"no shift template {template_id}")
+    template = get_or_404(ShiftTemplate, template_id, "shift template")
     if expected_version is not None and template.version != expected_version:
         raise Conflict(
             f"shift {template.code} was changed by someone else (now version {template.version})",

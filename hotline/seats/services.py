@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from hotline import clock
 from hotline.calls.models import Call
-from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.errors import Conflict, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.live.outbox import add_event
 from hotline.rosters import services as rosters
 from hotline.rosters.models import ShiftTemplate
@@ -271,9 +272,7 @@ def create_seat(data) -> Seat:
 def update_seat(seat_id: int, data) -> Seat:
     """Rename, reorder, (de)activate. A deactivated seat takes no new sign-in; whoever sits
     there stays until they sign out."""
-    seat = db.session.get(Seat, seat_id)
-    if seat is None:
-        raise NotFound(f"no seat {seat_id}")
+    seat = get_or_404(Seat, seat_id, "seat")
     if data.code != seat.code:
         raise ValidationFailed({"code": "the code of a seat cannot change"})
     seat.name, seat.sort_order, seat.active = data.name, data.sort_order, data.active

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hotline.live.outbox import add_event, audience
-from hotline.sla.models import Alert, Escalation, EscalationStep, SlaClock
+from hotline.sla.models import Alert, Escalation, EscalationStep, SlaClock, Stage
 from hotline.tickets.models import Priority, Status, Ticket, TicketEvent
 
 LADDER = {1: "unit", 2: "supervisor", 3: "manager"}
@@ -52,16 +52,18 @@ def _step(session: Session, esc: Escalation, ticket: Ticket, level: int, now: da
 
 
 def open_escalation(session: Session, ticket: Ticket, reason: str, now: datetime, alert: Alert | None = None) -> Escalation:
-    """Start at the unit; an emergency goes to every level at once."""
+    """Start at the unit; an emergency goes to every level at once. A late callback
+    is the center's own work, not the unit's: it starts with the supervisor."""
     at_once = ticket.priority == Priority.EMERGENCY
-    level = TOP if at_once else 1
+    first = 2 if alert is not None and alert.stage == Stage.CALLBACK else 1
+    level = TOP if at_once else first
     esc = Escalation(
         ticket_id=ticket.id, alert_id=alert.id if alert else None, reason=reason, level=level,
-        started_at=now, next_at=None if at_once else _next_at(1, now),
+        started_at=now, next_at=None if at_once else _next_at(level, now),
     )
     session.add(esc)
     session.flush()
-    for step in range(1, level + 1):
+    for step in range(first, level + 1):
         _step(session, esc, ticket, step, now)
     return esc
 
@@ -79,7 +81,7 @@ def climb_due(session: Session, now: datetime) -> int:
     ).all()
     moved = 0
     for esc_id, level, stage_done_at, ticket_status in due:
-        if stage_done_at is not None or ticket_status in (Status.CLOSED, Status.CANCELLED, Status.RESOLVED):
+        if stage_done_at is not None or ticket_status in (Status.CLOSED, Status.CANCELLED):
             # The late stage has been done since (or the ticket is settled): stop
             # climbing, nobody above needs to hear of it now.
             session.execute(

@@ -3,13 +3,13 @@ extension (延期), acknowledge alerts and escalations."""
 from sqlalchemy import select
 
 from hotline import clock as app_clock
-from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.errors import Conflict, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.live.outbox import add_event, audience
 from hotline.sla import clocks
 from hotline.sla.escalations import acknowledge
 from hotline.sla.models import Alert, Escalation, Extension, ExtensionStatus, Pause, SlaClock, Stage
-from hotline.tickets import timeline
 from hotline.tickets.models import Ticket
 from hotline.users.models import User
 
@@ -97,16 +97,12 @@ def decide_extension(ext: Extension, approve: bool, note: str | None, actor: Use
 
 
 def get_extension(ext_id: int) -> Extension:
-    ext = db.session.get(Extension, ext_id)
-    if ext is None:
-        raise NotFound(f"no extension {ext_id}")
+    ext = get_or_404(Extension, ext_id, "extension")
     return ext
 
 
 def acknowledge_alert(alert_id: int, actor: User, comment: str | None) -> Alert:
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"no alert {alert_id}")
+    alert = get_or_404(Alert, alert_id, "alert")
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by_id = app_clock.now(), actor.id
     if comment:
@@ -116,9 +112,7 @@ def acknowledge_alert(alert_id: int, actor: User, comment: str | None) -> Alert:
 
 
 def acknowledge_escalation(esc_id: int, actor: User, note: str | None) -> Escalation:
-    esc = db.session.get(Escalation, esc_id)
-    if esc is None:
-        raise NotFound(f"no escalation {esc_id}")
+    esc = get_or_404(Escalation, esc_id, "escalation")
     first = esc.acknowledged_at is None
     acknowledge(db.session, esc, actor.id, app_clock.now(), note)
     if first:  # the board drops its badge, the supervisors' page its row

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from hotline import clock as app_clock
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.sla.calendars import WorkingTime, _public_calendar
 from hotline.sla.clocks import reschedule_running, timer_for
 from hotline.sla.models import Area, Calendar, CalendarDay, Policy, Stage
@@ -65,9 +66,7 @@ def all_policies() -> list[Policy]:
 
 
 def get_policy(policy_id: int) -> Policy:
-    policy = db.session.get(Policy, policy_id)
-    if policy is None:
-        raise NotFound(f"no policy {policy_id}")
+    policy = get_or_404(Policy, policy_id, "policy")
     return policy
 
 
@@ -161,9 +160,7 @@ def all_calendars() -> list[Calendar]:
 
 
 def get_calendar(calendar_id: int) -> Calendar:
-    calendar = db.session.get(Calendar, calendar_id)
-    if calendar is None:
-        raise NotFound(f"no calendar {calendar_id}")
+    calendar = get_or_404(Calendar, calendar_id, "calendar")
     return calendar
 
 
@@ -316,9 +313,7 @@ def all_areas() -> list[Area]:
 
 
 def get_area(area_id: int) -> Area:
-    area = db.session.get(Area, area_id)
-    if area is None:
-        raise NotFound(f"no area {area_id}")
+    area = get_or_404(Area, area_id, "area")
     return area
 
 

@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from hotline import clock
-from hotline.errors import NotFound, ValidationFailed
+from hotline.errors import ValidationFailed
 from hotline.extensions import db
+from hotline.lookup import get_or_404
 from hotline.users.models import ApiToken, LoginEvent, Role, User
 
 TOKEN_PREFIX = "hl_"
@@ -105,8 +106,6 @@ def user_for_token(secret: str) -> User | None:
 
 
 def revoke_token(token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound(f"no token {token_id}")
+    token = get_or_404(ApiToken, token_id, "token")
     token.revoked_at = token.revoked_at or clock.now()
     return token
