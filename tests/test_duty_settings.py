@@ -269,7 +269,7 @@ def test_admin_creates_renames_and_deactivates_a_seat(app, duty):
     assert seat(app, "B01") == ("Back row", 9, True)
     with app.app_context():
         seat_id = db.session.scalar(select(Seat.id).where(Seat.code == "B01"))
-    r = client.post("/settings/duty/seats", data={"csrf_token": token, "id": str(seat_id), "code": "B01", "name": "Window 2", "sort_order": "9"})
+    r = client.post("/settings/duty/seats", data={"csrf_token": token, "id": str(seat_id), "code": "B01", "name": "Window 2", "sort_order": "9", "version": "1"})
     assert r.status_code == 302
     assert seat(app, "B01") == ("Window 2", 9, False)
     with app.app_context():
@@ -277,6 +277,10 @@ def test_admin_creates_renames_and_deactivates_a_seat(app, duty):
     html = client.get("/settings/duty/seats").get_data(as_text=True)
     assert 'value="Window 2"' in html.split('data-seat="B01"')[1].split("</form>")[0]
     assert "Seat B01 saved." in html
+    # Someone who still had version 1 on screen does not overwrite it.
+    r = client.post("/settings/duty/seats", data={"csrf_token": token, "id": str(seat_id), "code": "B01", "name": "Door", "sort_order": "9", "version": "1"})
+    assert r.status_code == 409 and "Changed by someone else" in r.get_data(as_text=True)
+    assert seat(app, "B01") == ("Window 2", 9, False)
 
 
 @pytest.mark.parametrize("form,field,message", [
@@ -301,7 +305,7 @@ def test_renaming_a_seat_to_nothing_is_refused_beside_its_name(app, duty):
     client = signed_in(app, "admin")
     with app.app_context():
         seat_id = db.session.scalar(select(Seat.id).where(Seat.code == "A01"))
-    r = client.post("/settings/duty/seats", data={"csrf_token": token_of(client, "/settings/duty/seats"), "id": str(seat_id), "code": "A01", "name": " ", "active": "y"})
+    r = client.post("/settings/duty/seats", data={"csrf_token": token_of(client, "/settings/duty/seats"), "id": str(seat_id), "code": "A01", "name": " ", "active": "y", "version": "1"})
     assert r.status_code == 422
     assert "Required." in error_beside(r.get_data(as_text=True), "name", f"s{seat_id}-")
     assert seat(app, "A01") == ("Window", 1, True)

@@ -232,7 +232,12 @@ def test_templates_and_seats_are_admin_settings(app, api, users):
         "staffing": [{"role": "crew", "min": 3, "max": 1}]})
     assert bad.status_code == 422 and {"staffing.0.role", "staffing.0.max"} <= set(bad.json["fields"])
     assert api("supervisor").post("/api/v1/seats", json={"code": "B1", "name": "B1"}).status_code == 403
-    assert api("admin").post("/api/v1/seats", json={"code": "B1", "name": "B1"}).status_code == 201
+    created = api("admin").post("/api/v1/seats", json={"code": "B1", "name": "B1"})
+    assert created.status_code == 201 and created.json["version"] == 1
+    assert api("admin").post("/api/v1/seats", json={"code": "B1", "name": "Back"}).status_code == 409  # not seen
+    renamed = api("admin").post("/api/v1/seats", json={"code": "B1", "name": "Back", "version": 1})
+    assert renamed.status_code == 200 and renamed.json["name"] == "Back" and renamed.json["version"] == 2
+    assert api("admin").post("/api/v1/seats", json={"code": "B1", "name": "Door", "version": 1}).status_code == 409
 
 
 def test_pages_render_in_both_languages(world, session_client):

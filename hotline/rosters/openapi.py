@@ -69,7 +69,7 @@ PATHS = {
     },
     "/api/v1/seats": {
         "get": _op("Seats and who sits at each", "listSeats", "Seats"),
-        "post": _op("Create or update a seat by code (admin)", "saveSeat", "The seat", "SeatIn", "201"),
+        "post": _op("Create a seat (201), or change the one with this code given the version you saw (200; 409 when stale or missing) (admin)", "saveSeat", "The seat", "SeatIn", "201"),
     },
     "/api/v1/seats/me": {
         "get": _op("My seat session, my shifts I may sign in to now, the seats", "mySeat", "My seat"),

@@ -27,6 +27,7 @@ def seat_view(seat: Seat) -> dict:
         "name": seat.name,
         "sort_order": seat.sort_order,
         "active": seat.active,
+        "version": seat.version,
         "taken_by": {"username": taken.user.username, "name": taken.user.display_name} if taken else None,
     }
 
@@ -60,11 +61,10 @@ def list_seats():
 @require(MANAGE_DUTY_SETUP)
 def save_seat():
     data = parse(SeatIn, json_body())
-    seat = db.session.scalar(select(Seat).where(Seat.code == data.code)) or Seat(code=data.code)
-    seat.name, seat.sort_order, seat.active = data.name, data.sort_order, data.active
-    db.session.add(seat)
+    existing = db.session.scalar(select(Seat).where(Seat.code == data.code))
+    seat = services.update_seat(existing.id, data, data.version) if existing else services.create_seat(data)
     db.session.commit()
-    return jsonify(seat_view(seat)), 201
+    return jsonify(seat_view(seat)), 200 if existing else 201
 
 
 @bp.get("/v1/seats/me")

@@ -20,6 +20,9 @@ class Seat(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     sort_order: Mapped[int] = mapped_column(default=100)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class SeatState(enum.StrEnum):

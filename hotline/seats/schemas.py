@@ -12,6 +12,7 @@ class SeatIn(Strict):
     name: Text(60, 1)
     sort_order: int = Field(100, ge=0, le=10000)
     active: bool = True
+    version: int | None = Field(None, description="to change an existing seat: the version you saw (409 when stale or missing)")
 
 
 class SignInIn(Strict):

@@ -269,10 +269,13 @@ def create_seat(data) -> Seat:
     return seat
 
 
-def update_seat(seat_id: int, data) -> Seat:
-    """Rename, reorder, (de)activate. A deactivated seat takes no new sign-in; whoever sits
-    there stays until they sign out."""
+def update_seat(seat_id: int, data, expected_version: int | None) -> Seat:
+    """Rename, reorder, (de)activate, as last seen (409 when someone saved it since). A
+    deactivated seat takes no new sign-in; whoever sits there stays until they sign out."""
     seat = get_or_404(Seat, seat_id, "seat")
+    if expected_version is None or expected_version != seat.version:
+        raise Conflict(f"seat {seat.code} was changed by someone else (now version {seat.version})",
+                       code="stale", current_version=seat.version)
     if data.code != seat.code:
         raise ValidationFailed({"code": "the code of a seat cannot change"})
     seat.name, seat.sort_order, seat.active = data.name, data.sort_order, data.active

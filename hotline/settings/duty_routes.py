@@ -176,15 +176,17 @@ def save_duty_seat():
     try:
         data = parse(SeatIn, raw)
         if form.get("id"):
-            seats.update_seat(int(form["id"]) if form["id"].isdigit() else -1, data)
+            version = form.get("version", "")
+            seats.update_seat(int(form["id"]) if form["id"].isdigit() else -1, data,
+                              int(version) if version.isdigit() else None)
         else:
             seats.create_seat(data)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
         return _seats_page({k.split(".")[0]: _say(v) for k, v in exc.fields.items()}, 422)
-    except NotFound as exc:
+    except (Conflict, NotFound) as exc:
         db.session.rollback()
-        return _seats_page({"": _say(exc.message)}, 404)
+        return _seats_page({"": _say(exc.message)}, exc.status)
     flash(_("Seat %(code)s saved.", code=raw["code"]), "ok")
     return redirect(url_for("settings.duty_seats"))
