@@ -320,13 +320,22 @@
       wrapWide(cards);
       if (!overflows(ol)) return;
       more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
-      let hidden = 0;
       for (let i = cards.length - 1; i > 0 && overflows(ol); i--) {
         cards[i].hidden = true;
-        hidden += 1;
-        more.textContent = t("more", { n: hidden });
+        showMore(more, cards.slice(i));
       }
     });
+  }
+
+  /* "+N more · 2 overdue · 3 warned": red or amber among the hidden cards (a column holding more of
+     them than fit) tells the dispatcher to look. The cards' classes are current: render() ticks first. */
+  function showMore(more, hiddenCards) {
+    const count = (cls) => hiddenCards.filter((c) => c.classList.contains(cls)).length;
+    more.replaceChildren(t("more", { n: hiddenCards.length }));
+    for (const [cls, key] of [["sla-breached", "more_overdue"], ["sla-warned", "more_warned"]]) {
+      const n = count(cls);
+      if (n) more.append(" · ", el("span", "more-" + cls, t(key, { n })));
+    }
   }
 
   wallLayout.addEventListener("change", fit);
