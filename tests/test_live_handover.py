@@ -224,3 +224,59 @@ def test_the_other_screen_follows_a_handover_live(server, browser):  # noqa: F81
     finally:
         for context in contexts:
             context.close()
+
+
+STANDING_KEYS = {"id", "version", "status", "kind", "by", "seq", "event", "at"}
+
+
+def test_standing_items_added_and_closed_reach_the_center(server, listen):
+    api = Api(server)
+    center, crew = listen("supervisor"), listen("crew_x")
+    item = api.call("operator", "POST", "/standing-items", {
+        "kind": "equipment_fault", "title": "Recorder on seat A02 drops calls",
+        "source": "IT desk", "body": "Caller Wang (13800138000) was cut off twice."}, expect=201)
+    api.call("op2", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"] + 3, "note": "stale"}, expect=409)
+    closed = api.call("op2", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"], "note": "Replaced"})
+    events = center.drain("standing_item.changed")
+    assert [(e["id"], e["version"], e["status"], e["kind"], e["by"]["username"]) for e in events] == [
+        (item["id"], item["version"], "open", "equipment_fault", "operator"),
+        (item["id"], closed["version"], "closed", "equipment_fault", "op2"),
+    ]  # the refused close sent nothing
+    assert closed["version"] > item["version"]
+    for e in events:
+        assert set(e) == STANDING_KEYS, e  # ids, state and who: the title and details stay on the page
+        assert "13800138000" not in json.dumps(e) and "Recorder" not in json.dumps(e)
+    assert crew.drain("standing_item.changed", settle=0.2) == []
+
+
+@pytest.mark.browser
+def test_the_handover_list_follows_standing_items_live(server, browser):  # noqa: F811
+    """op2 has the handover list open; an item the operator adds appears without a reload by hand.
+    While op2 types how it was closed, the operator closes it: a bar, the text stays."""
+    api = Api(server)
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, server, "op2")
+        page.goto(server.url + "/handover")
+        page.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        item = api.call("operator", "POST", "/standing-items",
+                        {"kind": "instruction", "title": "Check the north valves hourly"}, expect=201)
+        row = page.locator(f'[data-standing="{item["id"]}"]')
+        row.wait_for()  # the page reloaded itself
+        assert page.locator("#live-changed").is_hidden()
+
+        page.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        note = row.locator("[name=note]")
+        note.fill("Done by the night")
+        api.call("operator", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"], "note": "Cancelled"})
+        bar = page.locator("#live-changed")
+        bar.wait_for()
+        assert "Operator One" in bar.inner_text()
+        assert note.input_value() == "Done by the night"
+        with page.expect_navigation():
+            bar.locator("button").click()
+        assert row.count() == 0
+    finally:
+        context.close()

@@ -412,6 +412,7 @@ def add_standing_item(data: StandingItemIn, actor: User) -> StandingItem:
     )
     db.session.add(item)
     db.session.flush()
+    _announce_standing(item, actor)
     return item
 
 
@@ -423,7 +424,17 @@ def close_standing_item(item_id: int, note: str, actor: User, expected_version: 
         raise Conflict(f"standing item {item_id} is already closed")
     item.closed_at, item.closed_by_id, item.close_note = clock.now(), actor.id, note
     db.session.flush()
+    _announce_standing(item, actor)
     return item
+
+
+def _announce_standing(item: StandingItem, actor: User) -> None:
+    """`standing_item.changed` for the handover list pages open in the center, sent after the
+    commit. Ids, state and who only, as `handover.changed`."""
+    add_event(db.session, "standing_item.changed", {
+        "id": item.id, "version": item.version, "status": "open" if item.is_open else "closed",
+        "kind": item.kind.value, "by": {"username": actor.username, "display_name": actor.display_name},
+    }, [])
 
 
 def active_checklist() -> list[ChecklistItem]:

@@ -3,7 +3,9 @@
    Live: the outgoing and the incoming person work on one handover from two screens.
    When `handover.changed` says the open handover has a newer version (or a new
    addendum), the page reloads itself, unless its user has typed something not yet
-   saved: then a bar says who changed it and offers the reload. */
+   saved: then a bar says who changed it and offers the reload. The list page does the
+   same when a standing item is added or closed elsewhere (`standing_item.changed`) or
+   a handover it lists changes. */
 (function () {
   "use strict";
   const H = window.Hotline;
@@ -19,12 +21,12 @@
   }
 
   let acting = false; // a call of this page is running: its own reload follows
-  let missed = null; // a change by someone else heard meanwhile
+  let missed = null; // a change by someone else heard meanwhile: shown if the call fails
   function settled() {
     acting = false;
     const change = missed;
     missed = null;
-    if (change && H.onHandoverChange) H.onHandoverChange(change);
+    if (change) change();
   }
 
   /* Run a call; show what went wrong in the form (or the page's general box). */
@@ -91,6 +93,70 @@
     });
   });
 
+  /* --- live: changes made elsewhere --- */
+  /* Anything typed or chosen in `root` and not saved yet (a reload would lose it). */
+  function dirty(root) {
+    return Array.from(root.querySelectorAll("input, textarea, select")).some((el) => {
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.tagName === "SELECT") {
+        const initial = Array.from(el.options).findIndex((o) => o.defaultSelected);
+        return el.selectedIndex !== Math.max(initial, 0);
+      }
+      return el.value !== el.defaultValue;
+    });
+  }
+
+  /* What `root` shows was changed by `by` (null: someone, found out on connecting): reload,
+     unless its user has typed something not saved yet; then the bar says who and offers it. */
+  function changedElsewhere(root, by) {
+    if (acting) {
+      missed = () => changedElsewhere(root, by); // this page's own call reloads, or on failure this runs
+      return;
+    }
+    if (!dirty(root)) {
+      window.location.reload();
+      return;
+    }
+    const text = H.readJSON("live-i18n");
+    const bar = document.getElementById("live-changed");
+    bar.querySelector(".text").textContent = text.changed_by.split("{who}").join(by ? by.display_name : text.someone);
+    bar.hidden = false;
+  }
+  on("#live-changed button", "click", () => window.location.reload());
+
+  // live.js and the Socket.IO client load after this script.
+  function follow(snapshotUrl, handlers) {
+    document.addEventListener("DOMContentLoaded", () => {
+      if (H.live && window.io) H.live({ snapshotUrl, ...handlers });
+    });
+  }
+
+  /* The list page: its open standing items and the handovers it lists. */
+  const list = document.getElementById("handover-list");
+  if (list) {
+    const shown = (selector) => {
+      const node = list.querySelector(selector);
+      return node ? Number(node.dataset.version) : null;
+    };
+    follow("/api/v1/standing-items", {
+      // Added or closed before the connection (or while it was down): the open items differ.
+      onSnapshot: (snap) => {
+        const listed = Array.from(list.querySelectorAll("[data-standing]"), (li) => li.dataset.standing + ":" + li.dataset.version);
+        const open = snap.items.map((item) => item.id + ":" + item.version);
+        if (listed.sort().join() !== open.sort().join()) changedElsewhere(list, null);
+      },
+      onEvent: (ev) => {
+        if (ev.event === "standing_item.changed") {
+          const v = shown('[data-standing="' + ev.id + '"]');
+          if (ev.status === "open" ? v === null || ev.version > v : v !== null) changedElsewhere(list, ev.by);
+        } else if (ev.event === "handover.changed") {
+          const v = shown('[data-handover="' + ev.id + '"]');
+          if (v !== null && ev.version > v) changedElsewhere(list, ev.by);
+        }
+      },
+    });
+  }
+
   /* --- one handover --- */
   const page = document.getElementById("handover");
   if (!page) return;
@@ -143,52 +209,20 @@
   });
 
   /* --- live: the other screen's changes --- */
-  const liveText = H.readJSON("live-i18n");
   const addenda = () => Number(page.dataset.addenda || 0);
-
-  /* Anything typed or chosen on the page and not saved yet (a reload would lose it). */
-  function dirty() {
-    return Array.from(page.querySelectorAll("input, textarea, select")).some((el) => {
-      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
-      if (el.tagName === "SELECT") {
-        const initial = Array.from(el.options).findIndex((o) => o.defaultSelected);
-        return el.selectedIndex !== Math.max(initial, 0);
-      }
-      return el.value !== el.defaultValue;
-    });
-  }
 
   function onChange(change) {
     if (change.id !== Number(page.dataset.id)) return;
     if (!(change.version > version() || change.addenda > addenda())) return; // already shown
-    if (acting) {
-      missed = change; // this page's own call reloads, or on failure this runs again
-      return;
-    }
-    if (!dirty()) {
-      window.location.reload();
-      return;
-    }
-    const bar = document.getElementById("live-changed");
-    const who = change.by ? change.by.display_name : liveText.someone;
-    bar.querySelector(".text").textContent = liveText.changed_by.split("{who}").join(who);
-    bar.hidden = false;
+    changedElsewhere(page, change.by);
   }
-  H.onHandoverChange = onChange;
 
-  on("#live-changed button", "click", () => window.location.reload());
-
-  // live.js and the Socket.IO client load after this script.
-  document.addEventListener("DOMContentLoaded", () => {
-    if (!H.live || !window.io) return;
-    H.live({
-      snapshotUrl: base,
-      // A change made between this page's rendering and the connection (or while
-      // the connection was down) shows in the snapshot's version.
-      onSnapshot: (snap) => onChange({ id: snap.id, version: snap.version, addenda: (snap.addenda || []).length, by: null }),
-      onEvent: (ev) => {
-        if (ev.event === "handover.changed") onChange(ev);
-      },
-    });
+  follow(base, {
+    // A change made between this page's rendering and the connection (or while
+    // the connection was down) shows in the snapshot's version.
+    onSnapshot: (snap) => onChange({ id: snap.id, version: snap.version, addenda: (snap.addenda || []).length, by: null }),
+    onEvent: (ev) => {
+      if (ev.event === "handover.changed") onChange(ev);
+    },
   });
 })();
