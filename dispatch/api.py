@@ -2,12 +2,16 @@
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
+from hotline import clock
 from hotline.api import bp, json_body
 from hotline.errors import Conflict
 from hotline.extensions import db
 from hotline.live.models import LiveEvent
+from hotline.sla.summary import deadlines_for
 from hotline.tickets.access import visible_ticket
+from hotline.tickets.models import Ticket
 from hotline.tickets.schemas import parse
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
@@ -90,12 +94,22 @@ def work_orders():
     `seq` is the last live event this list reflects (read first: a live client applies
     events after it, and replaying one already reflected is harmless)."""
     seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
-    stmt = select(WorkOrder).where(WorkOrder.status.in_(ACTIVE_WORK)).order_by(WorkOrder.assigned_at)
+    stmt = (
+        select(WorkOrder)
+        .options(
+            joinedload(WorkOrder.unit),
+            joinedload(WorkOrder.ticket).options(joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)),
+        )
+        .where(WorkOrder.status.in_(ACTIVE_WORK))
+        .order_by(WorkOrder.assigned_at)
+    )
     if current_user.role.value == "crew":
         stmt = stmt.where(WorkOrder.unit_id.in_(member_unit_ids(current_user) or {-1}))
     orders = db.session.scalars(stmt).all()
+    deadlines = deadlines_for(db.session, [wo.ticket_id for wo in orders])
     return jsonify(
         seq=seq,
+        now=clock.now().isoformat(),
         items=[
             {
                 "id": wo.id,
@@ -103,7 +117,8 @@ def work_orders():
                 "unit": wo.unit.code,
                 "instructions": wo.instructions,
                 "assigned_at": wo.assigned_at.isoformat(),
-                "ticket": ticket_summary(wo.ticket, current_user),
+                # The nearest deadline sits on the ticket, as in the board and the live ticket events.
+                "ticket": {**ticket_summary(wo.ticket, current_user), "sla": deadlines.get(wo.ticket_id)},
             }
             for wo in orders
         ]

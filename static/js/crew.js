@@ -1,5 +1,6 @@
 /* The crew's phone page: its own active work orders, live, with one big button per step:
-   接单 accept, 出发 set off, 到场 on site, 办结 resolve (with the result), 退回 return (with a reason). */
+   接单 accept, 出发 set off, 到场 on site, 办结 resolve (with the result), 退回 return (with a reason).
+   Each order shows its nearest deadline big (deadline.js): e.g. "到场 剩 12:34", red once missed. */
 (function () {
   "use strict";
 
@@ -74,6 +75,7 @@
     age.dataset.since = tk.created_at;
     head.append(age);
     li.append(head);
+    li.append(deadline(tk.sla));
     li.append(el("p", "o-cat", categories[tk.category] || tk.category));
     if (tk.address) li.append(el("p", "o-addr", tk.address));
     if (tk.matter) li.append(el("p", "o-matter", tk.matter));
@@ -113,6 +115,26 @@
     msg.setAttribute("role", "alert");
     li.append(msg);
     return li;
+  }
+
+  /* The deadline block of a card; replaced in place on an SLA event (a form being typed in stays). */
+  function deadline(sla) {
+    const box = el("p", "o-deadline");
+    box.dataset.sla = JSON.stringify(sla || null);
+    box.append(Hotline.deadline.slot(sla));
+    box.hidden = !sla;
+    return box;
+  }
+
+  function onSla(ev) {
+    const order = orders.get(ev.number);
+    if (!order) return;
+    if (!Hotline.deadline.applyEvent(order.ticket.sla, ev)) return crew.reload(); // another stage: the list knows
+    const li = list.querySelector('[data-number="' + CSS.escape(ev.number) + '"]');
+    if (li) li.querySelector(".o-deadline").replaceWith(deadline(order.ticket.sla));
+    tick();
+    announce(t(ev.event === "sla.breached" ? "sla_missed" : "sla_warned", { number: ev.number, stage: t("stage_" + ev.stage) }));
+    if (ev.event === "sla.breached" && navigator.vibrate) navigator.vibrate([400, 150, 400]);
   }
 
   function message(li, text, focus) {
@@ -157,7 +179,12 @@
     const nodes = sorted.map((o) => {
       const li = existing.get(o.ticket.number);
       // Keep a card (and a form being typed in) unless its ticket changed.
-      if (li && !force && li.dataset.version === String(o.ticket.version) && li.dataset.status === o.ticket.status) return li;
+      if (li && !force && li.dataset.version === String(o.ticket.version) && li.dataset.status === o.ticket.status) {
+        // The step's answer has no deadline; the live ticket event that follows has it.
+        const box = li.querySelector(".o-deadline");
+        if (box.dataset.sla !== JSON.stringify(o.ticket.sla || null)) box.replaceWith(deadline(o.ticket.sla));
+        return li;
+      }
       const fresh = card(o);
       fresh.dataset.status = o.ticket.status;
       return fresh;
@@ -172,6 +199,12 @@
   function tick() {
     const now = crew.now();
     list.querySelectorAll(".age[data-since]").forEach((n) => (n.textContent = Hotline.age(now - Date.parse(n.dataset.since))));
+    list.querySelectorAll(".order").forEach((li) => {
+      const node = li.querySelector(".sla[data-stage]");
+      const state = node ? Hotline.deadline.show(node, now) : null;
+      li.classList.toggle("sla-warned", state === "warned");
+      li.classList.toggle("sla-breached", state === "breached");
+    });
   }
 
   function onSnapshot(snap) {
@@ -187,8 +220,10 @@
   }
 
   function onEvent(ev) {
-    // Only ticket changes: SLA and escalation events name a ticket but carry no status.
-    if (!ev.number || !String(ev.event).startsWith("ticket.")) return;
+    if (!ev.number) return;
+    if (ev.event === "sla.warning" || ev.event === "sla.breached") return onSla(ev);
+    // Otherwise only ticket changes: escalation events name a ticket but carry no status.
+    if (!String(ev.event).startsWith("ticket.")) return;
     if (orders.has(ev.number)) update(ev);
     else if (ACTIVE.has(ev.status) && mine(ev.unit)) crew.reload(); // new work: its details come with the list
   }

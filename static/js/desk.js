@@ -1,6 +1,7 @@
 /* The dispatch desk: the queue waiting for dispatch (new and returned) and the work in
-   progress; dispatch (派单) and transfer (转办) from the keyboard. Rows are updated in
-   place so a live event never wipes a form being filled in. */
+   progress, late first (emergencies, then missed and warned deadlines: deadline.js);
+   dispatch (派单) and transfer (转办) from the keyboard. Rows are updated in place so a
+   live event never wipes a form being filled in. */
 (function () {
   "use strict";
 
@@ -70,6 +71,7 @@
     age.textContent = Hotline.age(desk.now() - Date.parse(ticket.created_at));
     head.append(age);
     const parts = [head];
+    if (ticket.sla || ticket.escalation) parts.push(deadline(ticket));
     if (ticket.address) parts.push(el("div", "j-addr", ticket.address));
     if (ticket.status === "returned") {
       const r = reasons.get(ticket.number);
@@ -79,6 +81,26 @@
     }
     if (groupOf(ticket) === "progress" && ticket.unit) parts.push(el("div", "j-unit", "→ " + unitName(ticket.unit)));
     return parts;
+  }
+
+  /* The nearest deadline ticking (as on the wall board) and an unacknowledged escalation. */
+  function deadline(ticket) {
+    const line = el("div", "j-deadline");
+    line.append(Hotline.deadline.slot(ticket.sla));
+    if (ticket.escalation) {
+      const level = ticket.escalation.audience || "unit";
+      line.append(el("span", "badge escalated escalated-" + level, t("escalated_" + level)));
+    }
+    return line;
+  }
+
+  function showDeadlines(now) {
+    for (const { li } of rows.values()) {
+      const node = li.querySelector(".sla[data-stage]");
+      const state = node ? Hotline.deadline.show(node, now) : null;
+      li.classList.toggle("sla-warned", state === "warned");
+      li.classList.toggle("sla-breached", state === "breached");
+    }
   }
 
   async function fetchReason(ticket) {
@@ -222,8 +244,21 @@
     li.querySelector(".j-info").replaceChildren(...info(ticket));
   }
 
+  const ranked = new Map(); // number -> its deadline's rank when the desk was last sorted
+
+  function rankChanged(now) {
+    for (const ticket of tickets.values()) {
+      if (ranked.get(ticket.number) !== Hotline.deadline.rank(ticket, now)) return true;
+    }
+    return false;
+  }
+
   function render() {
     const focused = document.activeElement;
+    const now = desk.now();
+    const order = Hotline.deadline.lateFirst(now);
+    ranked.clear();
+    for (const ticket of tickets.values()) ranked.set(ticket.number, Hotline.deadline.rank(ticket, now));
     const want = { queue: [], progress: [] };
     for (const ticket of tickets.values()) {
       const g = groupOf(ticket);
@@ -237,7 +272,7 @@
       }
     }
     for (const [group, list] of Object.entries(want)) {
-      list.sort(Hotline.byUrgency);
+      list.sort(order);
       const nodes = list.map((ticket) => {
         let row = rows.get(ticket.number);
         if (!row) {
@@ -253,6 +288,7 @@
       document.getElementById("count-" + group).textContent = list.length;
       document.getElementById(group + "-empty").hidden = list.length > 0;
     }
+    showDeadlines(now);
     if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
   }
 
@@ -326,12 +362,28 @@
     render();
   }
 
+  /* sla.warning / sla.breached, escalation, escalation.acknowledged: they name a ticket but
+     carry no status; the row's deadline or badge changes, nothing else. */
+  function onDeadlineEvent(ev) {
+    const known = tickets.get(ev.number);
+    if (!known) return;
+    if (ev.event === "escalation") {
+      if (!known.escalation || ev.level >= known.escalation.level) known.escalation = { level: ev.level, audience: ev.audience };
+    } else if (ev.event === "escalation.acknowledged") {
+      known.escalation = null;
+    } else if (!Hotline.deadline.applyEvent(known.sla, ev)) {
+      desk.reload(); // another stage's alert: the snapshot knows the nearest deadline now
+    }
+    render();
+  }
+
   function onEvent(ev) {
-    // Only ticket changes: SLA and escalation events name a ticket but carry no status.
-    if (!ev.number || !String(ev.event).startsWith("ticket.")) return;
+    if (!ev.number) return;
+    if (ev.event === "sla.warning" || ev.event === "sla.breached" || String(ev.event).startsWith("escalation")) return onDeadlineEvent(ev);
+    if (!String(ev.event).startsWith("ticket.")) return;
     const known = tickets.get(ev.number);
     merge({
-      number: ev.number, status: ev.status, priority: ev.priority, category: ev.category, unit: ev.unit, version: ev.version,
+      number: ev.number, status: ev.status, priority: ev.priority, category: ev.category, unit: ev.unit, version: ev.version, sla: ev.sla,
       created_at: known ? known.created_at : new Date(desk.now()).toISOString(),
     });
     desk.reload(); // the address and units' load come with the snapshot
@@ -348,6 +400,8 @@
 
   setInterval(() => {
     const now = desk.now();
+    if (rankChanged(now)) return render(); // a deadline passed: the late row moves up
     document.querySelectorAll(".age[data-since]").forEach((n) => (n.textContent = Hotline.age(now - Date.parse(n.dataset.since))));
+    showDeadlines(now);
   }, 1000);
 })();
