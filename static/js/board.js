@@ -111,55 +111,11 @@
     return li;
   }
 
-  /* ---- SLA countdown: the nearest running deadline, ticking with the ages ---- */
-  /* "paused" | "breached" | "warned" | "running" for a deadline (`ticket.sla`, or a node's
-     dataset, which carries the same fields as strings). Time alone also turns it: the
-     colour never waits for the event. */
-  function slaState(sla, now) {
-    if (!sla) return null;
-    if (sla.paused) return "paused";
-    const due = Date.parse(sla.due_at);
-    const warn = Date.parse(sla.warn_at);
-    if (sla.breached || now >= due) return "breached";
-    if (sla.warned || now >= warn) return "warned";
-    return "running";
-  }
-
-  function slaOf(node) {
-    const d = node.dataset;
-    return { paused: d.paused, due_at: d.due, warn_at: d.warn, warned: d.warned, breached: d.breached };
-  }
-
-  /* A deadline's slot: the countdown node on a card and on an alarm-band row. */
-  function slaSlot(sla) {
-    const node = el("span", "sla");
-    node.dataset.slot = "sla";
-    node.hidden = !sla;
-    if (sla) {
-      node.dataset.stage = sla.stage;
-      node.dataset.due = sla.due_at || "";
-      node.dataset.warn = sla.warn_at || "";
-      node.dataset.warned = sla.warned ? "1" : "";
-      node.dataset.breached = sla.breached ? "1" : "";
-      node.dataset.paused = sla.paused ? "1" : "";
-    }
-    return node;
-  }
-
-  /* The translated sentence with the stage's name in its own span: a compact card drops the
-     name (its colour says enough) and keeps the time. */
-  function slaText(node, key, vars) {
-    const [before, after = ""] = t(key, { ...vars, stage: "\u0000" }).split("\u0000");
-    node.replaceChildren(before, el("span", "sla-of", t("stage_" + node.dataset.stage)), after);
-  }
+  /* ---- SLA countdown: the nearest running deadline, ticking with the ages (deadline.js) ---- */
+  const slaSlot = Hotline.deadline.slot;
 
   function showSla(node, now) {
-    const state = slaState(slaOf(node), now);
-    const due = Date.parse(node.dataset.due);
-    if (state === "paused") slaText(node, "sla_paused", {});
-    else if (state === "breached") slaText(node, "sla_overdue", { t: Hotline.age(now - due) });
-    else slaText(node, "sla_left", { t: Hotline.age(due - now) });
-    node.className = "sla sla-" + state;
+    const state = Hotline.deadline.show(node, now);
     const cardNode = node.closest(".card");
     if (cardNode) {
       cardNode.classList.toggle("sla-warned", state === "warned");
@@ -172,15 +128,8 @@
   function onSla(ev) {
     const known = tickets.get(ev.number);
     if (!known) return; // resolved tickets (their callback clock) are not on the board
-    const breached = ev.event === "sla.breached";
-    const shown = known.sla;
-    if (shown && shown.stage === ev.stage && !shown.paused) {
-      shown.warned = true;
-      shown.breached = shown.breached || breached;
-    } else {
-      board.reload();
-    }
-    flash(ev.number, breached ? "breach" : "warning");
+    if (!Hotline.deadline.applyEvent(known.sla, ev)) board.reload();
+    flash(ev.number, ev.event === "sla.breached" ? "breach" : "warning");
     render();
   }
 
@@ -213,25 +162,9 @@
        4. then the rest as before: urgent, normal, low, and within each the oldest first.
      Among the emergencies the same rule applies: missed, warned, then the oldest.
      A deadline that passes while the board shows it re-sorts the board (tick), as the events do. */
-  const SLA_RANK = { breached: 0, warned: 1 };
   const ranked = new Map(); // number -> its SLA rank when the board was last sorted
-
-  function slaRank(ticket, now) {
-    return SLA_RANK[slaState(ticket.sla, now)] ?? 2;
-  }
-
-  function forTheWall(now) {
-    return (a, b) => {
-      const ra = slaRank(a, now);
-      const rb = slaRank(b, now);
-      return (
-        (a.priority === "emergency" ? 0 : 1) - (b.priority === "emergency" ? 0 : 1) ||
-        ra - rb ||
-        (ra < 2 ? Date.parse(a.sla.due_at) - Date.parse(b.sla.due_at) : 0) ||
-        Hotline.byUrgency(a, b)
-      );
-    };
-  }
+  const slaRank = Hotline.deadline.rank;
+  const forTheWall = Hotline.deadline.lateFirst;
 
   function rankChanged(now) {
     for (const ticket of tickets.values()) {
