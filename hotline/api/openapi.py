@@ -183,6 +183,7 @@ PATHS = {
     "/api/v1/work-orders": {
         "get": {
             "summary": "Active work orders: a crew's own, or every unit's for the desk",
+            "description": "Each item's ticket carries `sla`, its nearest deadline (stage, due_at, warn_at, warned, breached, paused; null without a running clock); `now` is the server's time for the countdown.",
             "operationId": "workOrders",
             "responses": {"200": {"description": "Work orders"}, **_ERRORS},
         }
