@@ -9,13 +9,12 @@ appears, and the card this operator is working on stays, marked as handled."""
 from __future__ import annotations
 
 import json
-import queue
 
 import pytest
-import requests
-import socketio
 
+import live_clients
 from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from live_clients import listen  # noqa: F401 - fixture
 
 SEED = """
 import json
@@ -39,54 +38,7 @@ def server(live_server):  # noqa: F811
     return live_server
 
 
-class Listener:
-    """A python-socketio client that queues every event it hears (catch-all handler)."""
-
-    def __init__(self, server, who: str):
-        self.sio = socketio.Client(reconnection=False)
-        self.inbox: queue.Queue = queue.Queue()
-        self.sio.on("*", lambda name, data: self.inbox.put((name, data)))
-        self.sio.connect(server.url, auth={"token": server.tokens[who]}, transports=["websocket"], wait_timeout=5)
-
-    def drain(self, prefix: str, settle: float = 0.5) -> list[tuple[str, dict]]:
-        """The events whose name starts with `prefix`, until nothing came for `settle` s."""
-        got = []
-        while True:
-            try:
-                name, data = self.inbox.get(timeout=settle)
-            except queue.Empty:
-                return got
-            if name.startswith(prefix):
-                got.append((name, data))
-
-    def close(self):
-        if self.sio.connected:
-            self.sio.disconnect()
-
-
-@pytest.fixture
-def listen(server):
-    opened = []
-
-    def make(who):
-        opened.append(Listener(server, who))
-        return opened[-1]
-
-    yield make
-    for listener in opened:
-        listener.close()
-
-
-class Api:
-    def __init__(self, server):
-        self.url, self.tokens, self.http = server.url, server.tokens, requests.Session()
-
-    def call(self, who, method, path, body=None, expect=200):
-        r = self.http.request(method, self.url + "/api/v1" + path, json=body, timeout=10,
-                              headers={"Authorization": f"Bearer {self.tokens[who]}"})
-        assert r.status_code == expect, r.text
-        return r.json()
-
+class Api(live_clients.Api):
     def resolved_ticket(self, matter: str) -> str:
         """A ticket taken by the operator and resolved by the desk: its callback opens."""
         t = self.call("operator", "POST", "/tickets", {"category": "repair", "matter": matter, "caller": CALLER}, expect=201)

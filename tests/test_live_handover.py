@@ -6,13 +6,12 @@ second browser, follows without a reload by hand (or says so when its user is ty
 from __future__ import annotations
 
 import json
-import queue
 
 import pytest
 import requests
-import socketio
 
 from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from live_clients import Api, listen  # noqa: F401 - fixture
 
 # Two shifts around the real time: the operator's, on now, and the next one (op2's, who
 # has signed in early to seat A02). One emergency and one normal open ticket to carry over.
@@ -66,55 +65,6 @@ def server(live_server):  # noqa: F811
     return live_server
 
 
-class Listener:
-    """A python-socketio client that queues every event it hears (catch-all handler)."""
-
-    def __init__(self, server, who: str):
-        self.sio = socketio.Client(reconnection=False)
-        self.inbox: queue.Queue = queue.Queue()
-        self.sio.on("*", lambda name, data: self.inbox.put((name, data)))
-        self.sio.connect(server.url, auth={"token": server.tokens[who]}, transports=["websocket"], wait_timeout=5)
-
-    def drain(self, name: str, settle: float = 0.5) -> list[dict]:
-        """The events called `name` received until nothing came for `settle` seconds."""
-        got = []
-        while True:
-            try:
-                event, data = self.inbox.get(timeout=settle)
-            except queue.Empty:
-                return got
-            if event == name:
-                got.append(data)
-
-    def close(self):
-        if self.sio.connected:
-            self.sio.disconnect()
-
-
-@pytest.fixture
-def listen(server):
-    opened = []
-
-    def make(who):
-        opened.append(Listener(server, who))
-        return opened[-1]
-
-    yield make
-    for listener in opened:
-        listener.close()
-
-
-class Api:
-    def __init__(self, server):
-        self.url, self.tokens, self.http = server.url, server.tokens, requests.Session()
-
-    def call(self, who, method, path, body=None, expect=200):
-        r = self.http.request(method, self.url + "/api/v1" + path, json=body, timeout=10,
-                              headers={"Authorization": f"Bearer {self.tokens[who]}"})
-        assert r.status_code == expect, r.text
-        return r.json()
-
-
 def test_every_handover_change_reaches_the_center_in_order_without_caller_data(server, listen):
     api = Api(server)
     board, crew = listen("board"), listen("crew_x")
@@ -136,7 +86,7 @@ def test_every_handover_change_reaches_the_center_in_order_without_caller_data(s
     assert h["status"] == "signed"
     api.call("op2", "POST", f"/handovers/{hid}/addenda", {"body": "Crew X confirmed the valve at 18:05."}, expect=201)
 
-    events = board.drain("handover.changed")
+    events = board.payloads("handover.changed")
     acks = len([i for i in h["items"] if i["must_acknowledge"]])
     assert [e["what"] for e in events] == ["opened", "updated", "signed"] + ["reviewed"] * acks + ["signed", "addendum"]
     assert {e["id"] for e in events} == {hid}
@@ -152,20 +102,20 @@ def test_every_handover_change_reaches_the_center_in_order_without_caller_data(s
         assert set(e) == PAYLOAD_KEYS, e  # ids, state and who: never the caller or the tickets
         assert "13800138000" not in json.dumps(e) and "Wang" not in json.dumps(e)
     # A crew is not in the center room: it hears nothing of the handover.
-    assert crew.drain("handover.changed", settle=0.2) == []
+    assert crew.payloads("handover.changed", settle=0.2) == []
 
 
 def test_a_refused_change_sends_nothing(server, listen):
     api = Api(server)
     board = listen("supervisor")
     h = api.call("operator", "POST", "/handovers", {"incoming": "op2"}, expect=201)
-    assert [e["what"] for e in board.drain("handover.changed")] == ["opened"]
+    assert [e["what"] for e in board.payloads("handover.changed")] == ["opened"]
     api.call("operator", "PATCH", f"/handovers/{h['id']}", {"version": h["version"] + 5, "notes": "stale"}, expect=409)
     api.call("operator", "POST", f"/handovers/{h['id']}/sign", {"version": h["version"], "password": PASSWORD}, expect=409)
-    assert board.drain("handover.changed") == []
+    assert board.payloads("handover.changed") == []
     r = api.call("supervisor", "POST", f"/handovers/{h['id']}/override",
                  {"version": h["version"], "reason": "Burst main handled by phone with the crew"}, expect=201)
-    (event,) = board.drain("handover.changed")
+    (event,) = board.payloads("handover.changed")
     assert (event["what"], event["version"], event["by"]["username"]) == ("overridden", r["version"], "supervisor")
 
 
@@ -237,7 +187,7 @@ def test_standing_items_added_and_closed_reach_the_center(server, listen):
         "source": "IT desk", "body": "Caller Wang (13800138000) was cut off twice."}, expect=201)
     api.call("op2", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"] + 3, "note": "stale"}, expect=409)
     closed = api.call("op2", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"], "note": "Replaced"})
-    events = center.drain("standing_item.changed")
+    events = center.payloads("standing_item.changed")
     assert [(e["id"], e["version"], e["status"], e["kind"], e["by"]["username"]) for e in events] == [
         (item["id"], item["version"], "open", "equipment_fault", "operator"),
         (item["id"], closed["version"], "closed", "equipment_fault", "op2"),
@@ -246,7 +196,7 @@ def test_standing_items_added_and_closed_reach_the_center(server, listen):
     for e in events:
         assert set(e) == STANDING_KEYS, e  # ids, state and who: the title and details stay on the page
         assert "13800138000" not in json.dumps(e) and "Recorder" not in json.dumps(e)
-    assert crew.drain("standing_item.changed", settle=0.2) == []
+    assert crew.payloads("standing_item.changed", settle=0.2) == []
 
 
 @pytest.mark.browser
