@@ -264,10 +264,13 @@
      them than fit) tells the dispatcher to look. The cards' classes are current: render() ticks first. */
   function showMore(more, hiddenCards) {
     const count = (cls) => hiddenCards.filter((c) => c.classList.contains(cls)).length;
-    more.replaceChildren(t("more", { n: hiddenCards.length }));
+    more.replaceChildren(el("b", "more-part", t("more", { n: hiddenCards.length })));
     for (const [cls, key] of [["sla-breached", "more_overdue"], ["sla-warned", "more_warned"]]) {
       const n = count(cls);
-      if (n) more.append(" · ", el("span", "more-" + cls, t(key, { n })));
+      if (!n) continue;
+      const part = el("b", "more-part"); // the dot wraps with its badge, never dangles
+      part.append(" · ", el("span", "more-" + cls, t(key, { n })));
+      more.append(part);
     }
   }
 
