@@ -95,7 +95,12 @@ def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    return wait_healthy(server, port, log, 30)
+
+
+def wait_healthy(server: subprocess.Popen, port: int, log: Path, seconds: float) -> subprocess.Popen:
+    """Return the server once /healthz answers 200; exit the benchmark if it dies or stays silent."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"server exited at start:\n{log.read_text()[-3000:]}")
@@ -105,9 +110,9 @@ def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen:
             if conn.getresponse().status == 200:
                 return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.1)
     stop_server(server)
-    sys.exit("server did not answer /healthz within 30 s")
+    sys.exit(f"server did not answer /healthz within {seconds:.0f} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -41,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import ROOT, fresh_app, free_port, percentile, stop_server  # noqa: E402
+from intake import ROOT, fresh_app, free_port, percentile, stop_server, wait_healthy  # noqa: E402
 
 CHUNK = 10_000
 WARN_BEFORE_DUE = 4.0  # seconds between a falling-due clock's warning and its deadline
@@ -182,21 +182,7 @@ def start(instance: Path, conf: Path, port: int, log: Path, **env) -> subprocess
         [sys.executable, "-m", "gunicorn", "-c", str(conf), "wsgi:app"],
         cwd=ROOT, env=full_env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    import http.client
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"server exited at start:\n{log.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    stop_server(server)
-    sys.exit("server did not answer /healthz within 60 s")
+    return wait_healthy(server, port, log, 60)
 
 
 def worker_pid(master: int) -> int:
