@@ -17,7 +17,7 @@ control_socket_disable = True
 def post_worker_init(worker):
     """The embedded SLA scheduler runs in the (single) worker, never in the master:
     HOTLINE_SLA_SCHEDULER=worker leaves it to a separate `flask sla-worker`."""
-    from hotline.sla.scheduler import start_embedded
+    from hotline.sla.engine.scheduler import start_embedded
 
     worker.sla_scheduler = start_embedded(worker.wsgi)
 

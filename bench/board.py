@@ -47,7 +47,7 @@ def seed(instance: Path) -> dict:
     """Fresh migrated database (intake's operator 'bench') plus a dispatcher, a crew
     and a board user; returns a token for each."""
     app = fresh_app(instance)
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.units.models import Unit, UnitKind
     from hotline.users.models import Role, User
     from hotline.users.services import create_token, create_user

@@ -61,7 +61,7 @@ def fresh_app(instance: Path):
     from flask_migrate import upgrade
 
     from hotline import create_app
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.users.models import Role
     from hotline.users.services import create_user
 
@@ -76,7 +76,7 @@ def fresh_app(instance: Path):
 def make_token(app) -> str:
     from sqlalchemy import select
 
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.users.models import User
     from hotline.users.services import create_token
 
@@ -214,7 +214,7 @@ def run_http(instance: Path, clients: int, duration: float, log: Path) -> float:
 
 
 def run_raw(instance: Path, duration: float) -> float:
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.tickets.models import Channel
     from hotline.tickets.schemas import TicketCreate
     from hotline.tickets.services import create_ticket

@@ -57,7 +57,7 @@ _production_post_worker_init, _production_worker_exit = post_worker_init, worker
 
 
 def post_worker_init(worker):
-    from hotline.sla.scheduler import SlaScheduler
+    from hotline.sla.engine.scheduler import SlaScheduler
 
     run = SlaScheduler.run
 
@@ -84,7 +84,7 @@ def worker_exit(server, worker):
 
 def seed_users(app) -> str:
     """A board user and its API token (fresh_app made the operator 'bench')."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.users.models import Role
     from hotline.users.services import create_token, create_user
 
@@ -100,7 +100,7 @@ def insert_tickets(app, specs: list[tuple[str, datetime, float]]) -> None:
     round-the-clock resolve clock: started budget seconds before due_at, warning at 75%."""
     from sqlalchemy import insert, select
 
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.sla.models import SlaClock, Stage
     from hotline.tickets.models import Category, Channel, Priority, Status, Ticket
 
@@ -157,8 +157,8 @@ def due_specs(n: int, first_warning: datetime, window: float) -> list[tuple[str,
 
 
 def time_next_deadline(app, repeat: int = 1000) -> list[float]:
-    from hotline.extensions import db
-    from hotline.sla.sweep import next_deadline
+    from hotline.core.extensions import db
+    from hotline.sla.engine.sweep import next_deadline
 
     with app.app_context():
         next_deadline(db.session)  # warm the page cache

@@ -4,19 +4,19 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from hotline import clock
-from hotline.api import bp, json_body
-from hotline.errors import Conflict
-from hotline.extensions import db
-from hotline.live.models import LiveEvent
-from hotline.sla.summary import deadlines_for
+from hotline.core import clock
+from hotline.core.api import bp, json_body
+from hotline.core.errors import Conflict
+from hotline.core.extensions import db
+from hotline.core.events import LiveEvent
+from hotline.sla.engine.summary import deadlines_for
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.models import Ticket
 from hotline.tickets.schemas import parse
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
 from hotline.units.services import member_unit_ids
-from hotline.users.permissions import (
+from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
     MANAGE_SETTINGS,
@@ -74,7 +74,7 @@ def return_ticket(number: str):
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
-        from hotline.errors import NotFound
+        from hotline.core.errors import NotFound
 
         raise NotFound(f"no step '{step}'; steps are {', '.join(STEPS)}")
     data = parse(StepIn, json_body())

@@ -3,13 +3,13 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.i18n import current_locale
+from hotline.core.extensions import db
+from hotline.core.i18n import current_locale
 from hotline.tickets.models import Category
 from hotline.units.models import Unit
 from hotline.units.services import member_unit_ids
 from hotline.users.models import Role
-from hotline.users.permissions import CREW_STEPS, DISPATCH, READ_BOARD, require
+from hotline.core.permissions import CREW_STEPS, DISPATCH, READ_BOARD, require
 from hotline.users.services import user_for_token
 
 bp = Blueprint("dispatch", __name__)

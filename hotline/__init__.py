@@ -1,9 +1,9 @@
 """Hotline: call-center ticketing and dispatch."""
 from flask import Flask, has_request_context, request
 
-from hotline.config import PROJECT_ROOT, load_config
-from hotline.orm import configure_sqlite, reading_only
-from hotline.extensions import babel, csrf, db, login_manager, migrate, socketio
+from hotline.core.config import PROJECT_ROOT, load_config
+from hotline.core.orm import configure_sqlite, reading_only
+from hotline.core.extensions import babel, csrf, db, login_manager, migrate, socketio
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -32,7 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hotline.i18n import select_locale, select_timezone
+    from hotline.core.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # Handlers must be declared before init_app: Flask-SocketIO copies its list of
@@ -46,37 +46,41 @@ def create_app(overrides: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, _write_intent)
 
-    from hotline import auth, errors_http, i18n
-    from hotline.api import bp as api_bp
-    from hotline.api import openapi  # noqa: F401 - registers /api/openapi.json
+    from hotline.users import auth
+
+    from hotline.core import http_errors as errors_http
+
+    from hotline.core import i18n
+    from hotline.core.api import bp as api_bp
+    from hotline import openapi  # noqa: F401 - registers /api/openapi.json
     from hotline.callers import api as callers_api  # noqa: F401
-    from hotline.health import bp as health_bp
+    from hotline.core.health import bp as health_bp
     from hotline.tickets import api as tickets_api  # noqa: F401
-    from hotline.sla import settings_api as sla_settings_api  # noqa: F401
-    from hotline.sla import api as sla_api  # noqa: F401
-    from hotline.sla.routes import bp as sla_bp
-    from hotline.tickets import sla_api as tickets_sla_api  # noqa: F401
+    from hotline.sla.settings import api as sla_settings_api  # noqa: F401
+    from hotline.sla.supervision import api as sla_api  # noqa: F401
+    from hotline.sla.supervision.pages import bp as sla_bp
+    from hotline.sla.panel import api as tickets_sla_api  # noqa: F401
     from hotline.tickets.routes import bp as tickets_bp
     from hotline.callbacks import api as callbacks_api  # noqa: F401
     from hotline.callbacks.routes import bp as callbacks_bp
-    from hotline.settings.routes import bp as settings_bp
-    from hotline.settings import sla_routes  # noqa: F401 - SLA pages on the settings blueprint
-    from hotline.settings import duty_routes  # noqa: F401 - shift templates and seats, same blueprint
+    from hotline.tickets.settings_pages import bp as settings_bp
+    from hotline.sla.settings import pages as sla_routes  # noqa: F401 - SLA pages on the settings blueprint
+    from hotline.duty import settings_pages as duty_routes  # noqa: F401 - shift templates and seats, same blueprint
     from hotline.users.cli import register_cli
-    from hotline.sla.cli import register_cli as register_sla_cli
+    from hotline.sla.engine.cli import register_cli as register_sla_cli
     from hotline.users.routes import bp as users_bp
     from hotline.live.outbox import install as install_outbox
-    from hotline.sla.hooks import install as install_sla_hooks
+    from hotline.sla.engine.hooks import install as install_sla_hooks
     from dispatch import api as dispatch_api  # noqa: F401
     from dispatch.pages import bp as dispatch_bp
-    from hotline.rosters import api as rosters_api  # noqa: F401
-    from hotline.seats import api as seats_api  # noqa: F401
-    from hotline.rosters.routes import bp as rosters_bp
-    from hotline.seats.routes import bp as seats_bp
-    from hotline.handover import api as handover_api  # noqa: F401
-    from hotline.dutylog import api as dutylog_api  # noqa: F401
-    from hotline.handover.routes import bp as handover_bp
-    from hotline.dutylog.routes import bp as dutylog_bp
+    from hotline.duty.rosters import api as rosters_api  # noqa: F401
+    from hotline.duty.seats import api as seats_api  # noqa: F401
+    from hotline.duty.rosters.routes import bp as rosters_bp
+    from hotline.duty.seats.routes import bp as seats_bp
+    from hotline.duty.handover import api as handover_api  # noqa: F401
+    from hotline.duty.dutylog import api as dutylog_api  # noqa: F401
+    from hotline.duty.handover.routes import bp as handover_bp
+    from hotline.duty.dutylog.routes import bp as dutylog_bp
 
     auth.init_app(app)
     errors_http.init_app(app)

@@ -12,12 +12,12 @@ from typing import Iterator
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callbacks.demo import seed_callbacks
-from hotline.handover.demo import seed_handover
+from hotline.duty.handover.demo import seed_handover
 from hotline.sla.demo import seed_sla
-from hotline.rosters.demo import seed_duty
-from hotline.extensions import db
+from hotline.duty.rosters.demo import seed_duty
+from hotline.core.extensions import db
 from hotline.tickets.models import Channel, Priority, Status
 from hotline.tickets.schemas import CallerIn, CallIn, Facts, TicketCreate
 from hotline.tickets.services import add_note, cancel_ticket, create_ticket

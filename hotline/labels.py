@@ -188,7 +188,7 @@ def change_value(field: str, value) -> str:
     if value in (None, "", []):
         return "—"
     if field in ("stage", "stages"):
-        from hotline.i18n import current_locale
+        from hotline.core.i18n import current_locale
 
         comma = "、" if current_locale() == "zh_CN" else ", "
         return comma.join(stage_label(s) for s in (value if isinstance(value, list) else [value]))
@@ -201,8 +201,8 @@ def change_value(field: str, value) -> str:
 
 def _row_name(field: str, row_id) -> str:
     """A category's or unit's name for its id, as the timeline stores ids."""
-    from hotline.extensions import db
-    from hotline.i18n import current_locale
+    from hotline.core.extensions import db
+    from hotline.core.i18n import current_locale
     from hotline.tickets.models import Category
     from hotline.units.models import Unit
 
@@ -217,7 +217,7 @@ def _row_name(field: str, row_id) -> str:
 def _local(iso: str) -> str:
     from datetime import datetime
 
-    from hotline.i18n import local_time
+    from hotline.core.i18n import local_time
 
     try:
         return local_time(datetime.fromisoformat(iso), "yyyy-MM-dd HH:mm:ss")

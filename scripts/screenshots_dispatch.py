@@ -20,7 +20,7 @@ LOCALES = {"zh": "zh-CN", "en": "en-US"}
 # Units and work in every stage, on top of the sample tickets of scripts/screenshots.py.
 DISPATCH_SAMPLE = """
 from datetime import timedelta
-from hotline import clock
+from hotline.core import clock
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.schemas import TicketCreate

@@ -8,8 +8,10 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from hotline import clock, create_app
-from hotline.extensions import db
+from hotline import create_app
+
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.units.models import Unit, UnitKind
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 # Run inside the app with a session; the snippet's names: app, db, PASSWORD.
 _PRELUDE = """
 from hotline import create_app
-from hotline.extensions import db
+from hotline.core.extensions import db
 PASSWORD = {password!r}
 app = create_app()
 with app.app_context():

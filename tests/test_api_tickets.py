@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from hotline import clock
-from hotline.extensions import csrf, db
+from hotline.core import clock
+from hotline.core.extensions import csrf, db
 from hotline.tickets.models import Ticket
 
 UTC = timezone.utc

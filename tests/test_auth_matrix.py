@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.tickets import services
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 # than a waiting column holds at wall size, so red and amber cards go under "+N more".
 OVERDUE_MANY = """
 from datetime import timedelta
-from hotline import clock
+from hotline.core import clock
 from hotline.sla.models import SlaClock
 from hotline.tickets.models import Status, Ticket
 now = clock.now()

@@ -25,7 +25,7 @@ WALL = {"width": 1920, "height": 1080}
 CROWD = """
 import json
 from datetime import timedelta
-from hotline import clock
+from hotline.core import clock
 from hotline.sla.models import SlaClock
 from hotline.tickets import services
 from hotline.tickets.models import Channel
@@ -179,7 +179,7 @@ def test_alarm_band_shows_each_emergency_deadline_ticking(wall, crowded):
 # and two days past their deadline: a long age and a long deadline on one line.
 DISPATCH_MANY = """
 from datetime import timedelta
-from hotline import clock
+from hotline.core import clock
 from hotline.sla.models import SlaClock
 from hotline.tickets.models import Status, Ticket
 from hotline.units.models import Unit

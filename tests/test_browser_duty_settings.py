@@ -10,9 +10,9 @@ pytestmark = pytest.mark.browser
 # Two shifts around the clock; the operator and the dispatcher on both, today, published.
 SEED = """
 from datetime import time
-from hotline import clock
-from hotline.rosters import services
-from hotline.rosters.models import ShiftStaffing, ShiftTemplate
+from hotline.core import clock
+from hotline.duty.rosters import services
+from hotline.duty.rosters.models import ShiftStaffing, ShiftTemplate
 from hotline.users.models import Role, User
 am = ShiftTemplate(code="am", name_en="Morning", name_zh="上午班", starts=time(0, 0), ends=time(12, 0), sort_order=1)
 pm = ShiftTemplate(code="pm", name_en="Afternoon", name_zh="下午班", starts=time(12, 0), ends=time(0, 0), sort_order=2)

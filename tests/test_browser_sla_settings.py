@@ -15,7 +15,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "wall": {"width": 1920, "height
 # A center holiday and an extra working day inside the 60 days the grid shows.
 EXCEPTIONS = """
 from datetime import timedelta
-from hotline import clock
+from hotline.core import clock
 from hotline.sla.models import Area, Calendar, CalendarDay
 from sqlalchemy.orm.attributes import flag_modified
 cal = db.session.get(Calendar, 1)

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline import clock
+from hotline.core import clock
 from sqlalchemy import select
 
 from hotline.callbacks.models import Callback
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate

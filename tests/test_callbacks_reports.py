@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callbacks.models import Callback, Satisfaction
 from hotline.callbacks.reports import rates
 from hotline.callbacks.services import record_attempt
-from hotline.extensions import db
-from hotline.sla.sweep import sweep
+from hotline.core.extensions import db
+from hotline.sla.engine.sweep import sweep
 from dispatch.workorders import services as work
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday; callbacks due Thursday 10:00
@@ -123,7 +123,7 @@ def test_the_period_is_when_the_ticket_was_resolved(center):
 
 
 def test_the_api_serves_the_same_numbers(center, app, tokens):
-    from hotline.extensions import db as _db
+    from hotline.core.extensions import db as _db
 
     _db.session.remove()  # the request below must not share this test's session
     client = app.test_client()

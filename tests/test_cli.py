@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.users.models import ApiToken, Role, User
 
 from conftest import PASSWORD, login

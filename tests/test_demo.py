@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from hotline.demo import seed_demo
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 

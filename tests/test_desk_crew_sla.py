@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import event
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from live import LiveServer, browser, live_server, sign_in  # noqa: F401
 from test_sla_board import alert_counts, board_entry, create, new_ticket, prepare
 
@@ -70,8 +70,8 @@ def test_work_orders_are_read_in_the_same_statements_whatever_their_number(app, 
 def test_a_ticket_without_a_running_clock_has_no_deadline(app, api):
     from sqlalchemy import select
 
-    from hotline import clock
-    from hotline.sla import clocks
+    from hotline.core import clock
+    from hotline.sla.engine import clocks
     from hotline.sla.models import SlaClock
     from hotline.tickets.models import Ticket
 

@@ -1,7 +1,7 @@
 """Dispatch rules through the API, with live events seen by Socket.IO test clients."""
 import pytest
 
-from hotline.extensions import db, socketio
+from hotline.core.extensions import db, socketio
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
 from dispatch.routing.models import RoutingRule

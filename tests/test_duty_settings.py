@@ -8,12 +8,12 @@ from datetime import date, datetime, time, timezone
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.rosters import services as rosters
-from hotline.rosters.models import ShiftStaffing, ShiftTemplate
-from hotline.seats import services as seats
-from hotline.seats.models import Seat
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.duty.rosters import services as rosters
+from hotline.duty.rosters.models import ShiftStaffing, ShiftTemplate
+from hotline.duty.seats import services as seats
+from hotline.duty.seats.models import Seat
 from hotline.users.models import Role, User
 
 from conftest import csrf_from, login

@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from hotline import clock
-from hotline.dutylog import services
-from hotline.dutylog.schemas import EntryIn, LogQuery
-from hotline.errors import Conflict, ValidationFailed
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.duty.dutylog import services
+from hotline.duty.dutylog.schemas import EntryIn, LogQuery
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
 TODAY = date(2026, 11, 23)
@@ -66,7 +66,7 @@ def test_bad_entries(log):
 
 
 def test_search_finds_entries_and_handovers(log):
-    from hotline.handover.models import Handover
+    from hotline.duty.handover.models import Handover
 
     op = log("operator")
     services.add_entry(EntryIn(kind="fault", body="Radio 2 battery dead"), op)

@@ -6,14 +6,14 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
-from hotline import clock
-from hotline.errors import Conflict, Forbidden, ValidationFailed
-from hotline.extensions import db
-from hotline.handover import checksum, services
-from hotline.handover.models import ChecklistItem, Flag, Handover, HandoverItem, ItemKind, Review, StandingItem, StandingKind
-from hotline.handover.schemas import HandoverUpdate, StandingItemIn
-from hotline.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
-from hotline.seats.models import Seat, SeatSession
+from hotline.core import clock
+from hotline.core.errors import Conflict, Forbidden, ValidationFailed
+from hotline.core.extensions import db
+from hotline.duty.handover import checksum, services
+from hotline.duty.handover.models import ChecklistItem, Flag, Handover, HandoverItem, ItemKind, Review, StandingItem, StandingKind
+from hotline.duty.handover.schemas import HandoverUpdate, StandingItemIn
+from hotline.duty.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
+from hotline.duty.seats.models import Seat, SeatSession
 from hotline.sla.models import Escalation, SlaClock, Stage
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User

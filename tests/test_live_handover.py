@@ -18,10 +18,10 @@ from live_clients import Api, listen  # noqa: F401 - fixture
 SEED = """
 import json
 from datetime import timedelta
-from hotline import clock
-from hotline.handover.models import ChecklistItem
-from hotline.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
-from hotline.seats.models import Seat, SeatSession
+from hotline.core import clock
+from hotline.duty.handover.models import ChecklistItem
+from hotline.duty.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
+from hotline.duty.seats.models import Seat, SeatSession
 from hotline.tickets import services
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate

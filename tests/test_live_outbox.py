@@ -3,9 +3,9 @@ is held only while a transaction that numbered events is open, and let go howeve
 that transaction ends: commit, rollback, close, or an error in the commit."""
 import pytest
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.live import outbox
-from hotline.live.models import LiveEvent
+from hotline.core.events import LiveEvent
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate
 from hotline.tickets.services import create_ticket
@@ -30,7 +30,7 @@ def test_emit_lock_is_released_however_the_transaction_ends(ctx, user_of, end):
 
 
 def test_an_event_of_a_closed_transaction_is_never_sent_later(app, tokens, user_of):
-    from hotline.extensions import socketio
+    from hotline.core.extensions import socketio
 
     board = socketio.test_client(app, auth={"token": tokens["dispatcher"]})
     assert board.is_connected()

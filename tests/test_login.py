@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.users.models import LoginEvent, User
 
 from conftest import PASSWORD, csrf_from, login

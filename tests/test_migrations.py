@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from hotline import create_app
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 
 def _diff(app):
@@ -45,7 +45,7 @@ def test_upgrade_seeds_the_categories(app):
 def test_upgrade_leaves_the_apps_loggers_working(app):
     import logging
 
-    import hotline.errors_http  # noqa: F401 - creates its logger
+    import hotline.core.http_errors  # noqa: F401 - creates its logger
 
     # the session's migrated_db fixture ran upgrade() in this process
-    assert not logging.getLogger("hotline.errors_http").disabled
+    assert not logging.getLogger("hotline.core.http_errors").disabled

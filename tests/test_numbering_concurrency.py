@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.tickets import services
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.schemas import TicketCreate

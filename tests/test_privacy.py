@@ -4,7 +4,7 @@ import json
 import pytest
 
 from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
 

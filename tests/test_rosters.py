@@ -3,11 +3,11 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from hotline import clock
-from hotline.errors import Conflict, ValidationFailed
-from hotline.extensions import db
-from hotline.rosters import requests, services
-from hotline.rosters.models import RequestKind, RequestStatus, RosterChange, RosterStatus, ShiftStaffing, ShiftTemplate
+from hotline.core import clock
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
+from hotline.duty.rosters import requests, services
+from hotline.duty.rosters.models import RequestKind, RequestStatus, RosterChange, RosterStatus, ShiftStaffing, ShiftTemplate
 from hotline.users.models import Role
 from hotline.users.services import create_user
 

@@ -4,14 +4,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from hotline import clock
-from hotline.errors import Conflict
-from hotline.extensions import db
-from hotline.live.models import LiveEvent
-from hotline.rosters import services as rosters
-from hotline.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftStaffing, ShiftTemplate
-from hotline.seats import services
-from hotline.seats.models import AwayEntry, Seat, SeatState
+from hotline.core import clock
+from hotline.core.errors import Conflict
+from hotline.core.extensions import db
+from hotline.core.events import LiveEvent
+from hotline.duty.rosters import services as rosters
+from hotline.duty.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftStaffing, ShiftTemplate
+from hotline.duty.seats import services
+from hotline.duty.seats.models import AwayEntry, Seat, SeatState
 from hotline.users.models import Role
 
 DAY = date(2026, 11, 23)

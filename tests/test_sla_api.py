@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.sla import services as sla
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.sla.engine import services as sla
 from hotline.sla.models import Stage
-from hotline.sla.sweep import sweep
+from hotline.sla.engine.sweep import sweep
 from hotline.tickets.models import Ticket
 from hotline.users.models import User
 

@@ -15,12 +15,12 @@ import requests
 import socketio
 from sqlalchemy import event, select
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.live.outbox import ticket_payload
-from hotline.sla import clocks
+from hotline.sla.engine import clocks
 from hotline.sla.models import SlaClock, Stage
-from hotline.sla.sweep import sweep
+from hotline.sla.engine.sweep import sweep
 from hotline.tickets.models import Ticket
 from live import PASSWORD, SEED_USERS, LiveServer, browser, live_page, live_server, sign_in  # noqa: F401
 

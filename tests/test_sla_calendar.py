@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.sla.calendars import ROUND_THE_CLOCK, WorkingTime
+from hotline.sla.engine.calendars import ROUND_THE_CLOCK, WorkingTime
 
 TZ = ZoneInfo("Asia/Shanghai")
 HOURS = [["08:30", "12:00"], ["13:30", "17:30"]]  # 7.5 working hours a day

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.live.models import LiveEvent
-from hotline.sla import services as sla
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.core.events import LiveEvent
+from hotline.sla.engine import services as sla
 from hotline.sla.models import Alert, AlertKind, Area, Escalation, EscalationStep, SlaClock, Stage
-from hotline.sla.sweep import next_deadline, sweep
+from hotline.sla.engine.sweep import next_deadline, sweep
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Priority, Status
 from dispatch.workorders import services as work
@@ -135,7 +135,7 @@ def test_a_deadline_missed_while_nothing_ran_is_recorded_once_even_if_the_clock_
 
 def test_two_schedulers_never_record_twice(new_ticket, app):
     """Both found the clock due; the one whose conditional UPDATE comes second loses."""
-    from hotline.sla.sweep import _claim
+    from hotline.sla.engine.sweep import _claim
 
     t = new_ticket(category="repair", priority="urgent", unit="north")
     clock.advance(timedelta(minutes=31))

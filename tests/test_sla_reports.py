@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.sla import reports
-from hotline.sla import services as sla
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.sla.supervision import reports
+from hotline.sla.engine import services as sla
 from hotline.sla.models import Alert, AlertKind, Stage
-from hotline.sla.schemas import OnTimeQuery
-from hotline.sla.sweep import sweep
+from hotline.sla.supervision.schemas import OnTimeQuery
+from hotline.sla.engine.sweep import sweep
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.schemas import TicketCreate

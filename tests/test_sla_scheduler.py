@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.orm import reading_only
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.core.orm import reading_only
 from hotline.sla.models import Alert, AlertKind, Policy, SlaClock, Stage
-from hotline.sla.scheduler import SlaScheduler
+from hotline.sla.engine.scheduler import SlaScheduler
 from hotline.tickets.models import Priority
 
 

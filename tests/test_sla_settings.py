@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.sla.models import Calendar, SlaClock, Stage
 
 
@@ -302,7 +302,7 @@ def test_a_calendar_change_moves_running_deadlines(api, new_ticket):
 
 
 def test_describe_minutes(app):
-    from hotline.settings.sla_routes import describe_minutes
+    from hotline.sla.settings.pages import describe_minutes
 
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert describe_minutes(40, None) == "40 min"

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
 

@@ -2,10 +2,10 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.live.models import LiveEvent
-from hotline.sla.summary import deadlines_for, escalations_for
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.core.events import LiveEvent
+from hotline.sla.engine.summary import deadlines_for, escalations_for
 from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Status, Ticket
 from hotline.units.models import Unit, UnitKind
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
@@ -14,7 +14,7 @@ _IN_FIELD = (WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE)
 
 
 def board_ticket(ticket: Ticket, sla: dict | None = None, escalation: dict | None = None) -> dict:
-    """`sla`: the nearest deadline (hotline.sla.summary); `escalation`: the level an
+    """`sla`: the nearest deadline (hotline.sla.engine.summary); `escalation`: the level an
     unacknowledged escalation has reached."""
     return {
         "number": ticket.number,

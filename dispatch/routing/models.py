@@ -2,7 +2,7 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Category
 from hotline.units.models import Unit
 

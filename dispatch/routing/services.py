@@ -1,7 +1,7 @@
 """Routing a new ticket to a unit by the rules."""
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from dispatch.routing.models import RoutingRule
 
@@ -28,7 +28,7 @@ def all_rules() -> list[RoutingRule]:
 
 def save_rule(data) -> RoutingRule:
     """Create or update the rule for (category, area). Rules are deactivated, never deleted."""
-    from hotline.errors import ValidationFailed
+    from hotline.core.errors import ValidationFailed
     from hotline.tickets.models import Category
     from dispatch.workorders.services import find_unit
 

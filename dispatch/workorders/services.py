@@ -5,15 +5,15 @@ whether the step is legal, and records the step on the work order and the
 ticket's timeline. Live events follow from the ticket change by themselves."""
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.errors import Conflict, Forbidden, ValidationFailed
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.errors import Conflict, Forbidden, ValidationFailed
+from hotline.core.extensions import db
 from hotline.tickets import timeline
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import check_version
 from hotline.units.models import Unit
 from hotline.users.models import Role, User
-from dispatch import workflow
+from hotline.tickets import workflow
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 
 

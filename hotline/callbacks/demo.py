@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callbacks.models import Callback, CallbackStatus, Satisfaction
 from hotline.callbacks.services import record_attempt
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.users.models import Role, User
 
 LEVELS = [(Satisfaction.VERY_SATISFIED, 45), (Satisfaction.SATISFIED, 35), (Satisfaction.NEUTRAL, 12), (Satisfaction.DISSATISFIED, 8)]

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.extensions import db
-from hotline.orm import str_enum
+from hotline.core.extensions import db
+from hotline.core.orm import str_enum
 from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 from hotline.users.models import User

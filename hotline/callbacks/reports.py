@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 
 from hotline.callbacks.models import SATISFIED, Callback, CallbackStatus, Satisfaction
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Category
 from hotline.units.models import Unit

@@ -6,20 +6,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callbacks import services
 from hotline.callbacks.models import Callback, Satisfaction
 from hotline.callbacks.reports import rates
 from hotline.callbacks.schemas import RatesQuery
 from hotline.callbacks.serialize import callback_views
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
-from hotline.i18n import current_locale
-from hotline.messages import localize_fields
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.i18n import current_locale
+from hotline.core.messages import localize_fields
 from hotline.tickets.models import Category
 from hotline.tickets.routes import _filter_args
 from hotline.tickets.schemas import parse_query
-from hotline.users.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, can, require
+from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, can, require
 
 bp = Blueprint("callbacks", __name__)
 

@@ -6,11 +6,11 @@ from flask import current_app
 from sqlalchemy import Select, nulls_last, select
 from sqlalchemy.orm import joinedload
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callbacks.models import SATISFIED, Callback, CallbackAttempt, CallbackStatus, Satisfaction
-from hotline.errors import Conflict, ValidationFailed
-from hotline.extensions import db
-from hotline.lookup import get_or_404
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.lookup import get_or_404
 from hotline.live.outbox import add_event
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket

@@ -2,7 +2,7 @@
 import phonenumbers
 from flask import current_app, has_app_context
 
-from hotline.errors import ValidationFailed
+from hotline.core.errors import ValidationFailed
 
 
 def default_region() -> str:

@@ -3,10 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callers.models import Caller, CallerAddress
 from hotline.callers.phones import normalize_phone
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import OPEN_STATUSES, Ticket
 
 REPEAT_WINDOW = timedelta(days=30)

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.callers.models import Caller
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.users.models import User
 
 

@@ -1,5 +1,5 @@
 """Sending a committed live event to the rooms that may see it."""
-from hotline.extensions import socketio
+from hotline.core.extensions import socketio
 from hotline.live.outbox import CENTER_ROOM, unit_room
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from hotline.live.models import LiveEvent
+from hotline.core.events import LiveEvent
 from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 
@@ -55,7 +55,7 @@ def unit_room(unit_id: int) -> str:
 
 
 def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
-    from hotline.sla.summary import nearest_deadline  # sla imports this module
+    from hotline.sla.engine.summary import nearest_deadline  # sla imports this module
 
     unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
     return {

@@ -4,9 +4,9 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import func, select
 
-from hotline.extensions import db, socketio
+from hotline.core.extensions import db, socketio
 from hotline.live.broadcast import wire
-from hotline.live.models import LiveEvent
+from hotline.core.events import LiveEvent
 from hotline.live.outbox import CENTER_ROOM, unit_room
 from hotline.units.services import member_unit_ids
 from hotline.users.models import Role, User

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.sla import services
-from hotline.sla.escalations import acknowledge
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.sla.engine import services
+from hotline.sla.engine.escalations import acknowledge
 from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock, Stage
-from hotline.sla.sweep import next_deadline, sweep
+from hotline.sla.engine.sweep import next_deadline, sweep
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline import clock
-from hotline.extensions import db
-from hotline.orm import str_enum
+from hotline.core import clock
+from hotline.core.extensions import db
+from hotline.core.orm import str_enum
 from hotline.tickets.models import Category, Priority, Ticket
 from hotline.units.models import Unit
 from hotline.users.models import User

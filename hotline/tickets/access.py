@@ -1,5 +1,5 @@
 """Which tickets a person may see at all (before masking decides how much)."""
-from hotline.errors import NotFound
+from hotline.core.errors import NotFound
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import get_ticket
 from hotline.units.services import member_unit_ids
@@ -23,7 +23,7 @@ def visible_ticket(number: str, user: User) -> Ticket:
 
 def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
     """One page of the tickets matching a TicketQuery that `user` may see, and the total."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
     from hotline.tickets.services import TicketFilter, count, search_tickets
 
     stmt = search_tickets(

@@ -2,14 +2,14 @@
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
-from hotline.api import bp, json_body, via_token
-from hotline.extensions import db
+from hotline.core.api import bp, json_body, via_token
+from hotline.core.extensions import db
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery, parse, parse_query
 from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
-from hotline.users.permissions import ADD_NOTE, CANCEL_TICKET, CREATE_TICKET, READ_TICKETS, require
+from hotline.core.permissions import ADD_NOTE, CANCEL_TICKET, CREATE_TICKET, READ_TICKETS, require
 
 
 @bp.post("/v1/tickets")

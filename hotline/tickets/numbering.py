@@ -3,8 +3,8 @@ from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.tickets.models import TicketSequence
 
 

@@ -7,23 +7,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from hotline import clock
+from hotline.core import clock
 
-from hotline.errors import DomainError, ValidationFailed
-from hotline.extensions import db
-from hotline.messages import localize, localize_fields
+from hotline.core.errors import DomainError, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.messages import localize, localize_fields
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Priority, Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery, parse, parse_query
 from hotline.tickets.serialize import caller_view
-from hotline.tickets.sla import actionable_ticket, clock_rows, extension_rows, left_text, open_escalations, target_text
-from hotline.tickets.sla_schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
-from hotline.sla import services as sla
-from hotline.sla.escalations import LADDER
+from hotline.sla.panel.views import actionable_ticket, clock_rows, extension_rows, left_text, open_escalations, target_text
+from hotline.sla.panel.schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
+from hotline.sla.engine import services as sla
+from hotline.sla.engine.escalations import LADDER
 from hotline.sla.models import ExtensionStatus
 from hotline.units.models import Unit
-from hotline.users.permissions import (
+from hotline.core.permissions import (
     ADD_NOTE,
     CANCEL_TICKET,
     CREATE_TICKET,

@@ -10,7 +10,7 @@ from pydantic import (
     ValidationError,
 )
 
-from hotline.errors import ValidationFailed
+from hotline.core.errors import ValidationFailed
 from hotline.tickets.models import Channel, Priority, Status
 
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\t", "\r"}

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from hotline import clock
+from hotline.core import clock
 from hotline.callers.models import Caller
 from hotline.callers.phones import try_normalize_phone
 from hotline.callers.services import find_or_create_caller, remember_address
 from hotline.calls.models import Call
-from hotline.errors import Conflict, NotFound, ValidationFailed
-from hotline.extensions import db
+from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.extensions import db
 from hotline.tickets import timeline
 from hotline.tickets.models import (
     OPEN_STATUSES,
@@ -192,7 +192,7 @@ def reclassify(
 
 def _alert_chain(ticket: Ticket) -> None:
     """An emergency goes up the whole escalation ladder at once."""
-    from hotline.sla.escalations import open_escalation
+    from hotline.sla.engine.escalations import open_escalation
 
     open_escalation(db.session, ticket, "emergency", clock.now())
 

@@ -2,8 +2,8 @@
 from enum import Enum
 from typing import Any
 
-from hotline import clock
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.users.models import User
 

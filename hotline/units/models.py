@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline import clock
-from hotline.orm import str_enum
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.orm import str_enum
+from hotline.core.extensions import db
 
 
 class UnitKind(enum.StrEnum):

@@ -1,7 +1,7 @@
 """Which units a person works for."""
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 

@@ -4,8 +4,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from hotline.errors import DomainError
-from hotline.extensions import db
+from hotline.core.errors import DomainError
+from hotline.core.extensions import db
 from hotline.users.models import ApiToken, Role, User
 from hotline.users.services import create_token, create_user, revoke_token
 

@@ -8,9 +8,9 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hotline import clock
-from hotline.orm import str_enum
-from hotline.extensions import db
+from hotline.core import clock
+from hotline.core.orm import str_enum
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.users.models import Role
-from hotline.users.permissions import require
+from hotline.core.permissions import require
 from hotline.users.services import attempt_login
 
 bp = Blueprint("users", __name__)

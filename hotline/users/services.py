@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline import clock
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
-from hotline.lookup import get_or_404
+from hotline.core import clock
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.lookup import get_or_404
 from hotline.users.models import ApiToken, LoginEvent, Role, User
 
 TOKEN_PREFIX = "hl_"

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 15:47:56.261562
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.orm
+import hotline.core.orm
 
 
 # revision identifiers, used by Alembic.
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('phone', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=True),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_caller')),
     sa.UniqueConstraint('phone', name=op.f('uq_caller_phone'))
     )
@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], name=op.f('fk_unit_parent_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_unit')),
     sa.UniqueConstraint('code', name=op.f('uq_unit_code'))
@@ -62,7 +62,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('caller_id', sa.Integer(), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=False),
-    sa.Column('last_used_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['caller_id'], ['caller.id'], name=op.f('fk_caller_address_caller_id_caller')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_caller_address')),
     sa.UniqueConstraint('caller_id', 'address', name=op.f('uq_caller_address_caller_id'))
@@ -79,7 +79,7 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_user_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('username', name=op.f('uq_user_username'))
@@ -90,9 +90,9 @@ def upgrade():
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('last_used_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('revoked_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
@@ -103,9 +103,9 @@ def upgrade():
     sa.Column('caller_number', sa.String(length=40), nullable=False),
     sa.Column('caller_id', sa.Integer(), nullable=True),
     sa.Column('operator_id', sa.Integer(), nullable=True),
-    sa.Column('rang_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('answered_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('ended_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('rang_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('answered_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('ended_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('ring_seconds', sa.Double(), nullable=True),
     sa.ForeignKeyConstraint(['caller_id'], ['caller.id'], name=op.f('fk_call_caller_id_caller')),
     sa.ForeignKeyConstraint(['operator_id'], ['user.id'], name=op.f('fk_call_operator_id_user')),
@@ -118,7 +118,7 @@ def upgrade():
 
     op.create_table('login_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('username', sa.String(length=60), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('ip', sa.String(length=64), nullable=False),
@@ -151,14 +151,14 @@ def upgrade():
     sa.Column('operator_id', sa.Integer(), nullable=True),
     sa.Column('call_id', sa.Integer(), nullable=True),
     sa.Column('cancel_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('dispatched_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('accepted_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('arrived_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('resolved_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('closed_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('cancelled_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('dispatched_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('accepted_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('arrived_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('resolved_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('cancelled_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['call_id'], ['call.id'], name=op.f('fk_ticket_call_id_call')),
     sa.ForeignKeyConstraint(['caller_id'], ['caller.id'], name=op.f('fk_ticket_caller_id_caller')),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_ticket_category_id_category')),
@@ -178,7 +178,7 @@ def upgrade():
     op.create_table('ticket_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),
@@ -194,7 +194,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_ticket_note_author_id_user')),
     sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_ticket_note_ticket_id_ticket')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 16:24:11.199757
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.orm
+import hotline.core.orm
 
 
 # revision identifiers, used by Alembic.
@@ -69,13 +69,13 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'done', 'unreachable', name='callbackstatus', native_enum=False, length=20), nullable=False),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('due_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('next_try_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('due_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('next_try_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('solved', sa.Boolean(), nullable=True),
     sa.Column('satisfaction', sa.Enum('very_satisfied', 'satisfied', 'neutral', 'dissatisfied', name='satisfaction', native_enum=False, length=20), nullable=True),
-    sa.Column('done_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('done_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_callback_category_id_category')),
     sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_callback_ticket_id_ticket')),
@@ -98,16 +98,16 @@ def upgrade():
     sa.Column('budget_seconds', sa.Integer(), nullable=False),
     sa.Column('extended_seconds', sa.Integer(), nullable=False),
     sa.Column('warn_percent', sa.Integer(), nullable=False),
-    sa.Column('started_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('running_since', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('started_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('running_since', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('consumed_seconds', sa.Double(), nullable=False),
     sa.Column('paused_reason', sa.String(length=200), nullable=True),
-    sa.Column('warn_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('due_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('next_check_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('warned_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('breached_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('stopped_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('warn_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('due_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('next_check_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('warned_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('breached_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('stopped_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['calendar_id'], ['sla_calendar.id'], name=op.f('fk_sla_clock_calendar_id_sla_calendar')),
     sa.ForeignKeyConstraint(['policy_id'], ['sla_policy.id'], name=op.f('fk_sla_clock_policy_id_sla_policy')),
     sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_sla_clock_ticket_id_ticket')),
@@ -123,7 +123,7 @@ def upgrade():
     op.create_table('callback_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('callback_id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('operator_id', sa.Integer(), nullable=False),
     sa.Column('reached', sa.Boolean(), nullable=False),
     sa.Column('solved', sa.Boolean(), nullable=True),
@@ -143,9 +143,9 @@ def upgrade():
     sa.Column('kind', sa.Enum('warning', 'breach', name='alertkind', native_enum=False, length=20), nullable=False),
     sa.Column('stage', sa.Enum('accept', 'arrive', 'reply', 'resolve', 'callback', name='stage', native_enum=False, length=20), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('due_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('acknowledged_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('due_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('acknowledged_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user.id'], name=op.f('fk_sla_alert_acknowledged_by_id_user')),
@@ -165,9 +165,9 @@ def upgrade():
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'approved', 'refused', name='extensionstatus', native_enum=False, length=20), nullable=False),
-    sa.Column('requested_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('requested_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decision_note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['clock_id'], ['sla_clock.id'], name=op.f('fk_sla_extension_clock_id_sla_clock')),
@@ -182,9 +182,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('clock_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.String(length=200), nullable=False),
-    sa.Column('started_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('started_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('started_by_id', sa.Integer(), nullable=True),
-    sa.Column('ended_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('ended_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['clock_id'], ['sla_clock.id'], name=op.f('fk_sla_pause_clock_id_sla_clock')),
     sa.ForeignKeyConstraint(['ended_by_id'], ['user.id'], name=op.f('fk_sla_pause_ended_by_id_user')),
@@ -200,9 +200,9 @@ def upgrade():
     sa.Column('alert_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=20), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),
-    sa.Column('started_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('next_at', hotline.orm.UTCDateTime(), nullable=True),
-    sa.Column('acknowledged_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('started_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('next_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('acknowledged_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user.id'], name=op.f('fk_escalation_acknowledged_by_id_user')),
     sa.ForeignKeyConstraint(['alert_id'], ['sla_alert.id'], name=op.f('fk_escalation_alert_id_sla_alert')),
@@ -218,8 +218,8 @@ def upgrade():
     sa.Column('escalation_id', sa.Integer(), nullable=False),
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('audience', sa.String(length=20), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('acknowledged_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('acknowledged_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user.id'], name=op.f('fk_escalation_step_acknowledged_by_id_user')),
@@ -229,8 +229,8 @@ def upgrade():
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cycle', sa.Integer(), nullable=False, server_default='1'))
-        batch_op.add_column(sa.Column('replied_at', hotline.orm.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('reopened_at', hotline.orm.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('replied_at', hotline.core.orm.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('reopened_at', hotline.core.orm.UTCDateTime(), nullable=True))
 
     # ### end Alembic commands ###
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 16:30:48.612830
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.orm
+import hotline.core.orm
 
 
 # revision identifiers, used by Alembic.
@@ -60,8 +60,8 @@ def upgrade():
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'published', name='rosterstatus', native_enum=False, length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('updated_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('published_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('updated_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('published_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_roster_published_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_roster')),
@@ -73,10 +73,10 @@ def upgrade():
     sa.Column('seat_id', sa.Integer(), nullable=False),
     sa.Column('template_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('signed_in_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('signed_out_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('signed_in_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('signed_out_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('state', sa.Enum('ready', 'busy', 'away', name='seatstate', native_enum=False, length=20), nullable=False),
-    sa.Column('state_since', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('state_since', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('away_reason', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['seat_id'], ['seat.id'], name=op.f('fk_seat_session_seat_id_seat')),
@@ -100,8 +100,8 @@ def upgrade():
     sa.Column('partner_template_id', sa.Integer(), nullable=True),
     sa.Column('substitute_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('decided_at', hotline.orm.UTCDateTime(), nullable=True),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', hotline.core.orm.UTCDateTime(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decision_note', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -136,7 +136,7 @@ def upgrade():
     op.create_table('roster_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('roster_id', sa.Integer(), nullable=False),
-    sa.Column('at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('day', sa.Date(), nullable=True),
@@ -159,8 +159,8 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('seat_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('left_at', hotline.orm.UTCDateTime(), nullable=False),
-    sa.Column('back_at', hotline.orm.UTCDateTime(), nullable=False),
+    sa.Column('left_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('back_at', hotline.core.orm.UTCDateTime(), nullable=False),
     sa.Column('minutes', sa.Double(), nullable=False),
     sa.ForeignKeyConstraint(['seat_id'], ['seat.id'], name=op.f('fk_seat_away_seat_id_seat')),
     sa.ForeignKeyConstraint(['session_id'], ['seat_session.id'], name=op.f('fk_seat_away_session_id_seat_session')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 17:41:20.513181
 from alembic import op
 import sqlalchemy as sa
 
-import hotline.orm
+import hotline.core.orm
 
 
 # revision identifiers, used by Alembic.

@@ -1,0 +1,73 @@
+"""Configuration from the environment, with safe defaults for one machine."""
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("HOTLINE_INSTANCE", PROJECT_ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        # O_EXCL: two workers starting at once must not write two different keys.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return key_file.read_text().strip()
+
+
+def load_config() -> dict:
+    instance = _instance_path()
+    instance.mkdir(parents=True, exist_ok=True)
+    tz_name = os.environ.get("HOTLINE_TIMEZONE", "Asia/Shanghai")
+    ZoneInfo(tz_name)  # fail at start-up, not at the first ticket
+    return {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'hotline.db'}"
+        ),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Several processes (web workers, `flask sla-worker`) share Socket.IO rooms through it.
+        "SOCKETIO_QUEUE": os.environ.get("REDIS_URL"),
+        "HOTLINE_TIMEZONE": tz_name,
+        "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("HOTLINE_LOCALE", "zh_CN"),
+        "BABEL_DEFAULT_TIMEZONE": tz_name,
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # a console stays open all shift
+        "PASSWORD_HASH_METHOD": os.environ.get("HOTLINE_PASSWORD_HASH", "scrypt"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOGIN_LOCKOUT_MINUTES", "15")),
+        "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
+        "JSON_SORT_KEYS": False,
+        # SLA enforcement: "embedded" (a scheduler in the web process, wsgi.py),
+        # "worker" (the web starts none; run `flask sla-worker`), or "off".
+        "SLA_SCHEDULER": (sla_mode := os.environ.get("HOTLINE_SLA_SCHEDULER", "embedded")),
+        "SLA_SAFETY_SWEEP_SECONDS": int(os.environ.get("HOTLINE_SLA_SAFETY_SWEEP_SECONDS", "60")),
+        # Looking for deadlines written by other processes: in worker mode that is every
+        # deadline; embedded, only the odd CLI import, so a cheaper interval.
+        "SLA_PEEK_SECONDS": float(os.environ.get("HOTLINE_SLA_PEEK_SECONDS", "1" if sla_mode == "worker" else "10")),
+        # Minutes an escalation waits for acknowledgement before it climbs: unit -> supervisor -> manager.
+        "SLA_ESCALATE_AFTER_MINUTES": [
+            int(m) for m in os.environ.get("HOTLINE_SLA_ESCALATE_AFTER_MINUTES", "15,30").split(",")
+        ],
+        "CALLBACK_RETRY_MINUTES": int(os.environ.get("HOTLINE_CALLBACK_RETRY_MINUTES", "60")),
+        "CALLBACK_MAX_ATTEMPTS": int(os.environ.get("HOTLINE_CALLBACK_MAX_ATTEMPTS", "3")),
+    }

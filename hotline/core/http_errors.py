@@ -1,0 +1,57 @@
+"""Every error becomes a clear answer: JSON under /api, a page elsewhere. Never a bare 500."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from hotline.core.errors import DomainError, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.messages import localize, localize_fields
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _answer(status: int, message: str, **extra):
+    if _wants_json():
+        return jsonify(error=message, **extra), status
+    return render_template("error.html", status=status, message=localize(message)), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        db.session.rollback()
+        extra = dict(exc.details)
+        if isinstance(exc, ValidationFailed):  # `fields` stays stable English for machines
+            extra["messages"] = localize_fields(exc.fields)
+        return _answer(exc.status, exc.message, **extra)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        db.session.rollback()
+        return _answer(409, _("Changed by someone else meanwhile; reload and try again."))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return _answer(400, _("The form expired or came from elsewhere (CSRF check failed); reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code == 401 and not _wants_json():
+            from hotline.users.auth import _unauthorized
+
+            return _unauthorized()
+        return _answer(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _answer(500, _("Internal error; it has been logged."))

@@ -1,0 +1,64 @@
+"""Duty log endpoints of the JSON API: entries, the daily review, the search."""
+from datetime import date
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from hotline.core import clock
+from hotline.core.api import bp, json_body
+from hotline.duty.dutylog import services
+from hotline.duty.dutylog.schemas import EntryIn, LogQuery, ReviewIn
+from hotline.duty.dutylog.serialize import entry_view, hit_view, review_view
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.tickets.schemas import parse, parse_query
+from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
+
+
+def _day_arg(value: str | None) -> date:
+    if not value:
+        return clock.local().date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed({"day": "Not a valid date."}) from None
+
+
+@bp.get("/v1/duty-log")
+@require(DUTY_LOG)
+def duty_log_day():
+    day = _day_arg(request.args.get("day"))
+    review = services.review_of(day)
+    return jsonify(
+        day=day.isoformat(),
+        entries=[entry_view(e) for e in services.entries_of(day)],
+        review=review_view(review) if review else None,
+    )
+
+
+@bp.post("/v1/duty-log")
+@require(DUTY_LOG)
+def add_duty_log_entry():
+    data = parse(EntryIn, json_body())
+    entry = services.add_entry(data, current_user)
+    view = entry_view(entry)
+    db.session.commit()
+    return jsonify(view), 201
+
+
+@bp.post("/v1/duty-log/reviews")
+@require(REVIEW_DUTY_LOG)
+def review_duty_log():
+    data = parse(ReviewIn, json_body())
+    review = services.review_day(data.day, data.comment, current_user)
+    view = review_view(review)
+    db.session.commit()
+    return jsonify(view), 201
+
+
+@bp.get("/v1/duty-log/search")
+@require(DUTY_LOG)
+def search_duty_log():
+    query = parse_query(LogQuery, request.args)
+    hits, total = services.search(query)
+    return jsonify(items=[hit_view(h) for h in hits], total=total, page=query.page, per_page=query.per_page)

@@ -1,0 +1,55 @@
+"""Browser pages of the duty log: one day (entries, the supervisor's review) and the
+search across past logs and handovers. Writing goes through the JSON API."""
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from hotline.core import clock
+from hotline.duty.dutylog import services
+from hotline.duty.dutylog.models import EntryKind
+from hotline.duty.dutylog.schemas import LogQuery
+from hotline.core.errors import ValidationFailed
+from hotline.core.messages import localize_fields
+from hotline.tickets.schemas import parse_query
+from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
+
+bp = Blueprint("dutylog", __name__)
+
+
+@bp.get("/duty-log")
+@require(DUTY_LOG)
+def index():
+    today = clock.local().date()
+    try:
+        day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") else today
+    except ValueError:
+        day = today
+    review = services.review_of(day)
+    return render_template(
+        "dutylog/index.html",
+        day=day, today=today, entries=services.entries_of(day), review=review,
+        review_ok=services.verify_review(review) if review else None,
+        days=services.recent_days(), kinds=list(EntryKind),
+        can_review=current_user.role in REVIEW_DUTY_LOG and review is None and day <= today,
+    )
+
+
+@bp.get("/duty-log/search")
+@require(DUTY_LOG)
+def search():
+    errors, hits, total = {}, [], 0
+    try:
+        query = parse_query(LogQuery, _args())
+    except ValidationFailed as exc:
+        query, errors = LogQuery(), localize_fields(exc.fields)
+    if request.args and not errors:
+        hits, total = services.search(query)
+    return render_template("dutylog/search.html", query=query, hits=hits, total=total, errors=errors,
+                           kinds=[k.value for k in EntryKind] + ["handover"], searched=bool(request.args))
+
+
+def _args():
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict([(k, v) for k, v in request.args.items(multi=True) if v != ""])

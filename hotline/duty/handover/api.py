@@ -1,0 +1,161 @@
+"""Handover endpoints of the JSON API: everything the handover pages do."""
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from hotline.core.api import bp, json_body
+from hotline.core.extensions import db
+from hotline.duty.handover import checksum, services
+from hotline.duty.handover.schemas import (
+    AddendumIn,
+    ChecklistSave,
+    HandoverOpen,
+    HandoverOverrideIn,
+    HandoverSign,
+    HandoverUpdate,
+    ItemReview,
+    StandingClose,
+    StandingItemIn,
+    VersionIn,
+)
+from hotline.duty.handover.search import HandoverQuery, find_handovers
+from hotline.duty.handover.serialize import addendum_view, handover_detail, handover_summary, standing_view
+from hotline.tickets.schemas import parse, parse_query
+from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, OVERRIDE_HANDOVER, READ_CHECKLIST, require
+
+
+def _detail(h, status: int = 200):
+    # Serialized before the commit (afterwards every attribute would be reloaded).
+    response = jsonify(handover_detail(h, current_user))
+    db.session.commit()
+    response.status_code = status
+    return response
+
+
+@bp.get("/v1/handovers")
+@require(HANDOVER)
+def list_handovers():
+    query = parse_query(HandoverQuery, request.args)
+    items, total = find_handovers(query)
+    return jsonify(items=[handover_summary(h) for h in items], total=total, page=query.page, per_page=query.per_page)
+
+
+@bp.post("/v1/handovers")
+@require(HANDOVER)
+def open_handover():
+    data = parse(HandoverOpen, json_body())
+    h = services.open_handover(current_user, data.incoming)
+    response = _detail(h, 201)
+    response.headers["Location"] = url_for("api.get_handover", handover_id=h.id)
+    return response
+
+
+@bp.get("/v1/handovers/<int:handover_id>")
+@require(HANDOVER)
+def get_handover(handover_id: int):
+    return jsonify(handover_detail(services.get_handover(handover_id), current_user))
+
+
+@bp.patch("/v1/handovers/<int:handover_id>")
+@require(HANDOVER)
+def update_handover(handover_id: int):
+    data = parse(HandoverUpdate, json_body())
+    h = services.update_handover(services.get_handover(handover_id), data, current_user)
+    return _detail(h)
+
+
+@bp.post("/v1/handovers/<int:handover_id>/refresh")
+@require(HANDOVER)
+def refresh_handover(handover_id: int):
+    data = parse(VersionIn, json_body())
+    h = services.refresh(services.get_handover(handover_id), current_user, data.version)
+    return _detail(h)
+
+
+@bp.post("/v1/handovers/<int:handover_id>/items/<int:item_id>/review")
+@require(HANDOVER)
+def review_handover_item(handover_id: int, item_id: int):
+    data = parse(ItemReview, json_body())
+    h = services.get_handover(handover_id)
+    services.review_item(h, item_id, data.decision, data.note, current_user, data.version)
+    return _detail(h)
+
+
+@bp.post("/v1/handovers/<int:handover_id>/sign")
+@require(HANDOVER)
+def sign_handover(handover_id: int):
+    data = parse(HandoverSign, json_body())
+    h = services.sign(services.get_handover(handover_id), current_user, data.password, data.version)
+    return _detail(h)
+
+
+@bp.post("/v1/handovers/<int:handover_id>/override")
+@require(OVERRIDE_HANDOVER)
+def override_handover(handover_id: int):
+    data = parse(HandoverOverrideIn, json_body())
+    h = services.get_handover(handover_id)
+    services.override(h, data.reason, current_user, data.version)
+    return _detail(h, 201)
+
+
+@bp.post("/v1/handovers/<int:handover_id>/addenda")
+@require(HANDOVER)
+def add_handover_addendum(handover_id: int):
+    data = parse(AddendumIn, json_body())
+    addendum = services.add_addendum(services.get_handover(handover_id), data.body, current_user)
+    view = addendum_view(addendum)
+    db.session.commit()
+    return jsonify(view), 201
+
+
+@bp.get("/v1/handovers/<int:handover_id>/verify")
+@require(HANDOVER)
+def verify_handover(handover_id: int):
+    return jsonify(checksum.verify(services.get_handover(handover_id)).as_dict())
+
+
+@bp.get("/v1/standing-items")
+@require(HANDOVER)
+def list_standing_items():
+    show_all = request.args.get("all") in ("1", "true")
+    items = services.recent_standing_items() if show_all else services.open_standing_items()
+    return jsonify(items=[standing_view(s) for s in items])
+
+
+@bp.post("/v1/standing-items")
+@require(HANDOVER)
+def add_standing_item():
+    data = parse(StandingItemIn, json_body())
+    item = services.add_standing_item(data, current_user)
+    view = standing_view(item)
+    db.session.commit()
+    return jsonify(view), 201
+
+
+@bp.post("/v1/standing-items/<int:item_id>/close")
+@require(HANDOVER)
+def close_standing_item(item_id: int):
+    data = parse(StandingClose, json_body())
+    item = services.close_standing_item(item_id, data.note, current_user, data.version)
+    view = standing_view(item)
+    db.session.commit()
+    return jsonify(view)
+
+
+def _checklist_view():
+    return [{"id": c.id, "name": c.name, "expected": c.expected, "active": c.active} for c in services.all_checklist()]
+
+
+@bp.get("/v1/handover-checklist")
+@require(READ_CHECKLIST)
+def get_checklist():
+    return jsonify(items=_checklist_view())
+
+
+@bp.put("/v1/handover-checklist")
+@require(MANAGE_CHECKLIST)
+def save_checklist():
+    data = parse(ChecklistSave, json_body())
+    services.save_checklist(data)
+    items = _checklist_view()
+    db.session.commit()
+    return jsonify(items=items)

@@ -1,0 +1,69 @@
+"""Finding past handovers: words (notes, next steps, reviews, addenda, a ticket number
+or its matter), a period, a status. Newest first."""
+from pydantic import AwareDatetime, Field
+from sqlalchemy import Select, exists, func, or_, select
+
+from hotline.core.extensions import db
+from hotline.duty.handover.models import Handover, HandoverAddendum, HandoverItem, HandoverStatus
+from hotline.tickets.models import Ticket
+from hotline.tickets.schemas import Strict, Text
+
+
+class HandoverQuery(Strict):
+    q: Text(100) | None = None
+    status: HandoverStatus | None = None
+    opened_from: AwareDatetime | None = Field(None, alias="from")
+    opened_to: AwareDatetime | None = Field(None, alias="to")
+    page: int = Field(1, ge=1, le=100000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+def like_pattern(words: str) -> str:
+    literal = words.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def handover_text_matches(words: str):
+    like = like_pattern(words)
+    item_matches = (
+        select(HandoverItem.id)
+        .outerjoin(Ticket, Ticket.id == HandoverItem.ticket_id)
+        .where(
+            HandoverItem.handover_id == Handover.id,
+            or_(
+                HandoverItem.next_step.like(like, escape="\\"),
+                HandoverItem.review_note.like(like, escape="\\"),
+                Ticket.number == words.strip(),
+                Ticket.matter.like(like, escape="\\"),
+            ),
+        )
+    )
+    addendum_matches = select(HandoverAddendum.id).where(
+        HandoverAddendum.handover_id == Handover.id, HandoverAddendum.body.like(like, escape="\\")
+    )
+    return or_(
+        Handover.notes.like(like, escape="\\"),
+        Handover.room_state.like(like, escape="\\"),
+        exists(item_matches),
+        exists(addendum_matches),
+    )
+
+
+def handover_statement(q: str | None, start=None, end=None, status: HandoverStatus | None = None) -> Select:
+    stmt = select(Handover)
+    if q and q.strip():
+        stmt = stmt.where(handover_text_matches(q))
+    if start is not None:
+        stmt = stmt.where(Handover.opened_at >= start)
+    if end is not None:
+        stmt = stmt.where(Handover.opened_at < end)
+    if status is not None:
+        stmt = stmt.where(Handover.status == status)
+    return stmt.order_by(Handover.opened_at.desc(), Handover.id.desc())
+
+
+def find_handovers(query: HandoverQuery) -> tuple[list[Handover], int]:
+    stmt = handover_statement(query.q, query.opened_from, query.opened_to, query.status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
+    return items, total

@@ -1,0 +1,468 @@
+"""The rules of the handover: opening, preparing, reviewing, signing, overriding,
+addenda; the center's standing items and checklist.
+
+Signing is the signed-in person re-entering their own password: a handover is done
+face to face, often at one desk where the other person's session is open, and the
+password makes each signature a deliberate act of that person (like the pen on the
+paper 交接班记录), not a click anyone near the screen could make."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from hotline.core import clock
+from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.lookup import get_or_404
+from hotline.duty.handover import checksum
+from hotline.duty.handover.collect import ItemSpec, collect_items, shifts_at
+from hotline.duty.handover.models import (
+    ChecklistItem,
+    Flag,
+    Handover,
+    HandoverAddendum,
+    HandoverCount,
+    HandoverItem,
+    HandoverOverride,
+    HandoverStatus,
+    ItemKind,
+    Review,
+    StandingItem,
+)
+from hotline.duty.handover.schemas import ChecklistSave, HandoverUpdate, StandingItemIn
+from hotline.live.outbox import add_event
+from hotline.duty.seats.services import signed_in
+from hotline.tickets import timeline
+from hotline.tickets.models import Ticket
+from hotline.users.models import Role, User
+
+SUPERVISORS = {Role.SUPERVISOR, Role.MANAGER}
+
+# Why a handover is refused. All but the last two may be overridden by a supervisor.
+EMERGENCY_WITHOUT_PLAN = "emergency_without_plan"
+MISSING_NEXT_STEP = "missing_next_step"
+CHECKLIST_INCOMPLETE = "checklist_incomplete"
+INCOMING_NOT_SIGNED_IN = "incoming_not_signed_in"
+NO_INCOMING = "no_incoming"
+NOT_ACKNOWLEDGED = "not_acknowledged"
+OVERRIDABLE = (EMERGENCY_WITHOUT_PLAN, MISSING_NEXT_STEP, CHECKLIST_INCOMPLETE, INCOMING_NOT_SIGNED_IN)
+
+# Services speak stable English (machines and tests rely on it); pages show REASON_TEXT.
+REASON = {
+    EMERGENCY_WITHOUT_PLAN: "An emergency is unresolved and has no written plan.",
+    MISSING_NEXT_STEP: "An open ticket carried over has no next step written.",
+    CHECKLIST_INCOMPLETE: "The checklist is incomplete: a count is missing, or differs without a note.",
+    INCOMING_NOT_SIGNED_IN: "The incoming person is not signed in for the next shift.",
+    NO_INCOMING: "No incoming person is named.",
+    NOT_ACKNOWLEDGED: "The incoming person has not acknowledged every flagged item.",
+}
+REASON_TEXT = {
+    EMERGENCY_WITHOUT_PLAN: _l("An emergency is unresolved and has no written plan."),
+    MISSING_NEXT_STEP: _l("An open ticket carried over has no next step written."),
+    CHECKLIST_INCOMPLETE: _l("The checklist is incomplete: a count is missing, or differs without a note."),
+    INCOMING_NOT_SIGNED_IN: _l("The incoming person is not signed in for the next shift."),
+    NO_INCOMING: _l("No incoming person is named."),
+    NOT_ACKNOWLEDGED: _l("The incoming person has not acknowledged every flagged item."),
+}
+
+
+@dataclass
+class Blocker:
+    code: str
+    items: list[int] = field(default_factory=list)  # item or count ids concerned
+
+    @property
+    def overridable(self) -> bool:
+        return self.code in OVERRIDABLE
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": REASON[self.code], "items": self.items, "overridable": self.overridable}
+
+
+# --- finding ---------------------------------------------------------------------------------
+
+
+def get_handover(handover_id: int) -> Handover:
+    h = get_or_404(Handover, handover_id, "handover")
+    return h
+
+
+def open_draft_of(user: User) -> Handover | None:
+    return db.session.scalar(
+        select(Handover).where(Handover.outgoing_id == user.id, Handover.status == HandoverStatus.DRAFT)
+    )
+
+
+def _user(username: str, field_name: str = "incoming") -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise ValidationFailed({field_name: f"unknown user '{username}'"})
+    return user
+
+
+# --- opening and preparing ---------------------------------------------------------------------
+
+
+def open_handover(outgoing: User, incoming_username: str | None) -> Handover:
+    """The outgoing person opens a handover; the system fills in what it knows."""
+    if (existing := open_draft_of(outgoing)) is not None:
+        raise Conflict(f"handover {existing.id} is already open", handover_id=existing.id)
+    now = clock.now()
+    shifts = shifts_at(now, outgoing)
+    incoming = _user(incoming_username) if incoming_username else _default_incoming(shifts.next_people, outgoing, now)
+    if incoming is not None and incoming.id == outgoing.id:
+        raise ValidationFailed({"incoming": "the incoming person must be someone else"})
+    h = Handover(
+        shift_template_id=shifts.template_id, shift_day=shifts.day, shift_start=shifts.start, shift_end=now,
+        next_template_id=shifts.next_template_id, next_day=shifts.next_day, next_start=shifts.next_start,
+        outgoing_id=outgoing.id, incoming_id=incoming.id if incoming else None,
+        shift_people=sorted(u.id for u in shifts.people), opened_at=now, updated_at=now,
+    )
+    db.session.add(h)
+    _fill_items(h, collect_items(h.shift_people, h.shift_start, now), {})
+    for n, line in enumerate(active_checklist()):
+        h.counts.append(HandoverCount(position=n, checklist_item_id=line.id, name=line.name, expected=line.expected))
+    db.session.flush()
+    _announce(h, outgoing, "opened")
+    return h
+
+
+def _default_incoming(next_people: list[User], outgoing: User, now) -> User | None:
+    """Someone of the next shift already signed in to a seat, preferring the outgoing's role."""
+    ready = [u for u in next_people if u.id != outgoing.id and signed_in(u, now) is not None]
+    ready.sort(key=lambda u: u.role != outgoing.role)
+    return ready[0] if ready else None
+
+
+def _fill_items(h: Handover, specs: list[ItemSpec], kept: dict[tuple, dict]) -> None:
+    for n, spec in enumerate(specs):
+        old = kept.get(spec.key, {})
+        item = HandoverItem(
+            position=n, kind=spec.kind, flags=spec.flags, summary=spec.summary, ticket_id=spec.ticket_id,
+            standing_item_id=spec.standing_item_id, escalation_id=spec.escalation_id,
+            next_step=old.get("next_step"),
+        )
+        if old and old["flags"] == spec.flags and old["summary"] == spec.summary:
+            item.review, item.review_note, item.reviewed_at = old["review"], old["review_note"], old["reviewed_at"]
+        h.items.append(item)
+
+
+def refresh(h: Handover, actor: User, expected_version: int) -> Handover:
+    """Collect again (work came in while preparing). Written next steps stay; a review
+    stays only where the item reads as before. The items of a draft are a working list,
+    not yet a record: they are replaced wholesale."""
+    _check_editable(h, expected_version)
+    _may_prepare(h, actor)
+    now = clock.now()
+    kept = {
+        (i.kind, i.ticket_id, i.standing_item_id): {
+            "next_step": i.next_step, "flags": list(i.flags), "summary": dict(i.summary),
+            "review": i.review, "review_note": i.review_note, "reviewed_at": i.reviewed_at,
+        }
+        for i in h.items
+    }
+    specs = collect_items(h.shift_people, h.shift_start, now)
+    for item in list(h.items):
+        db.session.expunge(item)
+    db.session.execute(delete(HandoverItem).where(HandoverItem.handover_id == h.id))
+    db.session.expire(h, ["items"])
+    _fill_items(h, specs, kept)
+    h.shift_end = now
+    _changed(h, clear=("outgoing", "incoming"))
+    db.session.flush()
+    _announce(h, actor, "refreshed")
+    return h
+
+
+def _check_editable(h: Handover, expected_version: int | None) -> None:
+    if h.is_signed:
+        raise Conflict(f"handover {h.id} is signed and locked; add an addendum instead", handover_id=h.id)
+    if expected_version is not None and expected_version != h.version:
+        raise Conflict(
+            f"handover {h.id} was changed by someone else (now version {h.version})",
+            current_version=h.version,
+        )
+
+
+def _may_prepare(h: Handover, actor: User) -> None:
+    if actor.id != h.outgoing_id and actor.role not in SUPERVISORS:
+        raise Forbidden("only the outgoing person (or a supervisor) prepares the handover")
+
+
+def _changed(h: Handover, clear: tuple[str, ...]) -> None:
+    """A signature covers what was there when it was given: a change withdraws it."""
+    h.updated_at = clock.now()
+    if "outgoing" in clear:
+        h.outgoing_signed_at = None
+    if "incoming" in clear:
+        h.incoming_signed_at = None
+
+
+def _announce(h: Handover, actor: User, what: str) -> None:
+    """`handover.changed` for the two screens of a handover, sent after the commit.
+    Called after the flush, so the version is the one the change gave. Only ids,
+    state and who: the center room hears it, the caller data stays on the record."""
+    add_event(db.session, "handover.changed", {
+        "id": h.id, "version": h.version, "status": h.status.value, "what": what,
+        "addenda": _addenda_count(h), "by": {"username": actor.username, "display_name": actor.display_name},
+    }, [])
+
+
+def _addenda_count(h: Handover) -> int:
+    # Counted in the database: an addendum just written is not in a loaded h.addenda.
+    return db.session.scalar(select(func.count()).where(HandoverAddendum.handover_id == h.id)) or 0
+
+
+def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
+    _check_editable(h, data.version)
+    _may_prepare(h, actor)
+    fields = data.model_fields_set
+    if "incoming" in fields:
+        incoming = _user(data.incoming) if data.incoming else None
+        if incoming is not None and incoming.id == h.outgoing_id:
+            raise ValidationFailed({"incoming": "the incoming person must be someone else"})
+        h.incoming_id = incoming.id if incoming else None
+    if "notes" in fields:
+        h.notes = data.notes or None
+    if "room_state" in fields:
+        h.room_state = data.room_state or None
+    items = {i.id: i for i in h.items}
+    for n, edit in enumerate(data.items):
+        item = items.get(edit.id)
+        if item is None:
+            raise ValidationFailed({f"items.{n}.id": f"no item {edit.id} in this handover"})
+        step = edit.next_step or None
+        if step != item.next_step:
+            item.next_step = step
+            item.review, item.review_note, item.reviewed_at = Review.PENDING, None, None
+    counts = {c.id: c for c in h.counts}
+    for n, edit in enumerate(data.counts):
+        count = counts.get(edit.id)
+        if count is None:
+            raise ValidationFailed({f"counts.{n}.id": f"no count {edit.id} in this handover"})
+        count.counted = edit.counted
+        count.note = edit.note or None
+    _changed(h, clear=("outgoing", "incoming"))
+    db.session.flush()
+    _announce(h, actor, "updated")
+    return h
+
+
+# --- review by the incoming person ----------------------------------------------------------------
+
+
+def review_item(h: Handover, item_id: int, decision: str, note: str | None, actor: User, expected_version: int) -> HandoverItem:
+    _check_editable(h, expected_version)
+    if actor.id != h.incoming_id:
+        raise Forbidden("only the incoming person reviews the handover")
+    item = next((i for i in h.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"no item {item_id} in handover {h.id}")
+    if decision == "dispute" and not note:
+        raise ValidationFailed({"note": "say what is disputed"})
+    item.review = Review.ACKNOWLEDGED if decision == "acknowledge" else Review.DISPUTED
+    item.review_note = note or None
+    item.reviewed_at = clock.now()
+    _changed(h, clear=("incoming",))
+    db.session.flush()
+    _announce(h, actor, "reviewed")
+    return item
+
+
+# --- refusals, override, signatures ---------------------------------------------------------------
+
+
+def blockers(h: Handover, now=None) -> list[Blocker]:
+    """Every reason the handover cannot be signed now, overridden ones included."""
+    now = now or clock.now()
+    found = []
+    tickets = [i for i in h.items if i.kind == ItemKind.TICKET]
+    no_plan = [i.id for i in tickets if Flag.EMERGENCY in i.flags and not i.next_step]
+    if no_plan:
+        found.append(Blocker(EMERGENCY_WITHOUT_PLAN, no_plan))
+    no_step = [i.id for i in tickets if i.carried and Flag.EMERGENCY not in i.flags and not i.next_step]
+    if no_step:
+        found.append(Blocker(MISSING_NEXT_STEP, no_step))
+    incomplete = [c.id for c in h.counts if not c.complete]
+    if incomplete:
+        found.append(Blocker(CHECKLIST_INCOMPLETE, incomplete))
+    if h.incoming is None:
+        found.append(Blocker(NO_INCOMING))
+    elif not incoming_signed_in(h, now):
+        found.append(Blocker(INCOMING_NOT_SIGNED_IN))
+    unacknowledged = [i.id for i in h.items if i.must_acknowledge and i.review != Review.ACKNOWLEDGED]
+    if unacknowledged:
+        found.append(Blocker(NOT_ACKNOWLEDGED, unacknowledged))
+    return found
+
+
+def incoming_signed_in(h: Handover, now) -> bool:
+    """Signed in to a seat, and for the next shift when the roster names one."""
+    session = signed_in(h.incoming, now)
+    if session is None:
+        return False
+    if h.next_template_id is None:
+        return True
+    return (session.template_id, session.day) == (h.next_template_id, h.next_day)
+
+
+def standing_blockers(h: Handover, signer: str, now=None) -> list[Blocker]:
+    """What refuses this signature: not what a supervisor overrode; the acknowledgements
+    only hold up the incoming person's signature (they are that person's own act)."""
+    return [
+        b for b in blockers(h, now)
+        if b.code not in h.overridden and not (b.code == NOT_ACKNOWLEDGED and signer == "outgoing")
+    ]
+
+
+def override(h: Handover, reason: str, actor: User, expected_version: int) -> HandoverOverride:
+    if actor.role not in SUPERVISORS:
+        raise Forbidden("only a supervisor or manager may override a refusal")
+    _check_editable(h, expected_version)
+    codes = [b.code for b in blockers(h) if b.overridable and b.code not in h.overridden]
+    if not codes:
+        raise Conflict("nothing to override: no refusal a supervisor may lift stands now")
+    record = HandoverOverride(by_id=actor.id, at=clock.now(), reason=reason, codes=codes)
+    h.overrides.append(record)
+    h.updated_at = record.at
+    db.session.flush()
+    _announce(h, actor, "overridden")
+    return record
+
+
+def sign(h: Handover, actor: User, password: str, expected_version: int) -> Handover:
+    _check_editable(h, expected_version)
+    if actor.id == h.outgoing_id:
+        signer = "outgoing"
+    elif actor.id == h.incoming_id:
+        signer = "incoming"
+    else:
+        raise Forbidden("only the outgoing and the incoming person sign the handover")
+    if not actor.check_password(password):
+        raise ValidationFailed({"password": "wrong password"})
+    if getattr(h, f"{signer}_signed_at") is not None:
+        raise Conflict(f"handover {h.id} is already signed by the {signer} person")
+    refused = standing_blockers(h, signer)
+    if refused:
+        raise Conflict("handover refused: " + "; ".join(b.code for b in refused), blockers=[b.as_dict() for b in refused])
+    now = clock.now()
+    setattr(h, f"{signer}_signed_at", now)
+    h.updated_at = now
+    if h.outgoing_signed_at and h.incoming_signed_at:
+        _complete(h, now)
+    db.session.flush()
+    _announce(h, actor, "signed")
+    return h
+
+
+def _complete(h: Handover, now) -> None:
+    """Both have signed: the record is locked under its checksum, and the incoming
+    person owns the open work carried over (首问负责). No flush in between: the
+    locked row is written once, checksum included."""
+    with db.session.no_autoflush:
+        h.status = HandoverStatus.SIGNED
+        h.signed_at = now
+        h.checksum = checksum.handover_checksum(h)
+        incoming = h.incoming
+        for item in h.items:
+            if item.carried and item.ticket is not None and item.ticket.is_open:
+                _pass_ownership(item.ticket, incoming, h, item.next_step)
+
+
+def _pass_ownership(ticket: Ticket, incoming: User, h: Handover, next_step: str | None) -> None:
+    before = ticket.owner or ticket.operator
+    ticket.owner_id = incoming.id
+    timeline.record(
+        ticket, "handed_over", incoming,
+        {"owner": (before.display_name if before else None, incoming.display_name)},
+        f"handover #{h.id}" + (f": {next_step}" if next_step else ""),
+    )
+
+
+def add_addendum(h: Handover, body: str, actor: User) -> HandoverAddendum:
+    if not h.is_signed:
+        raise Conflict(f"handover {h.id} is not signed yet; change it directly")
+    if actor.id not in (h.outgoing_id, h.incoming_id) and actor.role not in SUPERVISORS:
+        raise Forbidden("only the two signers or a supervisor add to a signed handover")
+    addendum = HandoverAddendum(handover_id=h.id, author_id=actor.id, at=clock.now(), body=body)
+    addendum.checksum = checksum.addendum_checksum(addendum, h.checksum or "")
+    db.session.add(addendum)
+    db.session.flush()
+    _announce(h, actor, "addendum")
+    return addendum
+
+
+# --- standing items and the checklist --------------------------------------------------------------
+
+
+def open_standing_items() -> list[StandingItem]:
+    return db.session.scalars(
+        select(StandingItem).where(StandingItem.closed_at.is_(None)).order_by(StandingItem.opened_at)
+    ).all()
+
+
+def recent_standing_items(limit: int = 50) -> list[StandingItem]:
+    return db.session.scalars(select(StandingItem).order_by(StandingItem.id.desc()).limit(limit)).all()
+
+
+def add_standing_item(data: StandingItemIn, actor: User) -> StandingItem:
+    item = StandingItem(
+        kind=data.kind, title=data.title, body=data.body or None, source=data.source or None,
+        opened_at=clock.now(), opened_by_id=actor.id,
+    )
+    db.session.add(item)
+    db.session.flush()
+    _announce_standing(item, actor)
+    return item
+
+
+def close_standing_item(item_id: int, note: str, actor: User, expected_version: int) -> StandingItem:
+    item = get_or_404(StandingItem, item_id, "standing item")
+    if expected_version != item.version:
+        raise Conflict(f"standing item {item_id} was changed by someone else (now version {item.version})", current_version=item.version)
+    if not item.is_open:
+        raise Conflict(f"standing item {item_id} is already closed")
+    item.closed_at, item.closed_by_id, item.close_note = clock.now(), actor.id, note
+    db.session.flush()
+    _announce_standing(item, actor)
+    return item
+
+
+def _announce_standing(item: StandingItem, actor: User) -> None:
+    """`standing_item.changed` for the handover list pages open in the center, sent after the
+    commit. Ids, state and who only, as `handover.changed`."""
+    add_event(db.session, "standing_item.changed", {
+        "id": item.id, "version": item.version, "status": "open" if item.is_open else "closed",
+        "kind": item.kind.value, "by": {"username": actor.username, "display_name": actor.display_name},
+    }, [])
+
+
+def active_checklist() -> list[ChecklistItem]:
+    return db.session.scalars(
+        select(ChecklistItem).where(ChecklistItem.active).order_by(ChecklistItem.sort_order, ChecklistItem.id)
+    ).all()
+
+
+def all_checklist() -> list[ChecklistItem]:
+    return db.session.scalars(select(ChecklistItem).order_by(ChecklistItem.sort_order, ChecklistItem.id)).all()
+
+
+def save_checklist(data: ChecklistSave) -> list[ChecklistItem]:
+    """The list as given, in that order; lines left out stop being counted (kept for old records)."""
+    existing = {c.id: c for c in all_checklist()}
+    seen = set()
+    for n, line in enumerate(data.items):
+        if line.id is not None:
+            row = existing.get(line.id)
+            if row is None:
+                raise ValidationFailed({f"items.{n}.id": f"no checklist item {line.id}"})
+        else:
+            row = ChecklistItem()
+            db.session.add(row)
+        row.name, row.expected, row.active, row.sort_order = line.name, line.expected, line.active, (n + 1) * 10
+        seen.add(row.id)
+    for row_id, row in existing.items():
+        if row_id not in seen:
+            row.active = False
+    db.session.flush()
+    return all_checklist()

@@ -1,0 +1,63 @@
+"""Input of the roster API."""
+from datetime import date, time
+
+from pydantic import Field
+
+from hotline.duty.rosters.models import RequestKind
+from hotline.tickets.schemas import Strict, Text
+from hotline.users.models import Role
+
+
+class StaffingIn(Strict):
+    role: Role
+    min: int = Field(0, ge=0, le=50)
+    max: int | None = Field(None, ge=0, le=50)
+
+
+class ShiftTemplateIn(Strict):
+    code: Text(20, 1)
+    name_en: Text(40, 1)
+    name_zh: Text(40, 1)
+    starts: time
+    ends: time = Field(description="At or before `starts`: the shift ends the next day")
+    sort_order: int = Field(100, ge=0, le=10000)
+    active: bool = True
+    staffing: list[StaffingIn] = []
+    version: int | None = Field(None, description="to change an existing template: the version you saw (409 when stale or missing)")
+
+
+class CellIn(Strict):
+    day: date
+    shift: Text(20, 1)
+    people: list[Text(60, 1)] = Field(max_length=50, description="usernames; an empty list clears the cell")
+    version: int | None = Field(None, description="the roster version you saw (409 when stale)")
+    reason: Text(1000) | None = None
+
+
+class PublishIn(Strict):
+    version: int | None = None
+    confirm_gaps: bool = Field(False, description="publish although some shifts are below or above their head counts")
+    override_reason: Text(1000) | None = Field(
+        None, description="supervisor override: publish although a 24-hour center would have nobody on duty"
+    )
+
+
+class ShiftRequestIn(Strict):
+    kind: RequestKind
+    day: date
+    shift: Text(20, 1)
+    reason: Text(1000, 1)
+    partner: Text(60) | None = Field(None, description="swap: the colleague who takes the shift")
+    partner_day: date | None = Field(None, description="swap: the colleague's shift you take in return")
+    partner_shift: Text(20) | None = None
+
+
+class DecisionIn(Strict):
+    approve: bool
+    version: int | None = None
+    substitute: Text(60) | None = Field(None, description="leave: who stands in (顶班)")
+    note: Text(1000) | None = None
+
+
+class WithdrawIn(Strict):
+    version: int | None = None

@@ -1,0 +1,136 @@
+"""Seat endpoints of the JSON API: signing in, ready/busy/away, the on-duty list for
+the wall board, and the sign-out log."""
+from datetime import date, datetime, timedelta
+
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from hotline.core import clock
+from hotline.core.api import bp, json_body
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.i18n import current_locale
+from hotline.core.events import LiveEvent
+from hotline.duty.rosters import services as rosters
+from hotline.duty.seats import services
+from hotline.duty.seats.models import Seat
+from hotline.duty.seats.schemas import SeatIn, SignInIn, SignOutIn, StateIn
+from hotline.tickets.schemas import parse
+from hotline.core.permissions import DRAW_ROSTER, MANAGE_DUTY_SETUP, READ_BOARD, READ_ROSTER, SEAT_WORK, require
+
+
+def seat_view(seat: Seat) -> dict:
+    taken = services.occupant(seat)
+    return {
+        "code": seat.code,
+        "name": seat.name,
+        "sort_order": seat.sort_order,
+        "active": seat.active,
+        "version": seat.version,
+        "taken_by": {"username": taken.user.username, "name": taken.user.display_name} if taken else None,
+    }
+
+
+def me_view() -> dict:
+    session = services.signed_in(current_user)
+    return {
+        "session": services.person_view(current_user, session, None) if session else None,
+        "shifts": [services.slot_view(s, current_locale()) for s in services.my_shifts(current_user)],
+        "seats": [seat_view(s) for s in services.active_seats()],
+        "away_logged_after_minutes": int(services.AWAY_LOGGED_AFTER.total_seconds() // 60),
+        "now": clock.now().isoformat(),
+    }
+
+
+def _my_session():
+    session = services.signed_in(current_user)
+    if session is None:
+        raise Conflict(f"{current_user.username} is not signed in to a seat", code="not_signed_in")
+    return session
+
+
+@bp.get("/v1/seats")
+@require(READ_ROSTER | MANAGE_DUTY_SETUP)
+def list_seats():
+    items = db.session.scalars(select(Seat).order_by(Seat.sort_order, Seat.code)).all()
+    return jsonify(items=[seat_view(s) for s in items])
+
+
+@bp.post("/v1/seats")
+@require(MANAGE_DUTY_SETUP)
+def save_seat():
+    data = parse(SeatIn, json_body())
+    existing = db.session.scalar(select(Seat).where(Seat.code == data.code))
+    seat = services.update_seat(existing.id, data, data.version) if existing else services.create_seat(data)
+    db.session.commit()
+    return jsonify(seat_view(seat)), 200 if existing else 201
+
+
+@bp.get("/v1/seats/me")
+@require(SEAT_WORK)
+def my_seat():
+    return jsonify(me_view())
+
+
+@bp.post("/v1/seats/sign-in")
+@require(SEAT_WORK)
+def seat_sign_in():
+    data = parse(SignInIn, json_body())
+    template = rosters.find_template(data.shift) if data.shift else None
+    services.sign_in(current_user, data.seat, template, data.day)
+    db.session.commit()
+    return jsonify(me_view()), 201
+
+
+@bp.post("/v1/seats/state")
+@require(SEAT_WORK)
+def seat_state():
+    data = parse(StateIn, json_body())
+    services.set_state(_my_session(), data.state, data.reason, data.version)
+    db.session.commit()
+    return jsonify(me_view())
+
+
+@bp.post("/v1/seats/sign-out")
+@require(SEAT_WORK)
+def seat_sign_out():
+    data = parse(SignOutIn, json_body())
+    services.sign_out(_my_session(), data.version)
+    db.session.commit()
+    return jsonify(me_view())
+
+
+@bp.get("/v1/seats/on-duty")
+@require(READ_BOARD)
+def on_duty():
+    """Who is on duty and their state. `seq`: apply `seat.changed` events after it."""
+    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
+    return jsonify(seq=seq, **services.on_duty(current_locale()))
+
+
+@bp.get("/v1/seats/away-log")
+@require(DRAW_ROSTER)
+def away_log():
+    """签出登记: absences longer than five minutes, for a local day (default today)."""
+    text = request.args.get("day")
+    try:
+        day = date.fromisoformat(text) if text else clock.local().date()
+    except ValueError:
+        raise ValidationFailed({"day": "Input should be a valid date"}) from None
+    start = datetime.combine(day, datetime.min.time(), tzinfo=clock.center_tz())
+    entries = services.away_log(start, start + timedelta(days=1))
+    return jsonify(
+        day=day.isoformat(),
+        items=[
+            {
+                "user": {"username": e.user.username, "name": e.user.display_name},
+                "seat": e.seat.code,
+                "reason": e.reason,
+                "left_at": e.left_at.isoformat(),
+                "back_at": e.back_at.isoformat(),
+                "minutes": e.minutes,
+            }
+            for e in entries
+        ],
+    )

@@ -1,0 +1,192 @@
+"""Settings pages for duty: shift templates with their head counts per role, and seats.
+Admins edit; whoever may read them through the API (center staff) sees the same pages
+read-only. The forms go through the roster and seat services; a form with errors comes
+back with what was typed and a message beside each field."""
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from hotline.core import clock
+from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.messages import localize
+from hotline.duty.rosters import services as rosters
+from hotline.duty.rosters.schemas import ShiftTemplateIn
+from hotline.duty.seats import services as seats
+from hotline.duty.seats.schemas import SeatIn
+from hotline.tickets.settings_pages import bp
+from hotline.tickets.schemas import parse
+from hotline.core.permissions import MANAGE_DUTY_SETUP, READ_ROSTER, can, require
+
+READ_DUTY_SETUP = READ_ROSTER | MANAGE_DUTY_SETUP  # as GET /api/v1/shift-templates and /api/v1/seats
+
+_MESSAGES = {
+    "a role is listed twice": _l("A role is listed twice."),
+    "max is below min": _l("Below the minimum."),
+    "a shift cannot last 24 hours or none: give different times": _l("Give different start and end times (a shift cannot last 0 or 24 hours)."),
+    "Input should be in a valid time format": _l("Not a valid time (HH:MM)."),
+    "Input should be greater than or equal to 0": _l("At least 0."),
+    "Input should be less than or equal to 50": _l("At most 50."),
+    "Input should be less than or equal to 10000": _l("At most 10000."),
+}
+
+
+def _say(message: str) -> str:
+    if message in _MESSAGES:
+        return str(_MESSAGES[message])
+    if message.startswith("Input should be in a valid time format"):
+        return str(_MESSAGES["Input should be in a valid time format"])
+    if "was changed by someone else" in message:
+        return _("Changed by someone else meanwhile: reload the page and make your change again.")
+    if message.startswith("the code of a"):
+        return _("The code cannot change.")
+    if message.startswith("no shift template") or message.startswith("no seat"):
+        return _("Not found: it may have been removed. Reload the page.")
+    return localize(message)
+
+
+def _number_or_text(text: str):
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else text
+
+
+def _time(text: str) -> str:
+    """ "8:30" or "08：30" -> "08:30"; anything else goes on as typed, for the schema to refuse."""
+    text = (text or "").strip().replace("：", ":")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    return f"{int(match[1]):02d}:{match[2]}" if match else text
+
+
+# --- shift templates ---------------------------------------------------------------------------
+
+
+def _template_input(form) -> tuple[dict, list]:
+    """The schema's input from the form, and the role of each staffing line (for errors).
+    A role with both boxes empty is not staffed; min empty with a max given means 0."""
+    staffing, roles = [], []
+    for role in rosters.ROSTERED_ROLES:
+        low, high = form.get(f"min_{role.value}", "").strip(), form.get(f"max_{role.value}", "").strip()
+        if low or high:
+            staffing.append({"role": role.value, "min": _number_or_text(low) if low else 0,
+                             "max": _number_or_text(high) if high else None})
+            roles.append(role)
+    raw = {
+        "code": form.get("code", ""), "name_en": form.get("name_en", ""), "name_zh": form.get("name_zh", ""),
+        "starts": _time(form.get("starts", "")), "ends": _time(form.get("ends", "")),
+        "sort_order": _number_or_text(form.get("sort_order", "")) if form.get("sort_order", "").strip() else 100,
+        "active": "active" in form, "staffing": staffing,
+    }
+    return raw, roles
+
+
+def _template_errors(exc: ValidationFailed, roles: list) -> dict[str, str]:
+    """Per form field: `staffing.1.max` is shown beside the max box of the second staffed role."""
+    out: dict[str, str] = {}
+    for path, message in exc.fields.items():
+        parts = path.split(".")
+        if parts[0] == "staffing" and len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) < len(roles):
+            key = f"{'max' if parts[2] == 'max' else 'min'}_{roles[int(parts[1])].value}"
+        else:
+            key = parts[0]
+        out.setdefault(key, _say(message))
+    return out
+
+
+def _shifts_page(errors=None, status=200):
+    templates = rosters.all_templates()
+    active = [t for t in templates if t.active]
+    return render_template(
+        "settings/duty_shifts.html",
+        templates=templates,
+        staffing={t.id: {s.role.value: s for s in t.staffing} for t in templates},
+        heads={t.id: sorted(t.staffing, key=lambda s: rosters.ROSTERED_ROLES.index(s.role)) for t in templates},
+        coming=rosters.coming_assignments(clock.local().date()),
+        around_the_clock=rosters.covers_whole_day(active),
+        roles=rosters.ROSTERED_ROLES,
+        this_month=f"{clock.local():%Y-%m}",
+        errors=errors or {},
+        form=request.form,
+        editable=can(MANAGE_DUTY_SETUP),
+    ), status
+
+
+@bp.get("/duty/shifts")
+@require(READ_DUTY_SETUP)
+def duty_shifts():
+    return _shifts_page()
+
+
+@bp.post("/duty/shifts")
+@require(MANAGE_DUTY_SETUP)
+def save_duty_shift():
+    form = request.form
+    raw, roles = _template_input(form)
+    try:
+        data = parse(ShiftTemplateIn, raw)
+        if form.get("id"):
+            version = form.get("version", "")
+            rosters.update_template(int(form["id"]) if form["id"].isdigit() else -1, data,
+                                    int(version) if version.isdigit() else None)
+        else:
+            rosters.create_template(data)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _shifts_page(_template_errors(exc, roles), 422)
+    except (Conflict, NotFound) as exc:
+        db.session.rollback()
+        return _shifts_page({"": _say(exc.message)}, exc.status)
+    flash(_("Shift %(code)s saved. Coverage of every roster, published ones included, is checked against it from now on.",
+            code=raw["code"]), "ok")
+    return redirect(url_for("settings.duty_shifts") + (f"#shift-{form['id']}" if form.get("id", "").isdigit() else ""))
+
+
+# --- seats -------------------------------------------------------------------------------------
+
+
+def _seats_page(errors=None, status=200):
+    items = seats.all_seats()
+    return render_template(
+        "settings/duty_seats.html",
+        seats=items,
+        taken={s.id: seats.occupant(s) for s in items},
+        errors=errors or {},
+        form=request.form,
+        editable=can(MANAGE_DUTY_SETUP),
+    ), status
+
+
+@bp.get("/duty/seats")
+@require(READ_DUTY_SETUP)
+def duty_seats():
+    return _seats_page()
+
+
+@bp.post("/duty/seats")
+@require(MANAGE_DUTY_SETUP)
+def save_duty_seat():
+    form = request.form
+    raw = {
+        "code": form.get("code", ""), "name": form.get("name", ""),
+        "sort_order": _number_or_text(form.get("sort_order", "")) if form.get("sort_order", "").strip() else 100,
+        "active": "active" in form,
+    }
+    try:
+        data = parse(SeatIn, raw)
+        if form.get("id"):
+            version = form.get("version", "")
+            seats.update_seat(int(form["id"]) if form["id"].isdigit() else -1, data,
+                              int(version) if version.isdigit() else None)
+        else:
+            seats.create_seat(data)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _seats_page({k.split(".")[0]: _say(v) for k, v in exc.fields.items()}, 422)
+    except (Conflict, NotFound) as exc:
+        db.session.rollback()
+        return _seats_page({"": _say(exc.message)}, exc.status)
+    flash(_("Seat %(code)s saved.", code=raw["code"]), "ok")
+    return redirect(url_for("settings.duty_seats"))

@@ -1,0 +1,62 @@
+"""Session hooks: keep each changed ticket's clocks in step before the flush, and
+after the commit tell the scheduler of this process about the earliest new
+deadline so that it wakes for it (sub-second detection without polling)."""
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from hotline.core import clock
+from hotline.sla.engine.clocks import CLASSIFYING, WATCHED, sync_ticket_clocks
+from hotline.sla.models import Escalation, SlaClock
+from hotline.tickets.models import Ticket
+
+_EARLIEST = "sla_earliest"
+
+
+def _changed(ticket: Ticket, fields=WATCHED) -> bool:
+    state = inspect(ticket)
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+def _before_flush(session: Session, _ctx, _instances) -> None:
+    now = clock.now()
+    tickets = [o for o in session.new if isinstance(o, Ticket)]
+    tickets += [o for o in session.dirty if isinstance(o, Ticket) and _changed(o)]
+    if not tickets:
+        return
+    with session.no_autoflush:
+        for ticket in tickets:
+            sync_ticket_clocks(session, ticket, now, reclassified=_changed(ticket, CLASSIFYING))
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    times = [o.next_check_at for o in list(session.new) + list(session.dirty) if isinstance(o, SlaClock)]
+    times += [o.next_at for o in list(session.new) + list(session.dirty) if isinstance(o, Escalation)]
+    times = [t for t in times if t is not None]
+    if times:
+        earliest = session.info.get(_EARLIEST)
+        session.info[_EARLIEST] = min(times + ([earliest] if earliest else []))
+
+
+def _after_commit(session: Session) -> None:
+    earliest = session.info.pop(_EARLIEST, None)
+    if earliest is not None:
+        from hotline.sla.engine.scheduler import arm
+
+        arm(earliest)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_EARLIEST, None)
+
+
+_installed: set[int] = set()
+
+
+def install(session) -> None:
+    if id(session) in _installed:
+        return
+    _installed.add(id(session))
+    event.listen(session, "before_flush", _before_flush)
+    event.listen(session, "after_flush", _after_flush)
+    event.listen(session, "after_commit", _after_commit)
+    event.listen(session, "after_soft_rollback", lambda s, _t: _after_rollback(s))

@@ -1,0 +1,87 @@
+"""SLA endpoints of the JSON API on one ticket: read its clocks; pause, resume, ask for
+an extension (延期), reply to the caller (答复), reclassify (new deadlines follow)."""
+from flask import jsonify
+from flask_login import current_user
+
+from hotline.core.api import bp, json_body
+from hotline.core.extensions import db
+from hotline.sla.engine import services as sla
+from hotline.sla.engine.services import ticket_clock_view
+from hotline.tickets import services
+from hotline.tickets.access import visible_ticket
+from hotline.tickets.schemas import parse
+from hotline.tickets.serialize import ticket_detail
+from hotline.sla.panel.views import actionable_ticket, extension_view, sla_view
+from hotline.sla.panel.schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
+from hotline.core.permissions import (
+    PAUSE_CLOCKS,
+    READ_TICKETS,
+    RECLASSIFY,
+    REPLY_TO_CALLER,
+    REQUEST_EXTENSION,
+    require,
+)
+
+
+@bp.get("/v1/tickets/<number>/sla")
+@require(READ_TICKETS)
+def ticket_sla(number: str):
+    return jsonify(sla_view(visible_ticket(number, current_user)))
+
+
+@bp.post("/v1/tickets/<number>/sla/pause")
+@require(PAUSE_CLOCKS)
+def pause_clocks(number: str):
+    data = parse(PauseIn, json_body())
+    ticket = actionable_ticket(number, current_user)
+    sla.pause_ticket(ticket, data.reason, current_user, data.stage)
+    body = sla_view(ticket)  # before the commit: reading after it would reload every row
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/v1/tickets/<number>/sla/resume")
+@require(PAUSE_CLOCKS)
+def resume_clocks(number: str):
+    data = parse(ResumeIn, json_body())
+    ticket = actionable_ticket(number, current_user)
+    sla.resume_ticket(ticket, current_user, data.stage)
+    body = sla_view(ticket)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/v1/tickets/<number>/sla/extensions")
+@require(REQUEST_EXTENSION)
+def request_extension(number: str):
+    data = parse(ExtensionIn, json_body())
+    ticket = actionable_ticket(number, current_user)
+    ext = sla.request_extension(ticket, data.stage, data.minutes, data.reason, current_user)
+    body = extension_view(ext)
+    db.session.commit()
+    return jsonify(body), 201
+
+
+@bp.post("/v1/tickets/<number>/reply")
+@require(REPLY_TO_CALLER)
+def reply_to_caller(number: str):
+    data = parse(ReplyIn, json_body())
+    ticket = actionable_ticket(number, current_user)
+    services.reply_to_caller(ticket, data.message, current_user, data.version)
+    body = {**ticket_detail(ticket, current_user), "clocks": ticket_clock_view(ticket)}
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.patch("/v1/tickets/<number>")
+@require(RECLASSIFY)
+def reclassify_ticket(number: str):
+    data = parse(ReclassifyIn, json_body())
+    ticket = actionable_ticket(number, current_user)
+    services.reclassify(
+        ticket, current_user, data.version,
+        category=data.category, priority=data.priority, area=data.area, reason=data.reason,
+    )
+    body = {**ticket_detail(ticket, current_user), "clocks": ticket_clock_view(ticket)}
+    db.session.commit()
+    return jsonify(body)

@@ -1,0 +1,220 @@
+"""What the supervisor reads: the filtered list of warnings and breaches (and its
+export), and on-time rates per unit or category and stage, counted in SQL."""
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from hotline.core import clock
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.sla.models import Alert, SlaClock, Stage
+from hotline.sla.supervision.schemas import AlertQuery, OnTimeQuery
+from hotline.tickets.models import Category, Ticket
+from hotline.units.models import Unit
+
+DEFAULT_PERIOD = timedelta(days=7)
+EXPORT_LIMIT = 100_000
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ---- the alert list ----------------------------------------------------------------------
+
+
+def unit_and_children(code: str) -> set[int]:
+    """A unit chosen by code and the units under it (a branch and its crews)."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise ValidationFailed({"unit": f"no unit '{code}'"})
+    return {unit.id, *db.session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))}
+
+
+def alert_select(q: AlertQuery) -> Select:
+    """The alerts matching the filters, newest first."""
+    stmt = select(Alert)
+    if q.unit:
+        stmt = stmt.where(Alert.unit_id.in_(unit_and_children(q.unit)))
+    if q.category:
+        category_id = db.session.scalar(select(Category.id).where(Category.code == q.category))
+        if category_id is None:
+            raise ValidationFailed({"category": f"no category '{q.category}'"})
+        stmt = stmt.join(Ticket, Ticket.id == Alert.ticket_id).where(Ticket.category_id == category_id)
+    if q.stage:
+        stmt = stmt.where(Alert.stage == q.stage)
+    if q.kind:
+        stmt = stmt.where(Alert.kind == q.kind)
+    if q.start:
+        stmt = stmt.where(Alert.at >= q.start)
+    if q.end:
+        stmt = stmt.where(Alert.at <= q.end)
+    if q.acknowledged is not None:
+        acked = Alert.acknowledged_at.is_not(None)
+        stmt = stmt.where(acked if q.acknowledged else ~acked)
+    return stmt.order_by(Alert.at.desc(), Alert.id.desc())
+
+
+_ALERT_LOADS = (
+    joinedload(Alert.ticket).joinedload(Ticket.category),
+    joinedload(Alert.unit),
+    joinedload(Alert.acknowledged_by),
+)
+
+
+def alert_page(q: AlertQuery) -> tuple[list[Alert], int]:
+    stmt = alert_select(q)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(
+        stmt.options(*_ALERT_LOADS).limit(q.per_page).offset((q.page - 1) * q.per_page)
+    ).all()
+    return list(rows), total
+
+
+def alert_view(alert: Alert) -> dict:
+    ticket = alert.ticket
+    by = alert.acknowledged_by
+    return {
+        "id": alert.id,
+        "kind": alert.kind.value,
+        "stage": alert.stage.value,
+        "number": ticket.number,
+        "priority": ticket.priority.value,
+        "category": ticket.category.code if ticket.category else None,
+        "unit": alert.unit.code if alert.unit else None,
+        "due_at": _iso(alert.due_at),
+        "at": _iso(alert.at),
+        "acknowledged_at": _iso(alert.acknowledged_at),
+        "acknowledged_by": {"username": by.username, "name": by.display_name} if by else None,
+        "comment": alert.comment,
+    }
+
+
+def alerts_csv(q: AlertQuery, headers: list[str], labels) -> Iterator[str]:
+    """The filtered list as CSV for Excel: a BOM first (or Excel reads UTF-8 Chinese as
+    mojibake), times in the center's zone, codes in words. `labels(kind, code)` names
+    a code in the reader's language. The filters are checked here, before the first
+    line is sent (a bad one is a 422, not a broken download)."""
+    stmt = alert_select(q).options(*_ALERT_LOADS).limit(EXPORT_LIMIT)
+
+    def fmt(at: datetime | None) -> str:
+        return clock.local(at).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+    def line(values) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(values)
+        return buffer.getvalue()
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff" + line(headers)
+        for alert in db.session.scalars(stmt).yield_per(500):
+            by = alert.acknowledged_by
+            yield line([
+                alert.id, labels("kind", alert.kind.value), labels("stage", alert.stage.value), alert.ticket.number,
+                labels("priority", alert.ticket.priority.value),
+                labels("category", alert.ticket.category.code if alert.ticket.category else None),
+                alert.unit.name if alert.unit else "", fmt(alert.due_at), fmt(alert.at),
+                fmt(alert.acknowledged_at), by.display_name if by else "", alert.comment or "",
+            ])
+
+    return rows()
+
+
+# ---- on-time rates -------------------------------------------------------------------------
+
+
+def period(q: OnTimeQuery, now: datetime) -> tuple[datetime, datetime]:
+    end = q.end or now
+    start = q.start or end - DEFAULT_PERIOD
+    return start, end
+
+
+def _late():
+    """A stopped clock is late when its breach was recorded or it used more than it had
+    (stopped past the deadline before any sweep saw it): the same rule as SlaClock.met."""
+    return or_(
+        SlaClock.breached_at.is_not(None),
+        SlaClock.consumed_seconds > SlaClock.budget_seconds + SlaClock.extended_seconds,
+    )
+
+
+def on_time(q: OnTimeQuery, now: datetime, locale: str) -> dict:
+    """Per unit (or category) and stage: clocks stopped in the period (total, met, late,
+    rate) and, at `now`, the running clocks already past their deadline (overdue)."""
+    start, end = period(q, now)
+    if q.by == "unit":
+        key, join = SlaClock.unit_id, None
+    else:
+        key, join = Ticket.category_id, (Ticket, Ticket.id == SlaClock.ticket_id)
+
+    def grouped(*columns):
+        stmt = select(key, SlaClock.stage, *columns)
+        if join is not None:
+            stmt = stmt.join(*join)
+        return stmt.group_by(key, SlaClock.stage)
+
+    stopped = db.session.execute(
+        grouped(func.count(), func.sum(case((_late(), 1), else_=0)))
+        .where(SlaClock.stopped_at >= start, SlaClock.stopped_at <= end)
+    ).all()
+    overdue = db.session.execute(
+        grouped(func.count()).where(
+            SlaClock.stopped_at.is_(None),
+            or_(SlaClock.breached_at.is_not(None), SlaClock.due_at <= now),
+        )
+    ).all()
+
+    cells: dict[object, dict[str, dict]] = {}
+
+    def cell(group, stage) -> dict:
+        return cells.setdefault(group, {}).setdefault(
+            stage.value, {"total": 0, "met": 0, "late": 0, "rate": None, "overdue": 0}
+        )
+
+    for group, stage, total, late in stopped:
+        c = cell(group, stage)
+        c["total"], c["late"] = total, int(late or 0)
+        c["met"] = total - c["late"]
+        c["rate"] = round(c["met"] / total, 4) if total else None
+    for group, stage, count in overdue:
+        cell(group, stage)["overdue"] = count
+
+    names = _group_names(q.by, [g for g in cells if g is not None], locale)
+    groups = [
+        {"key": names[g][0] if g is not None else None, "name": names[g][1] if g is not None else None, "stages": stages}
+        for g, stages in cells.items()
+    ]
+    groups.sort(key=lambda g: (g["key"] is None, g["key"] or ""))
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "now": now.isoformat(),
+        "by": q.by,
+        "stages": [s.value for s in Stage if any(s.value in g["stages"] for g in groups)],
+        "groups": groups,
+        "all": _totals(groups),
+    }
+
+
+def _totals(groups: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for g in groups:
+        for stage, c in g["stages"].items():
+            t = out.setdefault(stage, {"total": 0, "met": 0, "late": 0, "rate": None, "overdue": 0})
+            for field in ("total", "met", "late", "overdue"):
+                t[field] += c[field]
+    for t in out.values():
+        t["rate"] = round(t["met"] / t["total"], 4) if t["total"] else None
+    return out
+
+
+def _group_names(by: str, ids: list[int], locale: str) -> dict[int, tuple[str, str]]:
+    if by == "unit":
+        rows = db.session.scalars(select(Unit).where(Unit.id.in_(ids))).all()
+        return {u.id: (u.code, u.name) for u in rows}
+    rows = db.session.scalars(select(Category).where(Category.id.in_(ids))).all()
+    return {c.id: (c.code, c.name(locale)) for c in rows}

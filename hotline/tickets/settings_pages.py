@@ -1,0 +1,32 @@
+"""Settings pages for admins: the categories a ticket can have."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.messages import localize_fields
+from hotline.tickets.categories import save_category
+from hotline.tickets.models import Category, Priority
+from hotline.core.permissions import MANAGE_SETTINGS, require
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@require(MANAGE_SETTINGS)
+def categories():
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            save_category(request.form)
+            db.session.commit()
+            flash(_("Category saved."), "ok")
+            return redirect(url_for("settings.categories"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors, status = localize_fields(exc.fields), 422
+    items = db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)).all()
+    return render_template(
+        "settings/categories.html", categories=items, priorities=list(Priority), errors=errors, form=request.form
+    ), status

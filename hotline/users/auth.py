@@ -1,0 +1,46 @@
+"""Who is calling: a person by the Flask-Login session, a machine by a bearer token."""
+from flask import g, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from hotline.core.extensions import db, login_manager
+from hotline.users.models import User
+from hotline.users.services import user_for_token
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+@login_manager.user_loader
+def _load_session_user(user_id: str) -> User | None:
+    if bearer_token():  # a bearer header wins: never mix a machine's call with a cookie
+        return None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # Flask-Login checks is_active only when signing in: a person deactivated
+    # later must lose their open sessions at once.
+    return user if user is not None and user.is_active else None
+
+
+@login_manager.request_loader
+def _load_token_user(req) -> User | None:
+    secret = bearer_token()
+    if not secret:
+        return None
+    user = user_for_token(secret)
+    g.token_auth = user is not None
+    return user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if request.path.startswith("/api/") or bearer_token():
+        return jsonify(error="authentication required"), 401
+    return redirect(url_for("users.login", next=request.full_path))
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "users.login"
+    login_manager.login_message = _l("Please sign in.")
+    login_manager.session_protection = "strong"
