@@ -1,0 +1,21 @@
+"""Dispatch: work orders to units and crews (派单, 转办, 退回), routing rules, the
+desk, the wall board's and the crew phone's pages."""
+from flask_babel import lazy_gettext as _l
+
+from hotline.core.navigation import NavItem, add
+from hotline.core.permissions import Role
+
+
+def init_app(app) -> None:
+    # Imported on registration: routes, handlers and receivers attach themselves as they load.
+    from dispatch import api, pages, receivers  # noqa: F401 - routes and signal receivers
+    from dispatch.routing import models as routing_models  # noqa: F401 - the tables
+    from dispatch.workorders import models as workorder_models  # noqa: F401
+
+    app.register_blueprint(pages.bp)
+    add(
+        app,
+        NavItem("dispatch.desk", _l("Dispatch desk"), 70),
+        NavItem("dispatch.board", _l("Wall board"), 90),
+        NavItem("dispatch.crew", _l("My work orders"), 100, only=frozenset({Role.CREW})),
+    )

@@ -1,35 +1,27 @@
-"""Dispatch endpoints of the JSON API: act on tickets, read the board and the work."""
+"""Dispatch endpoints of the JSON API: act on tickets, units, routing rules."""
 from flask import jsonify
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
-from hotline.core import clock
+from dispatch.routing import services as routing
+from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
+from dispatch.workorders import services
 from hotline.core.api import bp, json_body
-from hotline.core.errors import Conflict
+from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
-from hotline.core.events import LiveEvent
-from hotline.sla.engine.summary import deadlines_for
-from hotline.tickets.access import visible_ticket
-from hotline.tickets.models import Ticket
-from hotline.tickets.schemas import parse
-from hotline.tickets.serialize import ticket_detail, ticket_summary
-from hotline.units.models import Unit
-from hotline.units.services import member_unit_ids
 from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
     MANAGE_SETTINGS,
     READ_BOARD,
-    READ_WORK_ORDERS,
     RETURN_TICKET,
     require,
 )
-from dispatch.board.services import snapshot
-from dispatch.routing import services as routing
-from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
-from dispatch.workorders import services
-from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
+from hotline.core.validation import parse
+from hotline.tickets.access import visible_ticket
+from hotline.tickets.serialize import ticket_detail, ticket_summary
+from hotline.units.models import Unit
+from hotline.units.services import find_unit
 
 STEPS = ("accept", "en_route", "on_site", "resolve")
 
@@ -51,7 +43,7 @@ def _act(number: str, action):
 @require(DISPATCH)
 def dispatch_ticket(number: str):
     data = parse(DispatchIn, json_body())
-    unit = services.find_unit(data.unit)
+    unit = find_unit(data.unit)
     return _act(number, lambda t: services.dispatch_ticket(t, unit, current_user, data.version, data.instructions))
 
 
@@ -59,7 +51,7 @@ def dispatch_ticket(number: str):
 @require(DISPATCH)
 def transfer_ticket(number: str):
     data = parse(TransferIn, json_body())
-    unit = services.find_unit(data.unit)
+    unit = find_unit(data.unit)
     return _act(number, lambda t: services.transfer_ticket(t, unit, data.reason, current_user, data.version))
 
 
@@ -74,55 +66,9 @@ def return_ticket(number: str):
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
-        from hotline.core.errors import NotFound
-
         raise NotFound(f"no step '{step}'; steps are {', '.join(STEPS)}")
     data = parse(StepIn, json_body())
     return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
-
-
-@bp.get("/v1/board")
-@require(READ_BOARD)
-def board():
-    return jsonify(snapshot())
-
-
-@bp.get("/v1/work-orders")
-@require(READ_WORK_ORDERS)
-def work_orders():
-    """The active work of the caller's unit (a crew), or of every unit (the desk).
-    `seq` is the last live event this list reflects (read first: a live client applies
-    events after it, and replaying one already reflected is harmless)."""
-    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
-    stmt = (
-        select(WorkOrder)
-        .options(
-            joinedload(WorkOrder.unit),
-            joinedload(WorkOrder.ticket).options(joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)),
-        )
-        .where(WorkOrder.status.in_(ACTIVE_WORK))
-        .order_by(WorkOrder.assigned_at)
-    )
-    if current_user.role.value == "crew":
-        stmt = stmt.where(WorkOrder.unit_id.in_(member_unit_ids(current_user) or {-1}))
-    orders = db.session.scalars(stmt).all()
-    deadlines = deadlines_for(db.session, [wo.ticket_id for wo in orders])
-    return jsonify(
-        seq=seq,
-        now=clock.now().isoformat(),
-        items=[
-            {
-                "id": wo.id,
-                "status": wo.status.value,
-                "unit": wo.unit.code,
-                "instructions": wo.instructions,
-                "assigned_at": wo.assigned_at.isoformat(),
-                # The nearest deadline sits on the ticket, as in the board and the live ticket events.
-                "ticket": {**ticket_summary(wo.ticket, current_user), "sla": deadlines.get(wo.ticket_id)},
-            }
-            for wo in orders
-        ]
-    )
 
 
 @bp.get("/v1/units")

@@ -5,11 +5,16 @@ from sqlalchemy import select
 
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.permissions import (
+    CREW_STEPS,
+    DISPATCH,
+    READ_BOARD,
+    require,
+    scope_for,
+)
 from hotline.tickets.models import Category
 from hotline.units.models import Unit
-from hotline.units.services import member_unit_ids
 from hotline.users.models import Role
-from hotline.core.permissions import CREW_STEPS, DISPATCH, READ_BOARD, require
 from hotline.users.services import user_for_token
 
 bp = Blueprint("dispatch", __name__)
@@ -48,6 +53,6 @@ def desk():
 @bp.get("/crew")
 @require(CREW_STEPS)
 def crew():
-    ids = member_unit_ids(current_user)
+    ids = scope_for(current_user).unit_ids
     codes = db.session.scalars(select(Unit.code).where(Unit.id.in_(ids or {-1}))).all()
     return _page("dispatch/crew.html", my_units=sorted(codes))

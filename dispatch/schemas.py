@@ -1,5 +1,5 @@
 """Input of the dispatch actions."""
-from hotline.tickets.schemas import Strict, Text
+from hotline.core.validation import Strict, Text
 
 
 class DispatchIn(Strict):

@@ -9,22 +9,25 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
+import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline.core import clock
+from dispatch.workorders.services import advance, dispatch_ticket
 from hotline.callbacks.demo import seed_callbacks
-from hotline.duty.handover.demo import seed_handover
-from hotline.sla.demo import seed_sla
-from hotline.duty.rosters.demo import seed_duty
+from hotline.core import clock
 from hotline.core.extensions import db
+from hotline.duty.dutylog.demo import seed_duty_log
+from hotline.duty.handover.demo import seed_handover
+from hotline.duty.rosters.demo import seed_duty
+from hotline.duty.seats.demo import seed_seats
+from hotline.sla.demo import seed_sla
 from hotline.tickets.models import Channel, Priority, Status
 from hotline.tickets.schemas import CallerIn, CallIn, Facts, TicketCreate
 from hotline.tickets.services import add_note, cancel_ticket, create_ticket
 from hotline.units.models import Unit, UnitKind
 from hotline.users.models import Role, User
 from hotline.users.services import create_user
-from dispatch.workorders.services import advance, dispatch_ticket
 
 SEED = 96_116
 BATCH = 50
@@ -398,14 +401,26 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
         yield seed_sla(real_now)  # after every ticket and callback: the sweep walks their history
     finally:
         clock.reset()
-    duty = seed_duty(users)
+    duty = [seed_duty(users), seed_seats(), seed_duty_log(users)]
     yield seed_handover(users, {u.username: password for u, password in logins})
 
     table = _logins_table(logins)
     path = _logins_file()
     path.write_text("\n".join(table) + "\n", encoding="utf-8")
     path.chmod(0o600)
-    yield duty
+    yield from duty
     yield (f"demo data: {len(units)} units, {len(logins)} users, {made} tickets over {days} days "
            f"({noted} with notes, {cancelled} cancelled)")
     yield from table
+
+
+def init_app(app) -> None:
+    """`flask demo-data`: the demo center, made through the same services as real work."""
+
+    @app.cli.command("demo-data")
+    @click.option("--tickets", default=400, show_default=True)
+    @click.option("--days", default=28, show_default=True)
+    def demo_data_command(tickets, days):
+        """Fill an empty database with a realistic center (idempotent)."""
+        for line in seed_demo(tickets=tickets, days=days):
+            click.echo(line)

@@ -1,13 +1,21 @@
 """The OpenAPI 3 document at /api/openapi.json, built from the same models that validate."""
 from flask import current_app, jsonify
 
+from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 from hotline.core.api import bp
+from hotline.duty.rosters.openapi import PATHS as ROSTER_PATHS
+from hotline.duty.rosters.openapi import SCHEMA_MODELS as ROSTER_SCHEMA_MODELS
+from hotline.sla.panel.schemas import (
+    ExtensionIn,
+    PauseIn,
+    ReclassifyIn,
+    ReplyIn,
+    ResumeIn,
+)
+from hotline.sla.settings.openapi import PATHS as SLA_SETTINGS_PATHS
+from hotline.sla.settings.openapi import SCHEMA_MODELS as SLA_SETTINGS_MODELS
 from hotline.tickets.models import Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate
-from hotline.sla.panel.schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
-from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
-from hotline.duty.rosters.openapi import PATHS as ROSTER_PATHS, SCHEMA_MODELS as ROSTER_SCHEMA_MODELS
-from hotline.sla.settings.openapi import PATHS as SLA_SETTINGS_PATHS, SCHEMA_MODELS as SLA_SETTINGS_MODELS
 
 _SCHEMA_MODELS = (TicketCreate, NoteCreate, TicketCancel, DispatchIn, TransferIn, ReturnIn, StepIn, RoutingRuleIn,
                   PauseIn, ResumeIn, ExtensionIn, ReplyIn, ReclassifyIn)
@@ -363,10 +371,14 @@ def _error_response(description: str) -> dict:
 
 
 def build_document() -> dict:
-    from hotline.callbacks import openapi as callbacks_doc  # the callback queue and rates
-    from hotline.sla.supervision import openapi as sla_doc  # alerts, escalations, extensions, on-time
-
+    # each domain's hand-written part of the document
+    from hotline.callbacks import (
+        openapi as callbacks_doc,  # the callback queue and rates
+    )
     from hotline.duty.handover import openapi as handover_doc  # handover and duty log
+    from hotline.sla.supervision import (
+        openapi as sla_doc,  # alerts, escalations, extensions, on-time
+    )
 
     schemas = dict(_EXTRA_SCHEMAS) | callbacks_doc.SCHEMAS | sla_doc.SCHEMAS | handover_doc.SCHEMAS
     for model in callbacks_doc.MODELS + sla_doc.MODELS + _SCHEMA_MODELS + ROSTER_SCHEMA_MODELS + SLA_SETTINGS_MODELS + handover_doc.MODELS:
@@ -399,3 +411,7 @@ def build_document() -> dict:
 @bp.get("/openapi.json")
 def openapi_json():
     return jsonify(build_document())
+
+
+def init_app(app) -> None:
+    """The document's route is declared above, on the API blueprint."""

@@ -9,7 +9,6 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from hotline import create_app
-
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.units.models import Unit, UnitKind

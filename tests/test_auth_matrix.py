@@ -7,6 +7,7 @@ change of who may do what must change this table too."""
 from datetime import datetime, timezone
 
 import pytest
+from conftest import PASSWORD, csrf_from
 
 from hotline.core import clock
 from hotline.core.extensions import db
@@ -15,8 +16,6 @@ from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate
 from hotline.users.models import Role, User
 from hotline.users.services import create_token, revoke_token
-
-from conftest import PASSWORD, csrf_from
 
 O, D, S, A, C, B = "operator", "dispatcher", "supervisor", "admin", "crew", "board"
 M = "manager"
@@ -163,11 +162,11 @@ PAGES = {
     ("GET", "rosters.roster"): ({O, D, S, M}, 200),
     ("GET", "seats.seat"): ({O, D, S}, 200),
     ("GET", "seats.away_log"): ({S, M}, 200),
-    ("POST", "tickets.pause_clocks"): ({C, D, S, M}, 302),
-    ("POST", "tickets.resume_clocks"): ({C, D, S, M}, 409),  # allowed, but nothing is paused yet
-    ("POST", "tickets.request_extension"): ({C, D, S, M}, 302),
-    ("POST", "tickets.reply"): ({O, D, S, M}, 302),
-    ("POST", "tickets.reclassify"): ({O, D, S, M}, 302),
+    ("POST", "ticket_sla.pause_clocks"): ({C, D, S, M}, 302),
+    ("POST", "ticket_sla.resume_clocks"): ({C, D, S, M}, 409),  # allowed, but nothing is paused yet
+    ("POST", "ticket_sla.request_extension"): ({C, D, S, M}, 302),
+    ("POST", "ticket_sla.reply"): ({O, D, S, M}, 302),
+    ("POST", "ticket_sla.reclassify"): ({O, D, S, M}, 302),
 }
 
 
@@ -433,11 +432,11 @@ def _page_call(endpoint, number, token):
         "rosters.roster": ("/rosters/2026-11", None),
         "seats.seat": ("/seat", None),
         "seats.away_log": ("/seats/away-log", None),
-        "tickets.pause_clocks": (f"/tickets/{n}/sla/pause", {"reason": "waiting for parts", "csrf_token": token}),
-        "tickets.resume_clocks": (f"/tickets/{n}/sla/resume", {"csrf_token": token}),
-        "tickets.request_extension": (f"/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": "60", "reason": "parts", "csrf_token": token}),
-        "tickets.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
-        "tickets.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
+        "ticket_sla.pause_clocks": (f"/tickets/{n}/sla/pause", {"reason": "waiting for parts", "csrf_token": token}),
+        "ticket_sla.resume_clocks": (f"/tickets/{n}/sla/resume", {"csrf_token": token}),
+        "ticket_sla.request_extension": (f"/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": "60", "reason": "parts", "csrf_token": token}),
+        "ticket_sla.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
+        "ticket_sla.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
     }[endpoint]
 
 

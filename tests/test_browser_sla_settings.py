@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from live import browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser

@@ -8,17 +8,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from hotline.core import clock
 from sqlalchemy import select
 
+from dispatch.workorders import services as work
 from hotline.callbacks.models import Callback
+from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate
 from hotline.users.models import User
-from dispatch.workorders import services as work
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday
 

@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hotline.core import clock
+from dispatch.workorders import services as work
 from hotline.callbacks.models import Callback, Satisfaction
 from hotline.callbacks.reports import rates
 from hotline.callbacks.services import record_attempt
+from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine.sweep import sweep
-from dispatch.workorders import services as work
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday; callbacks due Thursday 10:00
 V, S, N, D = Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.NEUTRAL, Satisfaction.DISSATISFIED

@@ -1,12 +1,11 @@
 """flask create-user and flask tokens create/list/revoke, through the real CLI."""
 import re
 
+from conftest import PASSWORD, login
 from sqlalchemy import select
 
 from hotline.core.extensions import db
 from hotline.users.models import ApiToken, Role, User
-
-from conftest import PASSWORD, login
 
 
 def test_create_user(app, runner, client):

@@ -1,8 +1,8 @@
 """The demo data: it fills an empty database once, and only once."""
 from sqlalchemy import func, select
 
-from hotline.demo import seed_demo
 from hotline.core.extensions import db
+from hotline.demo import seed_demo
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 

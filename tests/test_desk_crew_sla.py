@@ -9,11 +9,11 @@ import re
 
 import pytest
 import requests
+from live import LiveServer, browser, live_server, sign_in  # noqa: F401
 from sqlalchemy import event
+from test_sla_board import alert_counts, board_entry, create, new_ticket, prepare
 
 from hotline.core.extensions import db
-from live import LiveServer, browser, live_server, sign_in  # noqa: F401
-from test_sla_board import alert_counts, board_entry, create, new_ticket, prepare
 
 
 def dispatch(api, ticket: dict, unit: str = "north") -> dict:

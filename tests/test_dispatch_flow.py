@@ -1,10 +1,10 @@
 """Dispatch rules through the API, with live events seen by Socket.IO test clients."""
 import pytest
 
+from dispatch.routing.models import RoutingRule
 from hotline.core.extensions import db, socketio
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
-from dispatch.routing.models import RoutingRule
 from tests.conftest import PASSWORD
 
 

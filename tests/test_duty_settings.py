@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timezone
 
 import pytest
+from conftest import csrf_from, login
 from sqlalchemy import select
 
 from hotline.core import clock
@@ -15,8 +16,6 @@ from hotline.duty.rosters.models import ShiftStaffing, ShiftTemplate
 from hotline.duty.seats import services as seats
 from hotline.duty.seats.models import Seat
 from hotline.users.models import Role, User
-
-from conftest import csrf_from, login
 
 NOV = date(2026, 11, 1)
 BEFORE = datetime(2026, 11, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai

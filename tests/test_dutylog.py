@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import text
 
 from hotline.core import clock
-from hotline.duty.dutylog import services
-from hotline.duty.dutylog.schemas import EntryIn, LogQuery
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
+from hotline.duty.dutylog import services
+from hotline.duty.dutylog.schemas import EntryIn, LogQuery
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
 TODAY = date(2026, 11, 23)

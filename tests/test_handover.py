@@ -4,22 +4,35 @@ rules first, then the API (422, 403, 409)."""
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+from conftest import PASSWORD
 from sqlalchemy import select, text
 
 from hotline.core import clock
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.core.extensions import db
 from hotline.duty.handover import checksum, services
-from hotline.duty.handover.models import ChecklistItem, Flag, Handover, HandoverItem, ItemKind, Review, StandingItem, StandingKind
+from hotline.duty.handover.models import (
+    ChecklistItem,
+    Flag,
+    Handover,
+    HandoverItem,
+    ItemKind,
+    Review,
+    StandingItem,
+    StandingKind,
+)
 from hotline.duty.handover.schemas import HandoverUpdate, StandingItemIn
-from hotline.duty.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftTemplate
+from hotline.duty.rosters.models import (
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    ShiftTemplate,
+)
 from hotline.duty.seats.models import Seat, SeatSession
 from hotline.sla.models import Escalation, SlaClock, Stage
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 from hotline.users.services import create_user
-
-from conftest import PASSWORD
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 8, 10, tzinfo=timezone.utc)  # 16:10 in Shanghai: the day shift ends at 16:30

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import live_clients
+import pytest
 from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
 from live_clients import listen  # noqa: F401 - fixture
 

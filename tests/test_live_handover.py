@@ -9,7 +9,6 @@ import json
 
 import pytest
 import requests
-
 from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
 from live_clients import Api, listen  # noqa: F401 - fixture
 

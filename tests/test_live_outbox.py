@@ -3,9 +3,9 @@ is held only while a transaction that numbered events is open, and let go howeve
 that transaction ends: commit, rollback, close, or an error in the commit."""
 import pytest
 
+from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.live import outbox
-from hotline.core.events import LiveEvent
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate
 from hotline.tickets.services import create_ticket

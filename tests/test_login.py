@@ -2,13 +2,12 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import PASSWORD, csrf_from, login
 from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.users.models import LoginEvent, User
-
-from conftest import PASSWORD, csrf_from, login
 
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 

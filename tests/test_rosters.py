@@ -7,7 +7,14 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.duty.rosters import requests, services
-from hotline.duty.rosters.models import RequestKind, RequestStatus, RosterChange, RosterStatus, ShiftStaffing, ShiftTemplate
+from hotline.duty.rosters.models import (
+    RequestKind,
+    RequestStatus,
+    RosterChange,
+    RosterStatus,
+    ShiftStaffing,
+    ShiftTemplate,
+)
 from hotline.users.models import Role
 from hotline.users.services import create_user
 

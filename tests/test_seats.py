@@ -6,10 +6,16 @@ import pytest
 
 from hotline.core import clock
 from hotline.core.errors import Conflict
-from hotline.core.extensions import db
 from hotline.core.events import LiveEvent
+from hotline.core.extensions import db
 from hotline.duty.rosters import services as rosters
-from hotline.duty.rosters.models import Roster, RosterAssignment, RosterStatus, ShiftStaffing, ShiftTemplate
+from hotline.duty.rosters.models import (
+    Roster,
+    RosterAssignment,
+    RosterStatus,
+    ShiftStaffing,
+    ShiftTemplate,
+)
 from hotline.duty.seats import services
 from hotline.duty.seats.models import AwayEntry, Seat, SeatState
 from hotline.users.models import Role

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine import services as sla
-from hotline.sla.models import Stage
 from hotline.sla.engine.sweep import sweep
+from hotline.sla.models import Stage
 from hotline.tickets.models import Ticket
 from hotline.users.models import User
 

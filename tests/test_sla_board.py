@@ -13,16 +13,24 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 import socketio
+from live import (  # noqa: F401
+    PASSWORD,
+    SEED_USERS,
+    LiveServer,
+    browser,
+    live_page,
+    live_server,
+    sign_in,
+)
 from sqlalchemy import event, select
 
 from hotline.core import clock
 from hotline.core.extensions import db
-from hotline.live.outbox import ticket_payload
+from hotline.live.views import ticket_card as ticket_payload
 from hotline.sla.engine import clocks
-from hotline.sla.models import SlaClock, Stage
 from hotline.sla.engine.sweep import sweep
+from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Ticket
-from live import PASSWORD, SEED_USERS, LiveServer, browser, live_page, live_server, sign_in  # noqa: F401
 
 
 def new_ticket(api, category: str = "leak", **extra) -> dict:

@@ -8,15 +8,23 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dispatch.workorders import services as work
 from hotline.core import clock
-from hotline.core.extensions import db
 from hotline.core.events import LiveEvent
+from hotline.core.extensions import db
 from hotline.sla.engine import services as sla
-from hotline.sla.models import Alert, AlertKind, Area, Escalation, EscalationStep, SlaClock, Stage
 from hotline.sla.engine.sweep import next_deadline, sweep
+from hotline.sla.models import (
+    Alert,
+    AlertKind,
+    Area,
+    Escalation,
+    EscalationStep,
+    SlaClock,
+    Stage,
+)
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Priority, Status
-from dispatch.workorders import services as work
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

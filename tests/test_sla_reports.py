@@ -8,18 +8,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from dispatch.workorders import services as work
 from hotline.core import clock
 from hotline.core.extensions import db
-from hotline.sla.supervision import reports
 from hotline.sla.engine import services as sla
-from hotline.sla.models import Alert, AlertKind, Stage
-from hotline.sla.supervision.schemas import OnTimeQuery
 from hotline.sla.engine.sweep import sweep
+from hotline.sla.models import Alert, AlertKind, Stage
+from hotline.sla.supervision import reports
+from hotline.sla.supervision.schemas import OnTimeQuery
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.schemas import TicketCreate
 from hotline.users.models import User
-from dispatch.workorders import services as work
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.core.orm import reading_only
-from hotline.sla.models import Alert, AlertKind, Policy, SlaClock, Stage
 from hotline.sla.engine.scheduler import SlaScheduler
+from hotline.sla.models import Alert, AlertKind, Policy, SlaClock, Stage
 from hotline.tickets.models import Priority
 
 

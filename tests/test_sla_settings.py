@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.models import Calendar, SlaClock, Stage
-
+from hotline.units.services import find_unit
 
 TZ = ZoneInfo("Asia/Shanghai")
 TUESDAY = datetime(2026, 3, 3, 10, 0, tzinfo=TZ)
@@ -278,7 +278,7 @@ def test_a_running_clock_keeps_its_target_until_the_ticket_is_reclassified(api, 
     db.session.expire_all()
     assert due() == TUESDAY + timedelta(minutes=40)
     clock.advance(timedelta(minutes=5))
-    work.dispatch_ticket(t, work.find_unit("north"), user_of("dispatcher"), t.version, None)
+    work.dispatch_ticket(t, find_unit("north"), user_of("dispatcher"), t.version, None)
     db.session.commit()
     assert due() == TUESDAY + timedelta(minutes=40)  # dispatching changes nothing
     tickets.reclassify(t, user_of("supervisor"), t.version, priority=Priority.EMERGENCY, reason="gas smell too")

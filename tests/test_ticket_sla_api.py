@@ -5,13 +5,12 @@ has an accept clock of 30 minutes and a resolve clock of 24 hours, round the clo
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import PASSWORD, csrf_from
 
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
-
-from conftest import PASSWORD, csrf_from
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline.core import clock
 from hotline.callers.models import Caller
-from hotline.callers.services import caller_history
+from hotline.core import clock
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.tickets import services
+from hotline.tickets.history import caller_history
 from hotline.tickets.models import Channel, Priority, Status, Ticket, TicketEvent
 from hotline.tickets.schemas import TicketCreate
 

@@ -6,6 +6,7 @@ import pytest
 
 from hotline.users.models import Role
 
+
 def make_ticket(session_client, **fields) -> str:
     """Through the API as the operator; no app context is held open (it would share `g`
     between the test clients of several roles)."""

@@ -1,9 +1,11 @@
 """Routing a new ticket to a unit by the rules."""
 from sqlalchemy import select
 
-from hotline.core.extensions import db
-from hotline.tickets.models import Ticket
 from dispatch.routing.models import RoutingRule
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.tickets.models import Category, Ticket
+from hotline.units.services import find_unit
 
 
 def unit_for(ticket: Ticket):
@@ -28,10 +30,6 @@ def all_rules() -> list[RoutingRule]:
 
 def save_rule(data) -> RoutingRule:
     """Create or update the rule for (category, area). Rules are deactivated, never deleted."""
-    from hotline.core.errors import ValidationFailed
-    from hotline.tickets.models import Category
-    from dispatch.workorders.services import find_unit
-
     category = db.session.scalar(select(Category).where(Category.code == data.category))
     if category is None:
         raise ValidationFailed({"category": f"unknown category '{data.category}'"})

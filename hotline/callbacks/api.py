@@ -2,17 +2,17 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from hotline.core.api import bp, json_body
 from hotline.callbacks import services
 from hotline.callbacks.reports import rates
 from hotline.callbacks.schemas import AttemptIn, CallbackQuery, RatesQuery
 from hotline.callbacks.serialize import callback_view, callback_views, resolved_results
 from hotline.callers.privacy import can_see_caller
+from hotline.core.api import bp, json_body
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
-from hotline.tickets.schemas import parse, parse_query
-from hotline.tickets.services import count
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, require
+from hotline.core.validation import parse, parse_query
+from hotline.tickets.services import count
 
 
 @bp.get("/v1/callbacks")

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from hotline.core import clock
 from hotline.callbacks.models import Callback, CallbackStatus, Satisfaction
 from hotline.callbacks.services import record_attempt
+from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.users.models import Role, User
 

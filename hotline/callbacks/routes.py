@@ -5,21 +5,23 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
-from hotline.core import clock
 from hotline.callbacks import services
 from hotline.callbacks.models import Callback, Satisfaction
 from hotline.callbacks.reports import rates
 from hotline.callbacks.schemas import RatesQuery
 from hotline.callbacks.serialize import callback_views
+from hotline.core import clock
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.labels import define
 from hotline.core.messages import localize_fields
-from hotline.tickets.models import Category
-from hotline.tickets.routes import _filter_args
-from hotline.tickets.schemas import parse_query
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, can, require
+from hotline.core.validation import parse_query
+from hotline.core.web import filter_args
+from hotline.tickets.models import Category
 
 bp = Blueprint("callbacks", __name__)
 
@@ -29,11 +31,7 @@ SATISFACTION = {
     Satisfaction.NEUTRAL: _l("Neutral"),
     Satisfaction.DISSATISFIED: _l("Dissatisfied"),
 }
-
-
-@bp.context_processor
-def _labels():
-    return {"satisfaction_label": lambda level: str(SATISFACTION[Satisfaction(level)])}
+define("satisfaction", SATISFACTION)  # satisfaction_label() in templates
 
 PAGE_LIMIT = 200  # more than a shift works; the API pages through the rest
 
@@ -67,7 +65,7 @@ def rates_page():
     args.setdefault("to", today.isoformat())
     errors = {}
     try:
-        query = parse_query(RatesQuery, _filter_args(_multi(args)))
+        query = parse_query(RatesQuery, filter_args(_multi(args)))
     except ValidationFailed as exc:
         query, errors = RatesQuery(), localize_fields(exc.fields)
     by_unit, total = rates(query.resolved_from, query.resolved_to, "unit")
@@ -84,6 +82,4 @@ def rates_page():
 
 
 def _multi(args: dict):
-    from werkzeug.datastructures import MultiDict
-
     return MultiDict([(k, v) for k, v in args.items() if k in ("from", "to")])

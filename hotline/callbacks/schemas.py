@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field, StrictBool
 
 from hotline.callbacks.models import Satisfaction
-from hotline.tickets.schemas import Strict, Text
+from hotline.core.validation import Strict, Text
 
 
 class AttemptIn(Strict):

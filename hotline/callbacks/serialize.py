@@ -1,12 +1,12 @@
 """Callbacks as JSON for a given viewer: the caller shown or masked by the ticket rules."""
 from sqlalchemy import select
 
-from hotline.core import clock
+from dispatch.workorders.models import WorkOrder, WorkOrderStatus
 from hotline.callbacks.models import Callback, CallbackStatus
+from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.tickets.serialize import caller_view
 from hotline.users.models import User
-from dispatch.workorders.models import WorkOrder, WorkOrderStatus
 
 
 def _iso(value):

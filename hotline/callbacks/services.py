@@ -6,14 +6,21 @@ from flask import current_app
 from sqlalchemy import Select, nulls_last, select
 from sqlalchemy.orm import joinedload
 
+from hotline.callbacks.models import (
+    SATISFIED,
+    Callback,
+    CallbackAttempt,
+    CallbackStatus,
+    Satisfaction,
+)
 from hotline.core import clock
-from hotline.callbacks.models import SATISFIED, Callback, CallbackAttempt, CallbackStatus, Satisfaction
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
-from hotline.live.outbox import add_event
+from hotline.core.outbox import add_event
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
+from hotline.tickets.services import close_ticket, reopen_ticket
 from hotline.users.models import User
 
 
@@ -76,8 +83,6 @@ def record_attempt(
     """One call to the caller. Reached: solved and satisfied closes (归档) the ticket;
     unsolved or dissatisfied reopens it to its unit with the caller's words. Not
     reached: try again later, until the attempts run out."""
-    from dispatch.workorders.services import close_ticket, reopen_ticket
-
     if expected_version is not None and expected_version != callback.version:
         raise Conflict(f"callback {callback.id} was changed by someone else", current_version=callback.version)
     if callback.status != CallbackStatus.PENDING:

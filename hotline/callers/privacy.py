@@ -1,6 +1,6 @@
 """Who may see a caller's phone and name in full (every seed: caller data is confidential)."""
-from hotline.units.services import member_unit_ids
-from hotline.users.models import Role, User
+from hotline.core.permissions import Role, scope_for
+from hotline.users.models import User
 
 # Roles that talk to callers. Dispatchers and admins work on the matter, not the person.
 _SEES_CALLERS = {Role.OPERATOR, Role.SUPERVISOR, Role.MANAGER}
@@ -16,7 +16,7 @@ def can_see_caller(user: User, ticket) -> bool:
     if user.role in _SEES_CALLERS:
         return True
     # A crew calls the caller to agree a visit, but only for its own unit's work.
-    return user.role == Role.CREW and ticket.unit_id is not None and ticket.unit_id in member_unit_ids(user)
+    return user.role == Role.CREW and ticket.unit_id is not None and scope_for(user).sees_unit(ticket.unit_id)
 
 
 def mask_phone(phone: str | None) -> str | None:

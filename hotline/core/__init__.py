@@ -1,0 +1,46 @@
+"""The ground floor: what every domain stands on and nothing domain-specific.
+
+Extensions, ORM settings, config, the clock, errors, validation, the API and
+settings blueprints, permissions and scope, signals, navigation, the vocabulary,
+the live-event outbox. Imports no domain package (the architecture test checks)."""
+from flask import Flask
+
+from hotline.core.config import PROJECT_ROOT
+from hotline.core.extensions import babel, csrf, db, login_manager, migrate, socketio
+
+
+def init_app(app: Flask) -> None:
+    """Bind the extensions and the shared machinery, before the parts register."""
+    # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
+    from hotline.core import health, http_errors, i18n, navigation, outbox
+    from hotline.core.orm import configure_sqlite, write_intent
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, write_intent)
+    outbox.install(db.session)
+    http_errors.init_app(app)
+    i18n.init_app(app)
+    navigation.init_app(app)
+    app.register_blueprint(health.bp)
+
+
+def finish(app: Flask) -> None:
+    """After the parts: the blueprints they all added routes to, Socket.IO (whose
+    handlers the parts declared) and the words they defined."""
+    # Imported here: routes are added to these blueprints by the parts, before this runs.
+    from hotline.core import labels
+    from hotline.core.api import bp as api_bp
+    from hotline.core.web import settings_bp
+
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(api_bp)
+    # Flask-SocketIO copies its handlers into each new server at init_app: a handler
+    # declared after it would reach this app's server only.
+    socketio.init_app(app, async_mode="threading", message_queue=app.config.get("SOCKETIO_QUEUE"))
+    labels.init_app(app)

@@ -1,8 +1,7 @@
 """The JSON API under /api/v1: everything the console does, for machines too."""
-from flask import Blueprint, g, request
+from flask import Blueprint, abort, g, request
 from flask_login import current_user
 
-from hotline.users.auth import bearer_token
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf
 
@@ -10,10 +9,14 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
 
 
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
 @bp.before_request
 def _authenticate():
-    from flask import abort
-
     if request.endpoint == "api.openapi_json":
         return None
     if bearer_token():

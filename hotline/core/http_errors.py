@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from hotline.core.errors import DomainError, ValidationFailed
-from hotline.core.extensions import db
+from hotline.core.extensions import db, login_manager
 from hotline.core.messages import localize, localize_fields
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,7 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if exc.code == 401 and not _wants_json():
-            from hotline.users.auth import _unauthorized
-
-            return _unauthorized()
+            return login_manager.unauthorized()  # the sign-in page (users.auth)
         return _answer(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(Exception)

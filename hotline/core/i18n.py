@@ -30,6 +30,3 @@ def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["current_locale"] = current_locale
-    from hotline import labels
-
-    labels.init_app(app)

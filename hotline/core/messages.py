@@ -7,6 +7,8 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hotline.core.labels import label
+
 _EXACT = {
     "Field required": _l("Required."),
     "String should have at least 1 character": _l("Required."),
@@ -67,9 +69,7 @@ _PATTERNS = [
 
 
 def _stage(code: str) -> str:
-    from hotline.labels import stage_label
-
-    return stage_label(code)
+    return label("stage", code)
 
 
 _COMPILED = [(re.compile(p), fn) for p, fn in _PATTERNS]

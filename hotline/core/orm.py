@@ -3,7 +3,8 @@ import threading
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, event
+from flask import has_request_context, request
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -55,6 +56,15 @@ class Base(DeclarativeBase):
 # Set by code outside a request that only reads (the scheduler's peek): its
 # transactions start deferred instead of taking the write lock.
 reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def write_intent() -> bool:
+    """Requests that only read start deferred transactions; all else take the write lock."""
+    if reading_only.get():
+        return False
+    return not has_request_context() or request.method not in _READ_METHODS
 
 
 def configure_sqlite(engine: Engine, write_intent) -> None:
@@ -115,8 +125,6 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
     event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
 
 
-def str_enum(cls) -> "Enum":
+def str_enum(cls) -> Enum:
     """A portable VARCHAR enum column that stores the members' values."""
-    from sqlalchemy import Enum
-
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])

@@ -1,10 +1,22 @@
-"""Which roles may do what. Routes and socket handlers ask here, nowhere else."""
+"""Which roles may do what, and what a person may see. Routes, pages, socket
+handlers and serializers ask here, nowhere else."""
+import enum
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
 
-from hotline.users.models import Role
+
+class Role(enum.StrEnum):
+    OPERATOR = "operator"
+    DISPATCHER = "dispatcher"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    CREW = "crew"
+    MANAGER = "manager"  # 中心主任/带班领导: the top of the escalation ladder
+    BOARD = "board"  # a wall board or kiosk: reads the live board, writes nothing
+
 
 O, D, S, A, C, B = Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN, Role.CREW, Role.BOARD
 M = Role.MANAGER  # a manager may do all a supervisor may
@@ -66,3 +78,37 @@ def require(roles: set[Role]):
 
 def can(roles: set[Role]) -> bool:
     return current_user.is_authenticated and current_user.role in roles
+
+
+CENTER_STAFF = {O, D, S, M}  # act for the whole center
+CENTER_SCREENS = CENTER_STAFF | {B}  # hear every live event of the center
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the center's work a person sees: every unit's (`unit_ids` None)
+    or only these units' (a crew: its own unit and the units below it)."""
+
+    unit_ids: frozenset[int] | None
+
+    @property
+    def whole_center(self) -> bool:
+        return self.unit_ids is None
+
+    def sees_unit(self, unit_id: int | None) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids
+
+    def sees_any(self, unit_ids) -> bool:
+        return self.unit_ids is None or bool(self.unit_ids & set(unit_ids))
+
+
+WHOLE_CENTER = Scope(None)
+
+
+def scope_for(user) -> Scope:
+    """The one answer to 'whose work may this person see': a crew its own unit's
+    (and its sub-units'), everyone else the whole center. `user.member_unit_ids()`
+    comes from the users package; duck-typed so that the ground floor imports no domain."""
+    if user.role == Role.CREW:
+        return Scope(frozenset(user.member_unit_ids()))
+    return WHOLE_CENTER

@@ -1,0 +1,34 @@
+"""Duty: rosters (排班), seats (坐席), the signed handover (交接班) and the duty log
+(值班日志). Lower to higher: rosters, seats, handover, dutylog."""
+from flask_babel import lazy_gettext as _l
+
+from hotline.core.navigation import NavItem, add
+
+
+def init_app(app) -> None:
+    # Imported on registration: routes, handlers and receivers attach themselves as they load.
+    from hotline.duty import settings_pages  # noqa: F401 - shifts and seats on /settings
+    from hotline.duty.dutylog import api as dutylog_api  # noqa: F401
+    from hotline.duty.dutylog import models as dutylog_models
+    from hotline.duty.dutylog import routes as dutylog_routes
+    from hotline.duty.handover import api as handover_api  # noqa: F401
+    from hotline.duty.handover import labels
+    from hotline.duty.handover import models as handover_models
+    from hotline.duty.handover import routes as handover_routes
+    from hotline.duty.rosters import api as rosters_api  # noqa: F401
+    from hotline.duty.rosters import models as rosters_models
+    from hotline.duty.rosters import routes as rosters_routes
+    from hotline.duty.seats import api as seats_api  # noqa: F401
+    from hotline.duty.seats import models as seats_models
+    from hotline.duty.seats import routes as seats_routes
+
+    for bp in (rosters_routes.bp, seats_routes.bp, handover_routes.bp, dutylog_routes.bp):
+        app.register_blueprint(bp)
+    add(
+        app,
+        NavItem("settings.duty_shifts", _l("Shifts and seats"), 50),
+        NavItem("seats.seat", _l("My seat"), 110),
+        NavItem("rosters.roster", _l("Roster"), 120),
+        NavItem("handover.index", _l("Handover"), 130),
+        NavItem("dutylog.index", _l("Duty log"), 140),
+    )

@@ -12,13 +12,13 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.messages import localize
+from hotline.core.permissions import MANAGE_DUTY_SETUP, READ_ROSTER, can, require
+from hotline.core.validation import parse
+from hotline.core.web import settings_bp as bp
 from hotline.duty.rosters import services as rosters
 from hotline.duty.rosters.schemas import ShiftTemplateIn
 from hotline.duty.seats import services as seats
 from hotline.duty.seats.schemas import SeatIn
-from hotline.tickets.settings_pages import bp
-from hotline.tickets.schemas import parse
-from hotline.core.permissions import MANAGE_DUTY_SETUP, READ_ROSTER, can, require
 
 READ_DUTY_SETUP = READ_ROSTER | MANAGE_DUTY_SETUP  # as GET /api/v1/shift-templates and /api/v1/seats
 

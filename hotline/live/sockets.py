@@ -4,15 +4,13 @@ from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import func, select
 
-from hotline.core.extensions import db, socketio
-from hotline.live.broadcast import wire
 from hotline.core.events import LiveEvent
-from hotline.live.outbox import CENTER_ROOM, unit_room
-from hotline.units.services import member_unit_ids
-from hotline.users.models import Role, User
+from hotline.core.extensions import db, socketio
+from hotline.core.outbox import CENTER_ROOM, unit_room, wire
+from hotline.core.permissions import CENTER_SCREENS, Role, scope_for
+from hotline.users.models import User
 from hotline.users.services import user_for_token
 
-CENTER_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER, Role.BOARD}
 RESYNC_LIMIT = 500
 
 _connected: dict[str, int] = {}  # sid -> user id
@@ -26,11 +24,12 @@ def connection_user(auth) -> User | None:
 
 
 def sees_center(user: User) -> bool:
-    return user.role in CENTER_ROLES
+    """The center room hears every event; a crew only its units' rooms."""
+    return user.role in CENTER_SCREENS
 
 
 def visible_to(user: User, unit_ids: list[int]) -> bool:
-    return sees_center(user) or bool(member_unit_ids(user) & set(unit_ids))
+    return sees_center(user) or scope_for(user).sees_any(unit_ids)
 
 
 @socketio.on("connect")
@@ -43,7 +42,7 @@ def _connect(auth=None):
     if sees_center(user):
         join_room(CENTER_ROOM)
     else:
-        for unit_id in member_unit_ids(user):
+        for unit_id in scope_for(user).unit_ids or ():
             join_room(unit_room(unit_id))
     db.session.remove()  # never hold a transaction open for the life of a socket
     return True

@@ -14,8 +14,8 @@ from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine import services
 from hotline.sla.engine.escalations import acknowledge
-from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock, Stage
 from hotline.sla.engine.sweep import next_deadline, sweep
+from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock, Stage
 from hotline.tickets.models import Ticket
 from hotline.users.models import Role, User
 

@@ -1,31 +1,39 @@
-"""Which tickets a person may see at all (before masking decides how much)."""
-from hotline.core.errors import NotFound
+"""Which tickets a person may see and act on (before masking decides how much)."""
+from hotline.core.errors import Forbidden, NotFound
+from hotline.core.extensions import db
+from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
-from hotline.tickets.services import get_ticket
-from hotline.units.services import member_unit_ids
-from hotline.users.models import Role, User
-
-
-def unit_scope(user: User) -> set[int] | None:
-    """A crew sees its own unit's tickets only (and its sub-units'); None: no limit."""
-    if user.role == Role.CREW:
-        return member_unit_ids(user)
-    return None
+from hotline.tickets.services import TicketFilter, count, get_ticket, search_tickets
+from hotline.users.models import User
 
 
 def visible_ticket(number: str, user: User) -> Ticket:
     ticket = get_ticket(number)
-    scope = unit_scope(user)
-    if scope is not None and ticket.unit_id not in scope:
+    if not scope_for(user).sees_unit(ticket.unit_id):
         raise NotFound(f"no ticket {number}")  # not 403: do not confirm it exists
+    return ticket
+
+
+def check_unit_member(ticket: Ticket, actor: User) -> None:
+    """Crews act only on their own unit's work; the center may act for them."""
+    if actor.role in CENTER_STAFF - {Role.OPERATOR}:
+        return
+    if actor.role != Role.CREW or actor.unit_id is None:
+        raise Forbidden("only the unit's crew or the dispatch desk may do this")
+    if ticket.unit_id is None or not scope_for(actor).sees_unit(ticket.unit_id):
+        raise Forbidden("this ticket is not with your unit")
+
+
+def actionable_ticket(number: str, user: User) -> Ticket:
+    """A ticket the user may act on: visible to them and, for a crew, with their unit."""
+    ticket = visible_ticket(number, user)
+    if user.role == Role.CREW:
+        check_unit_member(ticket, user)
     return ticket
 
 
 def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
     """One page of the tickets matching a TicketQuery that `user` may see, and the total."""
-    from hotline.core.extensions import db
-    from hotline.tickets.services import TicketFilter, count, search_tickets
-
     stmt = search_tickets(
         TicketFilter(
             q=query.q,
@@ -36,7 +44,7 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
             unit=query.unit,
             created_from=query.created_from,
             created_to=query.created_to,
-            unit_ids_scope=unit_scope(user),
+            unit_ids_scope=scope_for(user).unit_ids,
         )
     )
     page = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)

@@ -4,12 +4,19 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body, via_token
 from hotline.core.extensions import db
+from hotline.core.permissions import (
+    ADD_NOTE,
+    CANCEL_TICKET,
+    CREATE_TICKET,
+    READ_TICKETS,
+    require,
+)
+from hotline.core.validation import parse, parse_query
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Channel
-from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery, parse, parse_query
+from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery
 from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
-from hotline.core.permissions import ADD_NOTE, CANCEL_TICKET, CREATE_TICKET, READ_TICKETS, require
 
 
 @bp.post("/v1/tickets")

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.validation import Strict, Text, parse
 from hotline.tickets.models import Category, Priority
-from hotline.tickets.schemas import Strict, Text, parse
 
 
 class CategoryForm(Strict):

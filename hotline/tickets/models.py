@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.core import clock
 from hotline.callers.models import Caller
 from hotline.calls.models import Call
-from hotline.core.orm import str_enum
+from hotline.core import clock
 from hotline.core.extensions import db
+from hotline.core.orm import str_enum
 from hotline.units.models import Unit
 from hotline.users.models import User
 

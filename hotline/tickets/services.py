@@ -1,20 +1,23 @@
-"""The rules of intake: creating, noting, cancelling and finding tickets."""
+"""The rules of a ticket: intake, every status change (through the state machine),
+notes, replies, reclassification, and finding tickets. Other domains hear of what
+happened through the signals in hotline.core.signals; this module imports none of them."""
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from hotline.core import clock
 from hotline.callers.models import Caller
 from hotline.callers.phones import try_normalize_phone
 from hotline.callers.services import find_or_create_caller, remember_address
 from hotline.calls.models import Call
+from hotline.core import clock, signals
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
-from hotline.tickets import timeline
+from hotline.tickets import timeline, workflow
 from hotline.tickets.models import (
     OPEN_STATUSES,
+    PRIORITY_RANK,
     Category,
     Channel,
     Priority,
@@ -24,6 +27,7 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.numbering import next_ticket_number
 from hotline.tickets.schemas import CallIn, TicketCreate
+from hotline.tickets.timeline import EventKind
 from hotline.units.models import Unit
 from hotline.users.models import User
 
@@ -108,31 +112,62 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         updated_at=now,
     )
     db.session.add(ticket)
-    timeline.record(ticket, "created", actor)
+    timeline.record(ticket, EventKind.CREATED, actor)
+    unit = None
     if data.answer:
         ticket.answer = data.answer
-        ticket.status = Status.CLOSED
-        ticket.resolved_at = ticket.closed_at = now
-        timeline.record(
-            ticket, "answered_on_call", actor, {"status": (Status.NEW, Status.CLOSED)}, data.answer
-        )
-    else:
-        _send_on(ticket, _unit(data.unit) if data.unit else None, actor)
+        move(ticket, "answer_on_call", actor, {"resolved_at": now, "closed_at": now}, data.answer, shown=("status",))
+    elif data.unit:
+        unit = _unit(data.unit)
     db.session.flush()
-    if ticket.is_open and ticket.priority == Priority.EMERGENCY:
-        _alert_chain(ticket)
+    signals.ticket_created.send(ticket, actor=actor, unit=unit)
     return ticket
 
 
-def _send_on(ticket: Ticket, unit: Unit | None, actor: User) -> None:
-    """Straight to the unit the operator named, else to the one the routing rules name."""
-    from dispatch.workorders.services import dispatch_ticket, route_new_ticket
-
+def move(
+    ticket: Ticket, step: str, actor: User | None, extra: dict, message: str | None = None,
+    shown: tuple[str, ...] | None = None,
+) -> dict:
+    """Every status change goes through here: the state machine says whether `step` is
+    legal now (409 if not), the fields change, the timeline records it (only the
+    `shown` fields, when given), and a resolve or reopen is announced."""
+    target = workflow.next_status(ticket, step)
+    changes = timeline.apply_changes(ticket, {"status": target, **extra})
+    recorded = {k: v for k, v in changes.items() if shown is None or k in shown}
+    timeline.record(ticket, workflow.STEP_EVENT.get(step, step), actor, recorded, message)
     db.session.flush()
-    if unit is not None:
-        dispatch_ticket(ticket, unit, actor, None)
-    else:
-        route_new_ticket(ticket)
+    if step == "resolve":
+        signals.ticket_resolved.send(ticket, actor=actor)
+    elif step == "reopen":
+        signals.ticket_reopened.send(ticket, actor=actor, words=message or "")
+    return changes
+
+
+def reopen_ticket(ticket: Ticket, words: str, actor: User) -> None:
+    """The callback found it unsolved: back to the same unit with the caller's words,
+    as a new cycle whose SLA clocks start again from now (dispatch sends the work order)."""
+    if ticket.unit_id is None:
+        raise Conflict(f"ticket {ticket.number} has no unit to go back to")
+    now = clock.now()
+    move(ticket, "reopen", actor, {
+        "cycle": ticket.cycle + 1, "reopened_at": now, "dispatched_at": now,
+        "accepted_at": None, "arrived_at": None, "replied_at": None, "resolved_at": None,
+    }, words)
+
+
+def close_ticket(ticket: Ticket, actor: User, message: str | None) -> None:
+    """归档: the callback is done and the matter is settled."""
+    move(ticket, "close", actor, {"closed_at": clock.now()}, message)
+
+
+def hand_over(ticket: Ticket, incoming: User, note: str) -> None:
+    """首问负责: the incoming person on duty answers for the ticket from now on."""
+    before = ticket.owner or ticket.operator
+    ticket.owner_id = incoming.id
+    timeline.record(
+        ticket, EventKind.HANDED_OVER, incoming,
+        {"owner": (before.display_name if before else None, incoming.display_name)}, note,
+    )
 
 
 def get_ticket(number: str) -> Ticket:
@@ -158,7 +193,7 @@ def reply_to_caller(ticket: Ticket, message: str, actor: User, expected_version:
     if not ticket.is_open:
         raise Conflict(f"ticket {ticket.number} is {ticket.status.value}")
     changes = timeline.apply_changes(ticket, {"replied_at": ticket.replied_at or clock.now()})
-    timeline.record(ticket, "replied", actor, changes, message)
+    timeline.record(ticket, EventKind.REPLIED, actor, changes, message)
     db.session.flush()
 
 
@@ -180,27 +215,21 @@ def reclassify(
         values["area"] = area or None
     if not values:
         raise ValidationFailed({"category": "give a new category, priority or area"})
-    was_emergency = ticket.priority == Priority.EMERGENCY
+    before = ticket.priority
     changes = timeline.apply_changes(ticket, values)
     if not changes:
         raise ValidationFailed({"category": "nothing changed"})
-    timeline.record(ticket, "reclassified", actor, changes, reason)
+    timeline.record(ticket, EventKind.RECLASSIFIED, actor, changes, reason)
     db.session.flush()
-    if ticket.priority == Priority.EMERGENCY and not was_emergency:
-        _alert_chain(ticket)
-
-
-def _alert_chain(ticket: Ticket) -> None:
-    """An emergency goes up the whole escalation ladder at once."""
-    from hotline.sla.engine.escalations import open_escalation
-
-    open_escalation(db.session, ticket, "emergency", clock.now())
+    signals.ticket_reclassified.send(ticket, actor=actor, changes=changes)
+    if PRIORITY_RANK[ticket.priority] < PRIORITY_RANK[before]:
+        signals.ticket_priority_raised.send(ticket, actor=actor, before=before)
 
 
 def add_note(ticket: Ticket, body: str, actor: User) -> TicketNote:
     note = TicketNote(ticket=ticket, author_id=actor.id, at=clock.now(), body=body)
     db.session.add(note)
-    timeline.record(ticket, "note", actor, message=body)
+    timeline.record(ticket, EventKind.NOTE, actor, message=body)
     db.session.flush()
     return note
 
@@ -210,12 +239,7 @@ def cancel_ticket(ticket: Ticket, reason: str, actor: User, expected_version: in
     check_version(ticket, expected_version)
     if not ticket.is_open:
         raise Conflict(f"ticket {ticket.number} is {ticket.status.value}; only an open ticket can be cancelled")
-    now = clock.now()
-    changes = timeline.apply_changes(
-        ticket, {"status": Status.CANCELLED, "cancelled_at": now, "cancel_reason": reason}
-    )
-    timeline.record(ticket, "cancelled", actor, {"status": changes["status"]}, reason)
-    db.session.flush()
+    move(ticket, "cancel", actor, {"cancelled_at": clock.now(), "cancel_reason": reason}, reason, shown=("status",))
 
 
 @dataclass

@@ -1,16 +1,17 @@
 """Settings pages for admins: the categories a ticket can have."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.messages import localize_fields
+from hotline.core.permissions import MANAGE_SETTINGS, require
+from hotline.core.web import settings_bp
 from hotline.tickets.categories import save_category
 from hotline.tickets.models import Category, Priority
-from hotline.core.permissions import MANAGE_SETTINGS, require
 
-bp = Blueprint("settings", __name__, url_prefix="/settings")
+bp = settings_bp
 
 
 @bp.route("/categories", methods=["GET", "POST"])

@@ -1,8 +1,6 @@
 """The ticket's state machine. An illegal step is refused with a reason (409)."""
-from flask_babel import lazy_gettext as _l
-
 from hotline.core.errors import Conflict
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.models import OPEN_STATUSES, Status, Ticket
 
 S = Status
 
@@ -18,19 +16,13 @@ STEPS: dict[str, tuple[frozenset[Status], Status]] = {
     # after the callback (回访): unsolved or dissatisfied goes back to the unit, else 归档
     "reopen": (frozenset({S.RESOLVED}), S.DISPATCHED),
     "close": (frozenset({S.RESOLVED}), S.CLOSED),
+    # intake: a consultation answered on the call is closed at once; a wrong ticket is cancelled
+    "answer_on_call": (frozenset({S.NEW}), S.CLOSED),
+    "cancel": (OPEN_STATUSES, S.CANCELLED),
 }
 
-STEP_LABELS = {
-    "dispatch": _l("dispatch"),
-    "transfer": _l("transfer"),
-    "return": _l("return"),
-    "accept": _l("accept"),
-    "en_route": _l("set off"),
-    "on_site": _l("arrive on site"),
-    "resolve": _l("resolve"),
-    "reopen": _l("reopen"),
-    "close": _l("close"),
-}
+# The timeline kind a step records, where it is not the step's own name.
+STEP_EVENT = {"answer_on_call": "answered_on_call", "cancel": "cancelled"}
 
 
 def next_status(ticket: Ticket, step: str) -> Status:
@@ -46,5 +38,9 @@ def next_status(ticket: Ticket, step: str) -> Status:
     return target
 
 
+# What a unit or the desk may do from a work-order screen (intake's steps are not theirs).
+WORK_STEPS = ("dispatch", "transfer", "return", "accept", "en_route", "on_site", "resolve", "reopen", "close")
+
+
 def steps_available(ticket: Ticket) -> list[str]:
-    return [step for step, (allowed_from, _) in STEPS.items() if ticket.status in allowed_from]
+    return [step for step in WORK_STEPS if ticket.status in STEPS[step][0]]

@@ -6,8 +6,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core import clock
-from hotline.core.orm import str_enum
 from hotline.core.extensions import db
+from hotline.core.orm import str_enum
 
 
 class UnitKind(enum.StrEnum):

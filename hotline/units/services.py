@@ -1,6 +1,7 @@
 """Which units a person works for."""
 from sqlalchemy import select
 
+from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.units.models import Unit
 
@@ -11,3 +12,23 @@ def member_unit_ids(user) -> set[int]:
         return set()
     children = db.session.scalars(select(Unit.id).where(Unit.parent_id == user.unit_id)).all()
     return {user.unit_id, *children}
+
+
+def audience(session, *unit_ids: int | None) -> list[int]:
+    """The rooms a unit's event goes to besides the center: the unit and the unit
+    above it (a branch sees its crews' work)."""
+    out: set[int] = set()
+    for unit_id in filter(None, unit_ids):
+        out.add(unit_id)
+        unit = session.get(Unit, unit_id)
+        if unit and unit.parent_id:
+            out.add(unit.parent_id)
+    return sorted(out)
+
+
+def find_unit(code: str, field: str = "unit") -> Unit:
+    """An active unit by its code, or the field error that names it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or not unit.active:
+        raise ValidationFailed({field: f"unknown unit '{code}'"})
+    return unit

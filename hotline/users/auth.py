@@ -2,15 +2,10 @@
 from flask import g, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from hotline.core.api import bearer_token
 from hotline.core.extensions import db, login_manager
 from hotline.users.models import User
 from hotline.users.services import user_for_token
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
 @login_manager.user_loader

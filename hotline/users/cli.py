@@ -57,13 +57,3 @@ def register_cli(app: Flask) -> None:
         for t in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
             state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
             click.echo(f"{t.id}\t{t.prefix}…\t{t.user.username}\t{t.name}\t{state}")
-
-    @app.cli.command("demo-data")
-    @click.option("--tickets", default=400, show_default=True)
-    @click.option("--days", default=28, show_default=True)
-    def demo_data_command(tickets, days):
-        """Fill an empty database with a realistic center (idempotent)."""
-        from hotline.demo import seed_demo
-
-        for line in seed_demo(tickets=tickets, days=days):
-            click.echo(line)

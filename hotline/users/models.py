@@ -1,5 +1,4 @@
 """People who sign in, machines that call the API, and the record of logins."""
-import enum
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -9,19 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hotline.core import clock
-from hotline.core.orm import str_enum
 from hotline.core.extensions import db
+from hotline.core.orm import str_enum
+from hotline.core.permissions import Role
 from hotline.units.models import Unit
-
-
-class Role(enum.StrEnum):
-    OPERATOR = "operator"
-    DISPATCHER = "dispatcher"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-    CREW = "crew"
-    MANAGER = "manager"  # 中心主任/带班领导: the top of the escalation ladder
-    BOARD = "board"  # a wall board or kiosk: reads the live board, writes nothing
+from hotline.units.services import member_unit_ids
 
 
 class User(UserMixin, db.Model):
@@ -50,6 +41,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def member_unit_ids(self) -> set[int]:
+        """The person's own unit and the units below it (a branch sees its crews' work)."""
+        return member_unit_ids(self)
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -10,8 +10,8 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hotline.core.extensions import db
-from hotline.users.models import Role
 from hotline.core.permissions import require
+from hotline.users.models import Role
 from hotline.users.services import attempt_login
 
 bp = Blueprint("users", __name__)

@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from hotline.core import clock
 from hotline.core.api import bp, json_body
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
+from hotline.core.validation import parse, parse_query
 from hotline.duty.dutylog import services
 from hotline.duty.dutylog.schemas import EntryIn, LogQuery, ReviewIn
 from hotline.duty.dutylog.serialize import entry_view, hit_view, review_view
-from hotline.core.errors import ValidationFailed
-from hotline.core.extensions import db
-from hotline.tickets.schemas import parse, parse_query
-from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 
 
 def _day_arg(value: str | None) -> date:

@@ -4,15 +4,16 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from hotline.core import clock
+from hotline.core.errors import ValidationFailed
+from hotline.core.messages import localize_fields
+from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
+from hotline.core.validation import parse_query
 from hotline.duty.dutylog import services
 from hotline.duty.dutylog.models import EntryKind
 from hotline.duty.dutylog.schemas import LogQuery
-from hotline.core.errors import ValidationFailed
-from hotline.core.messages import localize_fields
-from hotline.tickets.schemas import parse_query
-from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 
 bp = Blueprint("dutylog", __name__)
 
@@ -50,6 +51,4 @@ def search():
 
 
 def _args():
-    from werkzeug.datastructures import MultiDict
-
     return MultiDict([(k, v) for k, v in request.args.items(multi=True) if v != ""])

@@ -4,8 +4,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from hotline.core.validation import Strict, Text
 from hotline.duty.dutylog.models import EntryKind
-from hotline.tickets.schemas import Strict, Text
 
 
 class EntryIn(Strict):

@@ -5,10 +5,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from hotline.core import clock
-from hotline.duty.dutylog.models import DutyLogEntry, DutyLogReview
-from hotline.duty.dutylog.schemas import EntryIn, LogQuery
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
+from hotline.duty.dutylog.models import DutyLogEntry, DutyLogReview
+from hotline.duty.dutylog.schemas import EntryIn, LogQuery
 from hotline.duty.handover.checksum import sha256
 from hotline.duty.handover.search import handover_statement, like_pattern
 from hotline.duty.rosters.services import shift_at

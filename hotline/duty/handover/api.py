@@ -4,6 +4,14 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body
 from hotline.core.extensions import db
+from hotline.core.permissions import (
+    HANDOVER,
+    MANAGE_CHECKLIST,
+    OVERRIDE_HANDOVER,
+    READ_CHECKLIST,
+    require,
+)
+from hotline.core.validation import parse, parse_query
 from hotline.duty.handover import checksum, services
 from hotline.duty.handover.schemas import (
     AddendumIn,
@@ -18,9 +26,12 @@ from hotline.duty.handover.schemas import (
     VersionIn,
 )
 from hotline.duty.handover.search import HandoverQuery, find_handovers
-from hotline.duty.handover.serialize import addendum_view, handover_detail, handover_summary, standing_view
-from hotline.tickets.schemas import parse, parse_query
-from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, OVERRIDE_HANDOVER, READ_CHECKLIST, require
+from hotline.duty.handover.serialize import (
+    addendum_view,
+    handover_detail,
+    handover_summary,
+    standing_view,
+)
 
 
 def _detail(h, status: int = 200):

@@ -8,7 +8,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from hotline.core.extensions import db
-from hotline.duty.handover.models import Flag, Handover, HandoverStatus, ItemKind, StandingItem
+from hotline.duty.handover.models import (
+    Flag,
+    Handover,
+    HandoverStatus,
+    ItemKind,
+    StandingItem,
+)
 from hotline.duty.rosters import services as rosters
 from hotline.sla.models import Escalation, SlaClock
 from hotline.tickets.models import OPEN_STATUSES, Priority, Ticket, TicketEvent

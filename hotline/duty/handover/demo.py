@@ -1,11 +1,8 @@
-"""Demo data for the handover and the duty log: the checklist, standing items, a week
-of duty log (past days reviewed by the lead), and yesterday's day-to-evening handover,
+"""Demo data for the handover: the checklist, standing items, and yesterday's day-to-evening handover,
 prepared, acknowledged and signed (with a lead's override: the seat system was down)."""
 from datetime import datetime, time, timedelta
 
 from hotline.core import clock
-from hotline.duty.dutylog.models import DutyLogEntry
-from hotline.duty.dutylog.services import review_day
 from hotline.core.extensions import db
 from hotline.duty.handover import services
 from hotline.duty.handover.models import ChecklistItem, StandingItem, StandingKind
@@ -18,13 +15,6 @@ STANDING = [
     (StandingKind.INSTRUCTION, "明日 9:00-17:00 城东片区计划停水，来电统一按停水通知口径答复", "调度中心"),
     (StandingKind.MESSAGE, "供水调度：和平路管网改造本周夜间施工，噪声投诉转稽查队", "供水调度"),
 ]
-LOG = [
-    ("event", "城东主管道爆管，抢修一队 14:10 到场，影响约 300 户"),
-    ("call", "区长热线转来咨询停水恢复时间，已按调度口径答复"),
-    ("visit", "水务局检查组来中心检查值班记录"),
-    ("fault", "A03 坐席耳麦杂音，已报修"),
-    ("other", "交接班时清点对讲机少一台，确认在维修站"),
-]
 
 
 def seed_handover(users: dict[str, User], passwords: dict[str, str]) -> str:
@@ -34,23 +24,12 @@ def seed_handover(users: dict[str, User], passwords: dict[str, str]) -> str:
         db.session.add(StandingItem(kind=kind, title=title, source=source, opened_by_id=lead.id,
                                     opened_at=clock.now() - timedelta(days=1)))
     today = clock.local().date()
-    real_now = clock.now()
     try:
-        for back in range(6, -1, -1):
-            day = today - timedelta(days=back)
-            for n, (kind, body) in enumerate(LOG[back % 5:] + LOG[: back % 5]):
-                at = datetime.combine(day, time(9 + 2 * n, 15), tzinfo=clock.center_tz())
-                if at < real_now:
-                    db.session.add(DutyLogEntry(day=day, at=at, kind=kind, body=body, author_id=users[f"op{n % 4 + 1}"].id, created_at=at))
-            db.session.flush()
-            if back:
-                clock.freeze(datetime.combine(day, time(22, 0), tzinfo=clock.center_tz()))
-                review_day(day, "已检查" if back % 2 else None, lead)
         handover = _yesterdays_handover(users, passwords, today - timedelta(days=1))
     finally:
         clock.reset()
     db.session.commit()
-    return f"handover: {len(CHECKLIST)} checklist items, {len(STANDING)} standing items, a week of duty log, handover #{handover.id} signed"
+    return f"handover: {len(CHECKLIST)} checklist items, {len(STANDING)} standing items, handover #{handover.id} signed"
 
 
 def _yesterdays_handover(users, passwords, day):

@@ -1,6 +1,8 @@
 """Names a person reads on the handover and duty log pages, translated lazily."""
 from flask_babel import lazy_gettext as _l
 
+from hotline.core.labels import define
+
 FLAG = {
     "emergency": _l("Emergency"),
     "overdue": _l("Past deadline"),
@@ -25,17 +27,7 @@ ENTRY_KIND = {
 }
 STATUS = {"draft": _l("Draft"), "signed": _l("Signed")}
 
-
-def label(table: dict, code) -> str:
-    key = getattr(code, "value", code)
-    return str(table.get(key, key))
-
-
-def template_labels() -> dict:
-    return {
-        "flag_label": lambda c: label(FLAG, c),
-        "review_label": lambda c: label(REVIEW, c),
-        "standing_label": lambda c: label(STANDING_KIND, c),
-        "entry_kind_label": lambda c: label(ENTRY_KIND, c),
-        "handover_status_label": lambda c: label(STATUS, c),
-    }
+# Templates call flag_label(), review_label(), standing_label(), entry_kind_label(), handover_status_label().
+for _kind, _table in (("flag", FLAG), ("review", REVIEW), ("standing", STANDING_KIND), ("entry_kind", ENTRY_KIND),
+                      ("handover_status", STATUS)):
+    define(_kind, _table)

@@ -1,21 +1,29 @@
 """Browser pages of the handover: the list with standing items, one handover (prepare,
 review, sign), its print view, and the checklist settings. Actions go through the
 JSON API (static/js/handover.js); these pages only read."""
+from datetime import datetime
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.i18n import local_time
+from hotline.core.messages import localize_fields
+from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, require
+from hotline.core.validation import parse_query
+from hotline.core.web import filter_args
 from hotline.duty.handover import checksum, services
-from hotline.duty.handover.models import Handover, HandoverStatus, ItemKind, StandingKind
+from hotline.duty.handover.models import (
+    Handover,
+    HandoverStatus,
+    ItemKind,
+    StandingKind,
+)
 from hotline.duty.handover.search import HandoverQuery, find_handovers
 from hotline.duty.handover.services import REASON_TEXT, SUPERVISORS, blockers
-from hotline.core.errors import ValidationFailed
-from hotline.core.messages import localize_fields
-from hotline.tickets.routes import _filter_args
-from hotline.tickets.schemas import parse_query
 from hotline.users.models import Role, User
-from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, require
 
 bp = Blueprint("handover", __name__)
 
@@ -26,7 +34,7 @@ SHIFT_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER)
 @require(HANDOVER)
 def index():
     try:
-        query = parse_query(HandoverQuery, _filter_args(request.args))
+        query = parse_query(HandoverQuery, filter_args(request.args))
         errors = {}
     except ValidationFailed as exc:
         query, errors = HandoverQuery(), localize_fields(exc.fields)
@@ -92,20 +100,9 @@ def checklist():
     return render_template("handover/checklist.html", lines=services.all_checklist())
 
 
-@bp.app_context_processor
-def _labels():
-    from hotline.duty.handover.labels import template_labels
-
-    return template_labels()
-
-
 @bp.app_template_filter("iso_local_time")
 def _iso_local_time(value: str | None, fmt: str = "MM-dd HH:mm") -> str:
     """A snapshot's ISO time (items keep their text as JSON) in the reader's zone."""
-    from datetime import datetime
-
-    from hotline.core.i18n import local_time
-
     return local_time(datetime.fromisoformat(value), fmt) if value else ""
 
 

@@ -3,8 +3,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from hotline.core.validation import Strict, Text
 from hotline.duty.handover.models import StandingKind
-from hotline.tickets.schemas import Strict, Text
 
 
 class HandoverOpen(Strict):

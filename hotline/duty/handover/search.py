@@ -4,9 +4,14 @@ from pydantic import AwareDatetime, Field
 from sqlalchemy import Select, exists, func, or_, select
 
 from hotline.core.extensions import db
-from hotline.duty.handover.models import Handover, HandoverAddendum, HandoverItem, HandoverStatus
+from hotline.core.validation import Strict, Text
+from hotline.duty.handover.models import (
+    Handover,
+    HandoverAddendum,
+    HandoverItem,
+    HandoverStatus,
+)
 from hotline.tickets.models import Ticket
-from hotline.tickets.schemas import Strict, Text
 
 
 class HandoverQuery(Strict):

@@ -14,6 +14,7 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
+from hotline.core.outbox import add_event
 from hotline.duty.handover import checksum
 from hotline.duty.handover.collect import ItemSpec, collect_items, shifts_at
 from hotline.duty.handover.models import (
@@ -30,7 +31,6 @@ from hotline.duty.handover.models import (
     StandingItem,
 )
 from hotline.duty.handover.schemas import ChecklistSave, HandoverUpdate, StandingItemIn
-from hotline.live.outbox import add_event
 from hotline.duty.seats.services import signed_in
 from hotline.tickets import timeline
 from hotline.tickets.models import Ticket

@@ -8,16 +8,27 @@ from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.api import bp, json_body
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.permissions import (
+    DRAW_ROSTER,
+    MANAGE_DUTY_SETUP,
+    READ_ROSTER,
+    require,
+)
+from hotline.core.validation import parse
 from hotline.duty.rosters import requests as shift_requests
 from hotline.duty.rosters import services
 from hotline.duty.rosters.models import RequestStatus, ShiftRequest, ShiftTemplate
-from hotline.duty.rosters.schemas import CellIn, DecisionIn, PublishIn, ShiftRequestIn, ShiftTemplateIn, WithdrawIn
-from hotline.duty.seats.services import counts, slot_view
-from hotline.tickets.schemas import parse
-from hotline.core.permissions import DRAW_ROSTER, MANAGE_DUTY_SETUP, READ_ROSTER, require
+from hotline.duty.rosters.schemas import (
+    CellIn,
+    DecisionIn,
+    PublishIn,
+    ShiftRequestIn,
+    ShiftTemplateIn,
+    WithdrawIn,
+)
 
 
 def template_view(t: ShiftTemplate) -> dict:
@@ -190,27 +201,3 @@ def withdraw_shift_request(request_id: int):
     shift_requests.withdraw(r, current_user, data.version)
     db.session.commit()
     return jsonify(request_view(r))
-
-
-@bp.get("/v1/shifts/current")
-@require(READ_ROSTER)
-def current_shift():
-    now_slot, next_slot = services.now_and_next()
-    return jsonify(shift=slot_view(now_slot, current_locale()), next_shift=slot_view(next_slot, current_locale()))
-
-
-@bp.get("/v1/shifts/<day>/<shift>")
-@require(READ_ROSTER)
-def shift_detail(day: str, shift: str):
-    """One shift of a day: who was rostered and what each handled (tickets, calls)."""
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        raise ValidationFailed({"day": "Input should be a valid date"}) from None
-    template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == shift))
-    if template is None:
-        raise NotFound(f"no shift '{shift}'")
-    s = services.slot(template, on)
-    view = slot_view(s, current_locale())
-    view["people"] = [{**person(u), **counts(u, s.starts_at, s.ends_at)} for u in s.people]
-    return jsonify(view)

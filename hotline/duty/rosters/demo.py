@@ -1,16 +1,12 @@
 """Demo duty data: three shifts around the clock, six seats, this month's roster
 published (a four-day rota for the operators), one swap waiting for the supervisor,
-and the people of the shift on now signed in to their seats."""
+(the seats and who sits them: hotline.duty.seats.demo)."""
 from datetime import time, timedelta
-
-from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.duty.rosters import requests, services
 from hotline.duty.rosters.models import RequestKind, ShiftStaffing, ShiftTemplate
-from hotline.duty.seats import services as seats
-from hotline.duty.seats.models import Seat, SeatState
 from hotline.users.models import Role, User
 
 SHIFTS = [  # code, en, zh, starts, ends, {role: (min, max)}
@@ -29,7 +25,6 @@ def seed_duty(users: dict[str, User]) -> str:
         t.staffing = [ShiftStaffing(role=r, min_count=lo, max_count=hi) for r, (lo, hi) in staffing.items()]
         db.session.add(t)
         templates[code] = t
-    db.session.add_all(Seat(code=f"A0{n}", name=f"A0{n}", sort_order=n) for n in range(1, 7))
     db.session.flush()
 
     lead = users["lead1"]
@@ -49,9 +44,8 @@ def seed_duty(users: dict[str, User]) -> str:
     db.session.commit()
 
     requested = _a_pending_swap(users, templates)
-    signed = _sign_in_the_current_shift()
     db.session.commit()
-    return f"duty: {len(templates)} shifts, 6 seats, roster {month:%Y-%m} published, {requested} swap request, {signed} signed in"
+    return f"duty: {len(templates)} shifts, roster {month:%Y-%m} published, {requested} swap request"
 
 
 def _a_pending_swap(users: dict[str, User], templates: dict[str, ShiftTemplate]) -> int:
@@ -66,17 +60,3 @@ def _a_pending_swap(users: dict[str, User], templates: dict[str, ShiftTemplate])
         return 0
     requests.file_request(op2, RequestKind.SWAP, day, mine, "家里有事 / family matter", op3, day, theirs)
     return 1
-
-
-def _sign_in_the_current_shift() -> int:
-    now_slot = services.shift_at(clock.now())
-    if now_slot is None:
-        return 0
-    seat_codes = db.session.scalars(select(Seat.code).order_by(Seat.sort_order)).all()
-    signed = 0
-    for person, code in zip([p for p in now_slot.people if p.role in (Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR)], seat_codes):
-        session = seats.sign_in(person, code, now_slot.template, now_slot.day)
-        if person.role == Role.OPERATOR and signed == 0:
-            seats.set_state(session, SeatState.BUSY, None, None)
-        signed += 1
-    return signed

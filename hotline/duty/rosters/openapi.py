@@ -1,5 +1,12 @@
 """The roster and seat paths of the OpenAPI document (merged into hotline/api/openapi.py)."""
-from hotline.duty.rosters.schemas import CellIn, DecisionIn, PublishIn, ShiftRequestIn, ShiftTemplateIn, WithdrawIn
+from hotline.duty.rosters.schemas import (
+    CellIn,
+    DecisionIn,
+    PublishIn,
+    ShiftRequestIn,
+    ShiftTemplateIn,
+    WithdrawIn,
+)
 from hotline.duty.seats.schemas import SeatIn, SignInIn, SignOutIn, StateIn
 
 SCHEMA_MODELS = (ShiftTemplateIn, CellIn, PublishIn, ShiftRequestIn, DecisionIn, WithdrawIn, SeatIn, SignInIn, StateIn, SignOutIn)

@@ -18,7 +18,12 @@ from hotline.duty.rosters.models import (
     ShiftRequest,
     ShiftTemplate,
 )
-from hotline.duty.rosters.services import cell_gaps, overlapping_shift, record_change, rostered
+from hotline.duty.rosters.services import (
+    cell_gaps,
+    overlapping_shift,
+    record_change,
+    rostered,
+)
 from hotline.duty.rosters.slots import slot_times
 from hotline.users.models import Role, User
 

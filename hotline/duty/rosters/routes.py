@@ -5,9 +5,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from hotline.core import clock
-from hotline.labels import role_label
-from hotline.duty.rosters.services import ROSTERED_ROLES, parse_month
+from hotline.core.labels import label
 from hotline.core.permissions import DRAW_ROSTER, READ_ROSTER, can, require
+from hotline.duty.rosters.services import ROSTERED_ROLES, parse_month
 
 bp = Blueprint("rosters", __name__)
 
@@ -28,5 +28,5 @@ def roster(month: str | None):
         next_month=f"{next_month:%Y-%m}",
         can_draw=can(DRAW_ROSTER),
         me=current_user.username,
-        role_names={r.value: str(role_label(r)) for r in ROSTERED_ROLES},
+        role_names={r.value: label("role", r) for r in ROSTERED_ROLES},
     )

@@ -3,8 +3,8 @@ from datetime import date, time
 
 from pydantic import Field
 
+from hotline.core.validation import Strict, Text
 from hotline.duty.rosters.models import RequestKind
-from hotline.tickets.schemas import Strict, Text
 from hotline.users.models import Role
 
 

@@ -10,7 +10,14 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
-from hotline.duty.rosters.models import Roster, RosterAssignment, RosterChange, RosterStatus, ShiftStaffing, ShiftTemplate
+from hotline.duty.rosters.models import (
+    Roster,
+    RosterAssignment,
+    RosterChange,
+    RosterStatus,
+    ShiftStaffing,
+    ShiftTemplate,
+)
 from hotline.duty.rosters.slots import (
     ShiftSlot,
     candidate_slots,

@@ -8,16 +8,26 @@ from sqlalchemy import func, select
 
 from hotline.core import clock
 from hotline.core.api import bp, json_body
-from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
-from hotline.core.events import LiveEvent
+from hotline.core.permissions import (
+    DRAW_ROSTER,
+    MANAGE_DUTY_SETUP,
+    READ_BOARD,
+    READ_ROSTER,
+    SEAT_WORK,
+    require,
+)
+from hotline.core.validation import parse
 from hotline.duty.rosters import services as rosters
+from hotline.duty.rosters.api import person
+from hotline.duty.rosters.models import ShiftTemplate
 from hotline.duty.seats import services
 from hotline.duty.seats.models import Seat
 from hotline.duty.seats.schemas import SeatIn, SignInIn, SignOutIn, StateIn
-from hotline.tickets.schemas import parse
-from hotline.core.permissions import DRAW_ROSTER, MANAGE_DUTY_SETUP, READ_BOARD, READ_ROSTER, SEAT_WORK, require
+from hotline.duty.seats.services import counts, slot_view
 
 
 def seat_view(seat: Seat) -> dict:
@@ -134,3 +144,27 @@ def away_log():
             for e in entries
         ],
     )
+
+
+@bp.get("/v1/shifts/current")
+@require(READ_ROSTER)
+def current_shift():
+    now_slot, next_slot = rosters.now_and_next()
+    return jsonify(shift=slot_view(now_slot, current_locale()), next_shift=slot_view(next_slot, current_locale()))
+
+
+@bp.get("/v1/shifts/<day>/<shift>")
+@require(READ_ROSTER)
+def shift_detail(day: str, shift: str):
+    """One shift of a day: who was rostered and what each handled (tickets, calls)."""
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        raise ValidationFailed({"day": "Input should be a valid date"}) from None
+    template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == shift))
+    if template is None:
+        raise NotFound(f"no shift '{shift}'")
+    s = rosters.slot(template, on)
+    view = slot_view(s, current_locale())
+    view["people"] = [{**person(u), **counts(u, s.starts_at, s.ends_at)} for u in s.people]
+    return jsonify(view)

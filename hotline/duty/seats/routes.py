@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta
 from flask import Blueprint, render_template, request
 
 from hotline.core import clock
-from hotline.duty.seats import services
 from hotline.core.permissions import DRAW_ROSTER, SEAT_WORK, require
+from hotline.duty.seats import services
 
 bp = Blueprint("seats", __name__)
 

@@ -3,8 +3,8 @@ from datetime import date
 
 from pydantic import Field
 
+from hotline.core.validation import Strict, Text
 from hotline.duty.seats.models import SeatState
-from hotline.tickets.schemas import Strict, Text
 
 
 class SeatIn(Strict):

@@ -4,12 +4,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from hotline.core import clock
 from hotline.calls.models import Call
+from hotline.core import clock
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
-from hotline.live.outbox import add_event
+from hotline.core.outbox import add_event
 from hotline.duty.rosters import services as rosters
 from hotline.duty.rosters.models import ShiftTemplate
 from hotline.duty.rosters.slots import ShiftSlot, candidate_slots, slot_times

@@ -7,9 +7,11 @@ knowing about them: it runs from a session hook before each flush."""
 from collections.abc import Callable
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from hotline.core import clock as app_clock
 from hotline.sla.engine.calendars import ROUND_THE_CLOCK, RoundTheClock, WorkingTime
 from hotline.sla.models import Area, Calendar, Policy, SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
@@ -61,10 +63,8 @@ def timer_for(session: Session, calendar_id: int | None) -> Timer:
     # The database is part of the key: a process may serve more than one (tests do).
     key = (str(session.get_bind().url), calendar.id, calendar.version)
     if key not in _timers:
-        from hotline.core import clock
-
         _timers[key] = WorkingTime.from_spec(
-            clock.center_tz(),
+            app_clock.center_tz(),
             calendar.hours,
             _region() if calendar.public_holidays else None,
             {d.day: d.working for d in calendar.days},
@@ -73,8 +73,6 @@ def timer_for(session: Session, calendar_id: int | None) -> Timer:
 
 
 def _region() -> str:
-    from flask import current_app, has_app_context
-
     return current_app.config.get("HOTLINE_REGION", "CN") if has_app_context() else "CN"
 
 

@@ -7,9 +7,12 @@ from flask import current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline.live.outbox import add_event, audience
+from hotline.core.outbox import add_event
 from hotline.sla.models import Alert, Escalation, EscalationStep, SlaClock, Stage
-from hotline.tickets.models import Priority, Status, Ticket, TicketEvent
+from hotline.tickets import timeline
+from hotline.tickets.models import Priority, Status, Ticket
+from hotline.tickets.timeline import EventKind
+from hotline.units.services import audience
 
 LADDER = {1: "unit", 2: "supervisor", 3: "manager"}
 TOP = max(LADDER)
@@ -31,10 +34,8 @@ def _next_at(level: int, now: datetime) -> datetime | None:
 
 def _step(session: Session, esc: Escalation, ticket: Ticket, level: int, now: datetime) -> None:
     session.add(EscalationStep(escalation_id=esc.id, level=level, audience=LADDER[level], at=now))
-    session.add(
-        TicketEvent(ticket_id=ticket.id, at=now, kind="escalated", changes={"level": [level - 1, level]},
-                    message=f"{esc.reason}: {LADDER[level]}")
-    )
+    timeline.record(ticket, EventKind.ESCALATED, None, {"level": (level - 1, level)}, f"{esc.reason}: {LADDER[level]}",
+                    touch=False, at=now, session=session)
     add_event(
         session,
         "escalation",

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core import clock
 from hotline.sla.engine.clocks import CLASSIFYING, WATCHED, sync_ticket_clocks
+from hotline.sla.engine.scheduler import arm
 from hotline.sla.models import Escalation, SlaClock
 from hotline.tickets.models import Ticket
 
@@ -40,8 +41,6 @@ def _after_flush(session: Session, _ctx) -> None:
 def _after_commit(session: Session) -> None:
     earliest = session.info.pop(_EARLIEST, None)
     if earliest is not None:
-        from hotline.sla.engine.scheduler import arm
-
         arm(earliest)
 
 

@@ -6,11 +6,22 @@ from hotline.core import clock as app_clock
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
-from hotline.live.outbox import add_event, audience
+from hotline.core.outbox import add_event
 from hotline.sla.engine import clocks
 from hotline.sla.engine.escalations import acknowledge
-from hotline.sla.models import Alert, Escalation, Extension, ExtensionStatus, Pause, SlaClock, Stage
+from hotline.sla.models import (
+    Alert,
+    Escalation,
+    Extension,
+    ExtensionStatus,
+    Pause,
+    SlaClock,
+    Stage,
+)
+from hotline.tickets import timeline
 from hotline.tickets.models import Ticket
+from hotline.tickets.timeline import EventKind
+from hotline.units.services import audience
 from hotline.users.models import User
 
 
@@ -30,7 +41,7 @@ def pause_ticket(ticket: Ticket, reason: str, actor: User, stage: Stage | None =
     for c in targets:
         clocks.pause(db.session, c, now, reason)
         db.session.add(Pause(clock_id=c.id, reason=reason, started_at=now, started_by_id=actor.id))
-    db.session.add(timeline_entry(ticket, "sla_paused", actor, reason, [c.stage for c in targets]))
+    _clock_entry(ticket, EventKind.SLA_PAUSED, actor, reason, [c.stage for c in targets])
     db.session.flush()
     return targets
 
@@ -47,19 +58,14 @@ def resume_ticket(ticket: Ticket, actor: User, stage: Stage | None = None) -> li
         )
         if pause is not None:
             pause.ended_at, pause.ended_by_id = now, actor.id
-    db.session.add(timeline_entry(ticket, "sla_resumed", actor, None, [c.stage for c in targets]))
+    _clock_entry(ticket, EventKind.SLA_RESUMED, actor, None, [c.stage for c in targets])
     db.session.flush()
     return targets
 
 
-def timeline_entry(ticket: Ticket, kind: str, actor: User, message: str | None, stages: list[Stage]):
-    """A timeline row that does not touch the ticket itself (no new version)."""
-    from hotline.tickets.models import TicketEvent
-
-    return TicketEvent(
-        ticket_id=ticket.id, at=app_clock.now(), actor_id=actor.id, kind=kind,
-        changes={"stages": [None, [s.value for s in stages]]}, message=message,
-    )
+def _clock_entry(ticket: Ticket, kind: EventKind, actor: User, message: str | None, stages: list[Stage]) -> None:
+    """A timeline row about the ticket's clocks: the ticket itself is untouched (no new version)."""
+    timeline.record(ticket, kind, actor, {"stages": (None, stages)}, message, touch=False)
 
 
 def request_extension(ticket: Ticket, stage: Stage, minutes: int, reason: str, actor: User) -> Extension:
@@ -75,7 +81,7 @@ def request_extension(ticket: Ticket, stage: Stage, minutes: int, reason: str, a
         raise Conflict(f"an extension of the {stage.value} deadline is already waiting for a decision")
     ext = Extension(clock_id=c.id, minutes=minutes, reason=reason, requested_at=now, requested_by_id=actor.id)
     db.session.add(ext)
-    db.session.add(timeline_entry(ticket, "extension_requested", actor, reason, [stage]))
+    _clock_entry(ticket, EventKind.EXTENSION_REQUESTED, actor, reason, [stage])
     db.session.flush()
     return ext
 
@@ -91,7 +97,7 @@ def decide_extension(ext: Extension, approve: bool, note: str | None, actor: Use
         c.extended_seconds += ext.minutes * 60
         clocks.schedule(db.session, c)
     kind = "extension_approved" if approve else "extension_refused"
-    db.session.add(timeline_entry(c.ticket, kind, actor, note, [c.stage]))
+    _clock_entry(c.ticket, kind, actor, note, [c.stage])
     db.session.flush()
     return ext
 

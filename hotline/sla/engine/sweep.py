@@ -9,10 +9,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hotline.live.outbox import add_event, audience
+from hotline.core.outbox import add_event
 from hotline.sla.engine.escalations import climb_due, open_escalation
 from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock
-from hotline.tickets.models import TicketEvent
+from hotline.tickets import timeline
+from hotline.units.services import audience
 
 # Clocks per transaction. Its events go out only at the commit and it holds the write
 # lock until then (web writers wait): a burst of deadlines at one instant (every ticket
@@ -43,10 +44,8 @@ def _record(session: Session, clock: SlaClock, kind: AlertKind, now: datetime) -
         unit_id=ticket.unit_id, due_at=due, at=now,
     )
     session.add(alert)
-    session.add(
-        TicketEvent(ticket_id=ticket.id, at=now, kind=f"sla_{kind.value}", changes={"stage": [None, clock.stage.value]},
-                    message=f"{clock.stage.value} due {due.isoformat()}")
-    )
+    timeline.record(ticket, f"sla_{kind.value}", None, {"stage": (None, clock.stage)},
+                    f"{clock.stage.value} due {due.isoformat()}", touch=False, at=now, session=session)
     session.flush()
     add_event(
         session,

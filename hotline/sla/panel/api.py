@@ -5,14 +5,6 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body
 from hotline.core.extensions import db
-from hotline.sla.engine import services as sla
-from hotline.sla.engine.services import ticket_clock_view
-from hotline.tickets import services
-from hotline.tickets.access import visible_ticket
-from hotline.tickets.schemas import parse
-from hotline.tickets.serialize import ticket_detail
-from hotline.sla.panel.views import actionable_ticket, extension_view, sla_view
-from hotline.sla.panel.schemas import ExtensionIn, PauseIn, ReclassifyIn, ReplyIn, ResumeIn
 from hotline.core.permissions import (
     PAUSE_CLOCKS,
     READ_TICKETS,
@@ -21,6 +13,20 @@ from hotline.core.permissions import (
     REQUEST_EXTENSION,
     require,
 )
+from hotline.core.validation import parse
+from hotline.sla.engine import services as sla
+from hotline.sla.engine.services import ticket_clock_view
+from hotline.sla.panel.schemas import (
+    ExtensionIn,
+    PauseIn,
+    ReclassifyIn,
+    ReplyIn,
+    ResumeIn,
+)
+from hotline.sla.panel.views import extension_view, sla_view
+from hotline.tickets import services
+from hotline.tickets.access import actionable_ticket, visible_ticket
+from hotline.tickets.serialize import ticket_detail
 
 
 @bp.get("/v1/tickets/<number>/sla")

@@ -1,9 +1,9 @@
 """The shapes of SLA input on a ticket: pause, resume, extension (延期), reply (答复), reclassify."""
 from pydantic import Field
 
+from hotline.core.validation import Strict, Text
 from hotline.sla.models import Stage
 from hotline.tickets.models import Priority
-from hotline.tickets.schemas import Strict, Text
 
 MAX_EXTENSION_MINUTES = 43200  # 30 days
 

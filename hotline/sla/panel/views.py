@@ -1,27 +1,25 @@
 """The SLA side of one ticket for the API and the ticket page: what to show (clocks,
-pauses, extensions, open escalations) and who may act on it."""
+pauses, extensions, open escalations)."""
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from hotline.core import clock as app_clock
 from hotline.core.extensions import db
 from hotline.sla.engine import clocks
 from hotline.sla.engine.escalations import LADDER
-from hotline.sla.models import Escalation, Extension, ExtensionStatus, Pause, SlaClock, Stage
 from hotline.sla.engine.services import ticket_clock_view
-from hotline.tickets.access import visible_ticket
+from hotline.sla.models import (
+    Escalation,
+    Extension,
+    ExtensionStatus,
+    Pause,
+    SlaClock,
+    Stage,
+)
 from hotline.tickets.models import Ticket
-from hotline.users.models import Role, User
-
-
-def actionable_ticket(number: str, user: User) -> Ticket:
-    """A ticket the user may act on: visible to them and, for a crew, with their unit."""
-    from dispatch.workorders.services import check_unit_member
-
-    ticket = visible_ticket(number, user)
-    if user.role == Role.CREW:
-        check_unit_member(ticket, user)
-    return ticket
+from hotline.users.models import User
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -118,8 +116,6 @@ _TIMES = ("started_at", "warn_at", "due_at", "warned_at", "breached_at", "stoppe
 def clock_rows(ticket: Ticket) -> list[dict]:
     """ticket_clock_view with its times as datetimes as well (the page shows them in
     center time) and the state a person reads: running, paused, met or late."""
-    from hotline.core import clock as app_clock
-
     now = app_clock.now()
     rows = []
     for view in ticket_clock_view(ticket):
@@ -137,8 +133,6 @@ def clock_rows(ticket: Ticket) -> list[dict]:
 
 def target_text(seconds: int) -> str:
     """A clock's budget in words: '30 min', '24 h', '52 h 30 min'."""
-    from flask_babel import gettext as _
-
     minutes = round(seconds / 60)
     h, m = divmod(minutes, 60)
     if not h:
@@ -150,8 +144,6 @@ def target_text(seconds: int) -> str:
 
 def left_text(seconds: float) -> str:
     """Time to or past a deadline, as static/js/ticket_sla.js writes it while it ticks."""
-    from flask_babel import gettext as _
-
     s = max(0, int(seconds))
     if s < 3600:
         return f"{s // 60}:{s % 60:02d}"

@@ -7,6 +7,8 @@ from flask import jsonify, request
 from hotline.core.api import bp, json_body
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
+from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, require
+from hotline.core.validation import parse, parse_query
 from hotline.sla.settings import services as svc
 from hotline.sla.settings.schemas import (
     AreaIn,
@@ -18,8 +20,6 @@ from hotline.sla.settings.schemas import (
     PolicyUpdate,
     PreviewQuery,
 )
-from hotline.tickets.schemas import parse, parse_query
-from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, require
 
 
 @bp.get("/v1/sla/policies")

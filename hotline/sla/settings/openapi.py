@@ -1,5 +1,13 @@
 """The SLA settings endpoints in the OpenAPI document (merged by hotline/api/openapi.py)."""
-from hotline.sla.settings.schemas import AreaIn, AreaUpdate, CalendarDayIn, CalendarIn, CalendarUpdate, PolicyIn, PolicyUpdate
+from hotline.sla.settings.schemas import (
+    AreaIn,
+    AreaUpdate,
+    CalendarDayIn,
+    CalendarIn,
+    CalendarUpdate,
+    PolicyIn,
+    PolicyUpdate,
+)
 
 SCHEMA_MODELS = (PolicyIn, PolicyUpdate, CalendarIn, CalendarUpdate, CalendarDayIn, AreaIn, AreaUpdate)
 

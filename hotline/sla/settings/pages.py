@@ -14,9 +14,11 @@ from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
 from hotline.core.messages import localize
-from hotline.tickets.settings_pages import bp
-from hotline.sla.settings import services as svc
+from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, can, require
+from hotline.core.validation import parse
+from hotline.core.web import settings_bp as bp
 from hotline.sla.models import Stage
+from hotline.sla.settings import services as svc
 from hotline.sla.settings.schemas import (
     AreaIn,
     AreaUpdate,
@@ -27,8 +29,6 @@ from hotline.sla.settings.schemas import (
     PolicyUpdate,
 )
 from hotline.tickets.models import Category, Priority
-from hotline.tickets.schemas import parse
-from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, can, require
 
 STAGE_NAMES = {
     Stage.ACCEPT: _l("Accept (签收)"),

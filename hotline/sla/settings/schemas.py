@@ -4,9 +4,9 @@ from typing import Annotated
 
 from pydantic import Field
 
+from hotline.core.validation import Strict, Text
 from hotline.sla.models import Stage
 from hotline.tickets.models import Priority
-from hotline.tickets.schemas import Strict, Text
 
 Code = Annotated[Text(40, 1), Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["08:30"])]

@@ -10,6 +10,7 @@ it to the current policy, keeping the working time already used. A calendar chan
 moves a running clock's deadline at that same moment, not before."""
 from datetime import date, datetime, timedelta
 
+import holidays
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -297,8 +298,6 @@ def upcoming_days(calendar: Calendar, start: date, count: int, region: str, lang
 
 
 def _holiday_name(region: str, day: date, language: str) -> str | None:
-    import holidays
-
     try:
         return holidays.country_holidays(region, years=day.year, language=language).get(day)
     except (NotImplementedError, KeyError):

@@ -8,13 +8,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from hotline.core import clock
 from hotline.core.api import bp, json_body
 from hotline.core.errors import NotFound
+from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
-from hotline.core.events import LiveEvent
-from hotline.sla.supervision import reports
+from hotline.core.permissions import ACK_ESCALATION, SUPERVISE_SLA, require, scope_for
+from hotline.core.validation import parse, parse_query
 from hotline.sla.engine import services
 from hotline.sla.engine.escalations import LADDER
 from hotline.sla.models import Escalation, EscalationStep, Extension, SlaClock
+from hotline.sla.supervision import reports
 from hotline.sla.supervision.schemas import (
     AlertAck,
     AlertQuery,
@@ -25,10 +27,7 @@ from hotline.sla.supervision.schemas import (
     OnTimeQuery,
 )
 from hotline.tickets.models import Ticket
-from hotline.tickets.schemas import parse, parse_query
-from hotline.units.services import member_unit_ids
-from hotline.users.models import Role, User
-from hotline.core.permissions import ACK_ESCALATION, SUPERVISE_SLA, require
+from hotline.users.models import User
 
 
 def _iso(value):
@@ -81,9 +80,7 @@ def _escalation_scope(user: User) -> set[int] | None:
     keeps the whole center's work in hand, so it may take an escalation on at any
     level it has climbed to (a supervisor who sees level 2 usually asks the desk to
     act); supervisors and managers are the rungs above."""
-    if user.role == Role.CREW:
-        return member_unit_ids(user)
-    return None
+    return scope_for(user).unit_ids
 
 
 def _escalation_view(esc: Escalation) -> dict:

@@ -4,17 +4,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from hotline.core import clock
+from hotline.core import clock, labels
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
-from hotline.labels import AUDIENCE, STAGE, priority_label
-from hotline.sla.supervision import reports
+from hotline.core.permissions import SUPERVISE_SLA, require
+from hotline.core.validation import parse_query
+from hotline.sla.labels import AUDIENCE, STAGE
 from hotline.sla.models import AlertKind
+from hotline.sla.supervision import reports
 from hotline.sla.supervision.schemas import AlertQuery
 from hotline.tickets.models import Category
-from hotline.tickets.schemas import parse_query
 from hotline.units.models import Unit
-from hotline.core.permissions import SUPERVISE_SLA, require
 
 bp = Blueprint("sla", __name__)
 
@@ -52,7 +52,7 @@ def alerts_csv():
 
     def label(kind: str, code: str | None) -> str:
         if kind == "priority":
-            return priority_label(code)
+            return labels.label("priority", code)
         return names[kind].get(code, code or "")
 
     headers = [_("Alert"), _("Kind"), _("Stage"), _("Ticket"), _("Priority"), _("Category"), _("Unit"),

@@ -5,8 +5,8 @@ from typing import Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from hotline.core.errors import ValidationFailed
+from hotline.core.validation import Strict, Text
 from hotline.sla.models import AlertKind, ExtensionStatus, Stage
-from hotline.tickets.schemas import Strict, Text
 
 
 class _Period(Strict):

@@ -2,33 +2,15 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 from hotline.core import clock
-from hotline.core.extensions import db
 from hotline.core.events import LiveEvent
-from hotline.sla.engine.summary import deadlines_for, escalations_for
+from hotline.core.extensions import db
+from hotline.live.views import ticket_cards
 from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Status, Ticket
 from hotline.units.models import Unit, UnitKind
-from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 
 _IN_FIELD = (WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE)
-
-
-def board_ticket(ticket: Ticket, sla: dict | None = None, escalation: dict | None = None) -> dict:
-    """`sla`: the nearest deadline (hotline.sla.engine.summary); `escalation`: the level an
-    unacknowledged escalation has reached."""
-    return {
-        "number": ticket.number,
-        "status": ticket.status.value,
-        "priority": ticket.priority.value,
-        "category": ticket.category.code,
-        "unit": ticket.unit.code if ticket.unit else None,
-        "address": ticket.address,
-        "version": ticket.version,
-        "created_at": ticket.created_at.isoformat(),
-        "returned": ticket.status == Status.RETURNED,
-        "sla": sla,
-        "escalation": escalation,
-    }
 
 
 def _unit_state(active: int, in_field: int) -> str:
@@ -50,8 +32,6 @@ def snapshot(unit_ids: set[int] | None = None) -> dict:
         stmt = stmt.where(Ticket.unit_id.in_(unit_ids))
     tickets = db.session.scalars(stmt).all()
     tickets.sort(key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
-    ids = [t.id for t in tickets]
-    deadlines, escalations = deadlines_for(db.session, ids), escalations_for(db.session, ids)
     load = dict(
         db.session.execute(
             select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK)).group_by(WorkOrder.unit_id)
@@ -66,7 +46,7 @@ def snapshot(unit_ids: set[int] | None = None) -> dict:
     return {
         "seq": seq,
         "now": clock.now().isoformat(),
-        "tickets": [board_ticket(t, deadlines.get(t.id), escalations.get(t.id)) for t in tickets],
+        "tickets": ticket_cards(db.session, tickets),
         "units": [
             {
                 "code": u.code,

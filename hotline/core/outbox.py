@@ -1,19 +1,18 @@
-"""The one place live events come from.
+"""The one place live events leave from.
 
-Session hooks watch tickets: a new ticket gives `ticket.created`, a changed one
-`ticket.updated`. Each event is written to `live_event` in the same transaction
-(which gives it its sequence number) and sent over Socket.IO only after the
-commit, so a client never hears of a change that was rolled back."""
+A domain that wants screens to hear of a change calls `add_event()` inside its
+transaction: the row in `live_event` gets its sequence number there, and the event
+is sent over Socket.IO only after the commit, in sequence order, to the center room
+and the rooms of the units it names. A client never hears of a change that was
+rolled back, and one that missed some asks for everything after the last number."""
 import logging
 import threading
-from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from hotline.core.events import LiveEvent
-from hotline.tickets.models import Ticket
-from hotline.units.models import Unit
+from hotline.core.extensions import socketio
 
 CENTER_ROOM = "center"
 
@@ -54,30 +53,6 @@ def unit_room(unit_id: int) -> str:
     return f"unit:{unit_id}"
 
 
-def ticket_payload(ticket: Ticket, session: Session) -> dict[str, Any]:
-    from hotline.sla.engine.summary import nearest_deadline  # sla imports this module
-
-    unit = session.get(Unit, ticket.unit_id) if ticket.unit_id else None
-    return {
-        "number": ticket.number,
-        "status": ticket.status.value,
-        "priority": ticket.priority.value,
-        "category": ticket.category.code if ticket.category else None,
-        "unit": unit.code if unit else None,
-        "version": ticket.version,
-        "sla": nearest_deadline(session, ticket),
-    }
-
-
-def audience(session: Session, *unit_ids: int | None) -> list[int]:
-    """A ticket's unit and the unit above it (a branch sees its crews' work)."""
-    out: set[int] = set()
-    for unit_id in filter(None, unit_ids):
-        out.add(unit_id)
-        unit = session.get(Unit, unit_id)
-        if unit and unit.parent_id:
-            out.add(unit.parent_id)
-    return sorted(out)
 
 
 def add_event(session: Session, name: str, payload: dict, unit_ids: list[int]) -> LiveEvent:
@@ -88,14 +63,6 @@ def add_event(session: Session, name: str, payload: dict, unit_ids: list[int]) -
 
 
 def _on_after_flush(session: Session, _ctx) -> None:
-    pending = session.info.setdefault("live_tickets", [])
-    for obj in session.new:
-        if isinstance(obj, Ticket):
-            pending.append(("ticket.created", obj, ()))
-    for obj in session.dirty:
-        if isinstance(obj, Ticket) and session.is_modified(obj, include_collections=False):
-            old_units = tuple(inspect(obj).attrs.unit_id.history.deleted or ())
-            pending.append(("ticket.updated", obj, old_units))
     # LiveEvents written by this flush now have their sequence numbers.
     outbox = session.info.setdefault("live_outbox", [])
     for obj in session.new:
@@ -107,20 +74,10 @@ def _on_after_flush(session: Session, _ctx) -> None:
         _hold_emit_lock(session)
 
 
-def _on_after_flush_postexec(session: Session, _ctx) -> None:
-    pending = session.info.pop("live_tickets", [])
-    with session.no_autoflush:
-        for name, ticket, old_units in pending:
-            payload = ticket_payload(ticket, session)
-            add_event(session, name, payload, audience(session, ticket.unit_id, *old_units))
-
-
 def _on_after_commit(session: Session) -> None:
     outbox = session.info.pop("live_outbox", [])
     try:
         if outbox:
-            from hotline.live.broadcast import broadcast
-
             # One flush can write several events (a new ticket routed at once): send
             # them in sequence order, whatever order the session kept them in.
             for item in sorted(outbox, key=lambda i: i["seq"]):
@@ -130,14 +87,12 @@ def _on_after_commit(session: Session) -> None:
 
 
 def _on_after_rollback(session: Session) -> None:
-    session.info.pop("live_tickets", None)
     session.info.pop("live_outbox", None)
 
 
 def _on_after_transaction_end(session: Session, transaction) -> None:
     """However the transaction ended (commit, rollback, close), never keep the lock."""
     if transaction.parent is None:
-        session.info.pop("live_tickets", None)
         session.info.pop("live_outbox", None)  # sent on commit; otherwise never committed
         _release_emit_lock(session)
 
@@ -151,7 +106,24 @@ def install(session) -> None:
         return
     _installed.add(id(session))
     event.listen(session, "after_flush", _on_after_flush)
-    event.listen(session, "after_flush_postexec", _on_after_flush_postexec)
     event.listen(session, "after_commit", _on_after_commit)
     event.listen(session, "after_soft_rollback", lambda s, _t: _on_after_rollback(s))
     event.listen(session, "after_transaction_end", _on_after_transaction_end)
+
+
+def wire(item: dict) -> dict:
+    """What a client receives: the payload with the event's sequence number and
+    `at`, the time its row was written (inside the transaction of the change, so
+    just before the commit), ISO 8601 in UTC."""
+    at = item.get("at")
+    return {
+        **item["payload"],
+        "seq": item["seq"],
+        "event": item["name"],
+        "at": at.isoformat() if at is not None else None,
+    }
+
+
+def broadcast(item: dict) -> None:
+    rooms = [CENTER_ROOM] + [unit_room(u) for u in item["unit_ids"]]
+    socketio.emit(item["name"], wire(item), to=rooms)

@@ -3,14 +3,14 @@ from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
-from hotline.core.api import bp
 from hotline.callers.phones import display_phone
 from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
-from hotline.callers.services import caller_history
+from hotline.core.api import bp
 from hotline.core.extensions import db
+from hotline.core.permissions import CALLER_HISTORY, require
+from hotline.tickets.history import caller_history
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import ticket_summary
-from hotline.core.permissions import CALLER_HISTORY, require
 
 
 @bp.get("/v1/callers/<phone>/tickets")

@@ -1,12 +1,15 @@
-"""Display names for the codes a person reads: statuses, priorities, channels, events, roles.
-
-One place, translated lazily, exposed to templates as Jinja globals."""
-from enum import Enum
+"""The words of tickets: statuses, priorities, channels, timeline entries, the 5W1H
+facts and the fields a timeline shows changing."""
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from hotline.tickets.models import FACT_KEYS, Channel, Priority, Status
-from hotline.users.models import Role
+from hotline.core.extensions import db
+from hotline.core.i18n import current_locale, local_time
+from hotline.core.labels import define, label
+from hotline.tickets.models import FACT_KEYS, Category, Channel, Priority, Status
+from hotline.tickets.timeline import EventKind
+from hotline.units.models import Unit
 
 STATUS = {
     Status.NEW: _l("New"),  # 受理
@@ -34,32 +37,14 @@ CHANNEL = {
     Channel.API: _l("API"),
 }
 
-ROLE = {
-    Role.OPERATOR: _l("Operator"),
-    Role.DISPATCHER: _l("Dispatcher"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.MANAGER: _l("Manager"),
-    Role.ADMIN: _l("Administrator"),
-    Role.CREW: _l("Field crew"),
-}
-
-# Timeline entries; kinds added by later work fall back to their code.
+# Timeline entries (tickets.timeline.EventKind).
 EVENT = {
     "created": _l("Taken in"),
     "answered_on_call": _l("Answered on the call"),
     "note": _l("Note"),
     "cancelled": _l("Cancelled"),
-    "dispatched": _l("Dispatched"),
-    "accepted": _l("Accepted"),
-    "returned": _l("Returned"),
     "en_route": _l("On the way"),
-    "arrived": _l("Arrived on site"),
-    "resolved": _l("Resolved"),
-    "callback": _l("Callback"),
-    "closed": _l("Closed"),
     "escalated": _l("Escalated"),
-    "reopened": _l("Reopened"),
-    "sla_breached": _l("Deadline missed"),
     "handed_over": _l("Handed over"),  # 交接班: the incoming person owns it now (首问负责)
     # the dispatch steps record their step names
     "dispatch": _l("Dispatched"),
@@ -81,22 +66,7 @@ EVENT = {
     "replied": _l("Replied to the caller"),
     "reclassified": _l("Reclassified"),
 }
-
-# SLA clocks, one per stage (签收, 到场, 答复, 办结, 回访).
-STAGE = {  # the wall board's words for them too
-    "accept": _l("Acceptance"),
-    "arrive": _l("Arrival"),
-    "reply": _l("Reply"),
-    "resolve": _l("Resolution"),
-    "callback": _l("Callback"),
-}
-
-# Who an escalation level reaches.
-AUDIENCE = {
-    "unit": _l("the unit and the dispatch desk"),
-    "supervisor": _l("the supervisor"),
-    "manager": _l("the manager"),
-}
+assert set(EVENT) == {k.value for k in EventKind}
 
 # 5W1H
 FACT = {
@@ -134,64 +104,20 @@ FIELD = {
     "cycle": _l("Cycle"),
 }
 
-
-def _label(table: dict, value) -> str:
-    key = value.value if isinstance(value, Enum) else value
-    for k, text in table.items():
-        if (k.value if isinstance(k, Enum) else k) == key:
-            return str(text)
-    return "" if key is None else str(key)
-
-
-def status_label(value) -> str:
-    return _label(STATUS, value)
-
-
-def priority_label(value) -> str:
-    return _label(PRIORITY, value)
-
-
-def channel_label(value) -> str:
-    return _label(CHANNEL, value)
-
-
-def role_label(value) -> str:
-    return _label(ROLE, value)
-
-
-def event_label(kind: str) -> str:
-    return _label(EVENT, kind)
-
-
-def stage_label(stage) -> str:
-    return _label(STAGE, stage)
-
-
-def audience_label(audience: str) -> str:
-    return _label(AUDIENCE, audience)
-
-
-def fact_label(key: str) -> str:
-    return _label(FACT, key)
-
-
-def field_label(name: str) -> str:
-    return _label(FIELD, name)
+for _kind, _table in (("status", STATUS), ("priority", PRIORITY), ("channel", CHANNEL), ("event", EVENT),
+                      ("fact", FACT), ("field", FIELD)):
+    define(_kind, _table)
 
 
 def change_value(field: str, value) -> str:
     """A before/after value in words: status and priority codes become their names."""
-    if field == "status":
-        return status_label(value)
-    if field == "priority":
-        return priority_label(value)
+    if field in ("status", "priority"):
+        return label(field, value)
     if value in (None, "", []):
         return "—"
     if field in ("stage", "stages"):
-        from hotline.core.i18n import current_locale
-
         comma = "、" if current_locale() == "zh_CN" else ", "
-        return comma.join(stage_label(s) for s in (value if isinstance(value, list) else [value]))
+        return comma.join(label("stage", s) for s in (value if isinstance(value, list) else [value]))
     if field in ("category_id", "unit_id"):
         return _row_name(field, value)
     if field.endswith("_at") and isinstance(value, str):
@@ -201,11 +127,6 @@ def change_value(field: str, value) -> str:
 
 def _row_name(field: str, row_id) -> str:
     """A category's or unit's name for its id, as the timeline stores ids."""
-    from hotline.core.extensions import db
-    from hotline.core.i18n import current_locale
-    from hotline.tickets.models import Category
-    from hotline.units.models import Unit
-
     row = db.session.get(Category if field == "category_id" else Unit, row_id)
     if row is None:
         return str(row_id)
@@ -215,28 +136,11 @@ def _row_name(field: str, row_id) -> str:
 
 
 def _local(iso: str) -> str:
-    from datetime import datetime
-
-    from hotline.core.i18n import local_time
-
     try:
         return local_time(datetime.fromisoformat(iso), "yyyy-MM-dd HH:mm:ss")
     except ValueError:
         return iso
 
 
-def js_labels() -> dict:
-    """The same names for the console's script, keyed by code."""
-    return {
-        "status": {k.value: str(v) for k, v in STATUS.items()},
-        "priority": {k.value: str(v) for k, v in PRIORITY.items()},
-    }
-
-
 def init_app(app) -> None:
-    for fn in (
-        status_label, priority_label, channel_label, role_label, event_label,
-        fact_label, field_label, change_value, js_labels, stage_label, audience_label,
-    ):
-        app.jinja_env.globals[fn.__name__] = fn
-    app.jinja_env.globals["FACT_KEYS"] = FACT_KEYS
+    app.jinja_env.globals.update(change_value=change_value, FACT_KEYS=FACT_KEYS)

@@ -1,0 +1,44 @@
+"""The signals between domains, declared once.
+
+The domain that acts sends; it knows nobody. Each domain that reacts connects its
+receivers in its own package (`receivers.py`, connected by its `init_app`).
+Receivers run synchronously inside the sender's transaction: a receiver that
+fails rolls the whole change back, and what a receiver writes is committed with it.
+Receivers run in the order the parts were listed in the app factory (dispatch
+before sla: an emergency's escalation names the unit the ticket was routed to).
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+ticket_created = _signals.signal("ticket-created", doc="""
+A ticket was taken in and flushed (it has an id and a number).
+sender: Ticket; kwargs: actor (User), unit (Unit | None: the unit the operator
+named; None lets the routing rules decide). A consultation answered on the call
+is created closed: receivers check `ticket.is_open`.""")
+
+ticket_resolved = _signals.signal("ticket-resolved", doc="""
+A ticket reached `resolved` (办结): its unit says the matter is done.
+sender: Ticket; kwargs: actor (User | None).""")
+
+ticket_reopened = _signals.signal("ticket-reopened", doc="""
+A resolved ticket went back to its unit after the callback (回访): a new cycle.
+sender: Ticket; kwargs: actor (User), words (str: what the caller said).""")
+
+ticket_reclassified = _signals.signal("ticket-reclassified", doc="""
+A ticket's category, priority or area changed.
+sender: Ticket; kwargs: actor (User), changes (dict field -> (before, after)).""")
+
+ticket_priority_raised = _signals.signal("ticket-priority-raised", doc="""
+A ticket's priority went up after intake (e.g. normal -> emergency on reclassification).
+sender: Ticket; kwargs: actor (User), before (Priority).""")
+
+handover_signed = _signals.signal("handover-signed", doc="""
+Both people signed a shift handover (交接班); the incoming person owns its tickets.
+sender: Handover; kwargs: actor (User: who signed last).""")
+
+
+ticket_panels = _signals.signal("ticket-panels", doc="""
+Asked when the ticket page is drawn, for the panels other domains add to it.
+sender: Ticket; kwargs: user. Receivers return (template name, context dict);
+the templates are included in order, with the contexts merged into the page's.""")

@@ -1,0 +1,62 @@
+"""The live screens' snapshots: the wall board and the active work orders. A page
+opens with one, then applies the `ticket.*` events after its `seq`."""
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
+from hotline.core import clock
+from hotline.core.api import bp
+from hotline.core.events import LiveEvent
+from hotline.core.extensions import db
+from hotline.core.permissions import READ_BOARD, READ_WORK_ORDERS, require, scope_for
+from hotline.live.board import snapshot
+from hotline.live.views import ticket_cards
+from hotline.tickets.models import Ticket
+from hotline.tickets.serialize import ticket_summary
+
+
+@bp.get("/v1/board")
+@require(READ_BOARD)
+def board():
+    return jsonify(snapshot())
+
+
+@bp.get("/v1/work-orders")
+@require(READ_WORK_ORDERS)
+def work_orders():
+    """The active work of the caller's unit (a crew), or of every unit (the desk).
+    `seq` is the last live event this list reflects (read first: a live client applies
+    events after it, and replaying one already reflected is harmless)."""
+    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
+    stmt = (
+        select(WorkOrder)
+        .options(
+            joinedload(WorkOrder.unit),
+            joinedload(WorkOrder.ticket).options(joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)),
+        )
+        .where(WorkOrder.status.in_(ACTIVE_WORK))
+        .order_by(WorkOrder.assigned_at)
+    )
+    scope = scope_for(current_user)
+    if not scope.whole_center:
+        stmt = stmt.where(WorkOrder.unit_id.in_(scope.unit_ids or {-1}))
+    orders = db.session.scalars(stmt).all()
+    cards = ticket_cards(db.session, [wo.ticket for wo in orders])
+    return jsonify(
+        seq=seq,
+        now=clock.now().isoformat(),
+        items=[
+            {
+                "id": wo.id,
+                "status": wo.status.value,
+                "unit": wo.unit.code,
+                "instructions": wo.instructions,
+                "assigned_at": wo.assigned_at.isoformat(),
+                # The ticket as this person may see it (caller masked or not), with its live card.
+                "ticket": {**ticket_summary(wo.ticket, current_user), **card},
+            }
+            for wo, card in zip(orders, cards)
+        ]
+    )

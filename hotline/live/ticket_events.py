@@ -1,0 +1,46 @@
+"""Ticket changes become live events by themselves: a session hook sees a new ticket
+(`ticket.created`) or a changed one (`ticket.updated`) and writes its card to the
+outbox in the same transaction. No service has to remember to announce a change."""
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from hotline.core.outbox import add_event
+from hotline.live.views import ticket_card
+from hotline.tickets.models import Ticket
+from hotline.units.services import audience
+
+
+def _on_after_flush(session: Session, _ctx) -> None:
+    pending = session.info.setdefault("live_tickets", [])
+    for obj in session.new:
+        if isinstance(obj, Ticket):
+            pending.append(("ticket.created", obj, ()))
+    for obj in session.dirty:
+        if isinstance(obj, Ticket) and session.is_modified(obj, include_collections=False):
+            old_units = tuple(inspect(obj).attrs.unit_id.history.deleted or ())
+            pending.append(("ticket.updated", obj, old_units))
+
+
+def _on_after_flush_postexec(session: Session, _ctx) -> None:
+    pending = session.info.pop("live_tickets", [])
+    with session.no_autoflush:
+        for name, ticket, old_units in pending:
+            add_event(session, name, ticket_card(ticket, session), audience(session, ticket.unit_id, *old_units))
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop("live_tickets", None)
+
+
+_installed: set[int] = set()
+
+
+def install(session) -> None:
+    """Attach the hooks to a (scoped) session factory, once."""
+    if id(session) in _installed:
+        return
+    _installed.add(id(session))
+    event.listen(session, "after_flush", _on_after_flush)
+    event.listen(session, "after_flush_postexec", _on_after_flush_postexec)
+    event.listen(session, "after_soft_rollback", _forget)
+    event.listen(session, "after_transaction_end", _forget)
