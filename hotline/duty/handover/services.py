@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from hotline.core import clock
+from hotline.core import clock, signals
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
@@ -32,8 +32,7 @@ from hotline.duty.handover.models import (
 )
 from hotline.duty.handover.schemas import ChecklistSave, HandoverUpdate, StandingItemIn
 from hotline.duty.seats.services import signed_in
-from hotline.tickets import timeline
-from hotline.tickets.models import Ticket
+from hotline.tickets.services import hand_over
 from hotline.users.models import Role, User
 
 SUPERVISORS = {Role.SUPERVISOR, Role.MANAGER}
@@ -352,6 +351,8 @@ def sign(h: Handover, actor: User, password: str, expected_version: int) -> Hand
         _complete(h, now)
     db.session.flush()
     _announce(h, actor, "signed")
+    if h.is_signed:
+        signals.handover_signed.send(h, actor=actor)
     return h
 
 
@@ -366,17 +367,7 @@ def _complete(h: Handover, now) -> None:
         incoming = h.incoming
         for item in h.items:
             if item.carried and item.ticket is not None and item.ticket.is_open:
-                _pass_ownership(item.ticket, incoming, h, item.next_step)
-
-
-def _pass_ownership(ticket: Ticket, incoming: User, h: Handover, next_step: str | None) -> None:
-    before = ticket.owner or ticket.operator
-    ticket.owner_id = incoming.id
-    timeline.record(
-        ticket, "handed_over", incoming,
-        {"owner": (before.display_name if before else None, incoming.display_name)},
-        f"handover #{h.id}" + (f": {next_step}" if next_step else ""),
-    )
+                hand_over(item.ticket, incoming, f"handover #{h.id}" + (f": {item.next_step}" if item.next_step else ""))
 
 
 def add_addendum(h: Handover, body: str, actor: User) -> HandoverAddendum:

@@ -1,45 +1,17 @@
-"""Demo data: a water-utility hotline center with a few weeks of calls.
+"""The demo center's calls: callers with repeat calls, addresses in real-looking
+districts, categories, priorities and channels in realistic shares, and how far each
+ticket has got."""
 
-`flask --app wsgi demo-data` calls `seed_demo()`. It does nothing but report when
-users already exist, so it can run at every start. Everything is made through the
-same services the app uses, with a fixed random seed: two runs on the same day
-give the same center, callers and tickets."""
 import random
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Iterator
 
-import click
-from flask import current_app
-from sqlalchemy import func, select
-
-from dispatch.workorders.services import advance, dispatch_ticket
-from hotline.callbacks.demo import seed_callbacks
+from dispatch.workorders.services import advance
 from hotline.core import clock
-from hotline.core.extensions import db
-from hotline.duty.dutylog.demo import seed_duty_log
-from hotline.duty.handover.demo import seed_handover
-from hotline.duty.rosters.demo import seed_duty
-from hotline.duty.seats.demo import seed_seats
-from hotline.sla.demo import seed_sla
-from hotline.tickets.models import Channel, Priority, Status
+from hotline.demo.center import BRANCHES
+from hotline.tickets.models import Channel, Priority
 from hotline.tickets.schemas import CallerIn, CallIn, Facts, TicketCreate
-from hotline.tickets.services import add_note, cancel_ticket, create_ticket
-from hotline.units.models import Unit, UnitKind
-from hotline.users.models import Role, User
-from hotline.users.services import create_user
+from hotline.users.models import User
 
-SEED = 96_116
-BATCH = 50
-LOGINS_FILE = "demo-logins.txt"
-
-# Districts of the (fictional) city and the branch company that serves each.
-BRANCHES = [
-    ("east", "城东供水分公司", ["东湖区", "经开区"], "027-85501101"),
-    ("west", "城西供水分公司", ["西城区", "汉阳区"], "027-84402202"),
-    ("south", "城南供水分公司", ["南岸区", "洪山区"], "027-87703303"),
-    ("north", "城北供水分公司", ["北湖区", "高新区"], "027-86604404"),
-]
 STREETS = {
     "东湖区": ["东湖路", "珞喻路", "卓刀泉路", "关山大道"],
     "经开区": ["沌阳大道", "东风大道", "车城北路"],
@@ -172,64 +144,6 @@ INTAKE_UNIT = {
     "theft_report": "enforcement", "media": "press-office", "supervision": "center",
 }
 
-STAFF = [  # username, role, display name, unit code
-    ("op1", Role.OPERATOR, "刘晓燕", "center"),
-    ("op2", Role.OPERATOR, "陈静", "center"),
-    ("op3", Role.OPERATOR, "王丽娟", "center"),
-    ("op4", Role.OPERATOR, "赵敏", "center"),
-    ("disp1", Role.DISPATCHER, "孙建国", "center"),
-    ("disp2", Role.DISPATCHER, "周海涛", "center"),
-    ("lead1", Role.SUPERVISOR, "吴桂英", "center"),
-    ("lead2", Role.SUPERVISOR, "郑志强", "center"),
-    ("manager", Role.MANAGER, "冯卫东", "center"),
-    ("admin", Role.ADMIN, "系统管理员", "center"),
-    ("board", Role.BOARD, "调度大屏", "center"),
-]
-PASSWORDS = {  # one memorable password per demo account
-    Role.OPERATOR: "jiexian", Role.DISPATCHER: "diaodu", Role.SUPERVISOR: "zhiban", Role.MANAGER: "zhuren",
-    Role.ADMIN: "guanli", Role.CREW: "qiangxiu", Role.BOARD: "daping",
-}
-
-
-def demo_password(username: str, role: Role) -> str:
-    return f"{PASSWORDS[role]}-{username}"
-
-
-def _units() -> dict[str, Unit]:
-    center = Unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116")
-    units = {"center": center}
-    for code, name, _districts, phone in BRANCHES:
-        branch = Unit(code=code, name=name, kind=UnitKind.BRANCH, parent=center, phone=phone)
-        units[code] = branch
-        for n in (1, 2):
-            units[f"{code}-crew-{n}"] = Unit(
-                code=f"{code}-crew-{n}", name=f"{name[:2]}抢修{'一二'[n - 1]}班",
-                kind=UnitKind.CREW, parent=branch,
-            )
-    for code, name, kind in [
-        ("complaint-office", "客户投诉办公室（投诉办）", UnitKind.OFFICE),
-        ("enforcement", "用水稽查大队（稽查队）", UnitKind.ENFORCEMENT),
-        ("press-office", "新闻发言人办公室", UnitKind.SPOKESPERSON),
-    ]:
-        units[code] = Unit(code=code, name=name, kind=kind, parent=center)
-    db.session.add_all(units.values())
-    db.session.flush()
-    return units
-
-
-def _users(units: dict[str, Unit]) -> list[tuple[User, str]]:
-    staff = list(STAFF)
-    crew_names = iter(["黄师傅", "马师傅", "胡师傅", "林师傅", "何师傅", "罗师傅", "梁师傅", "谢师傅"])
-    for code, *_ in BRANCHES:
-        for n in (1, 2):
-            staff.append((f"{code}{n}", Role.CREW, next(crew_names), f"{code}-crew-{n}"))
-    made = []
-    for username, role, name, unit in staff:
-        password = demo_password(username, role)
-        made.append((create_user(username, password, role, name, units[unit].id), password))
-    return made
-
-
 def _phone(rng: random.Random) -> str:
     if rng.random() < 0.15:
         return f"027-8{rng.randint(0, 9999999):07d}"
@@ -238,7 +152,7 @@ def _phone(rng: random.Random) -> str:
     return f"{prefix}{rng.randint(0, 99999999):08d}"
 
 
-def _callers(rng: random.Random, n: int) -> list[dict]:
+def make_callers(rng: random.Random, n: int) -> list[dict]:
     callers = []
     phones = set()
     while len(callers) < n:
@@ -264,7 +178,7 @@ def _callers(rng: random.Random, n: int) -> list[dict]:
     return callers
 
 
-def _times(rng: random.Random, n: int, days: int, now: datetime) -> list[datetime]:
+def call_times(rng: random.Random, n: int, days: int, now: datetime) -> list[datetime]:
     """n creation times over the past `days` days, weighted by the hour of day."""
     tz = clock.center_tz()
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -278,15 +192,15 @@ def _times(rng: random.Random, n: int, days: int, now: datetime) -> list[datetim
     return sorted(out)
 
 
-def _pick(rng: random.Random, weighted) -> object:
+def pick(rng: random.Random, weighted) -> object:
     items, weights = zip(*weighted)
     return rng.choices(items, weights=weights)[0]
 
 
-def _ticket_data(rng: random.Random, category: str, caller: dict, at: datetime) -> TicketCreate:
+def ticket_data(rng: random.Random, category: str, caller: dict, at: datetime) -> TicketCreate:
     fill = {k: caller[k] for k in ("street", "estate", "district", "address")}
     matter = rng.choice(MATTERS[category]).format(**fill)
-    channel = _pick(rng, CHANNELS)
+    channel = pick(rng, CHANNELS)
     priority = None  # the category's default
     if category == "leak" and ("爆" in matter or "喷" in matter or "冲" in matter):
         priority = Priority.EMERGENCY
@@ -324,18 +238,7 @@ def _ticket_data(rng: random.Random, category: str, caller: dict, at: datetime) 
     )
 
 
-def _logins_file() -> Path:
-    return Path(current_app.config["INSTANCE_PATH"]) / LOGINS_FILE
-
-
-def _logins_table(logins: list[tuple[User, str]]) -> list[str]:
-    lines = [f"{'username':<10} {'role':<11} {'password':<20} name", "-" * 56]
-    for user, password in logins:
-        lines.append(f"{user.username:<10} {user.role.value:<11} {password:<20} {user.display_name}")
-    return lines
-
-
-def _progress(rng: random.Random, ticket, at: datetime, now: datetime, desk: User) -> None:
+def progress(rng: random.Random, ticket, at: datetime, now: datetime, desk: User) -> None:
     """Work older than half a day is done; the last hours' work stands at every stage.
     The desk records the steps as crews radio them in."""
     steps = ["accept", "en_route", "on_site", "resolve"]
@@ -346,81 +249,3 @@ def _progress(rng: random.Random, ticket, at: datetime, now: datetime, desk: Use
         clock.freeze(at)
         advance(ticket, step, desk, None, rng.choice(RESULTS) if step == "resolve" else None)
 
-
-def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
-    """Fill an empty database; yield lines to print (ending with the logins table)."""
-    if db.session.scalar(select(func.count()).select_from(User)):
-        yield "demo data: users already exist, nothing added"
-        if _logins_file().exists():
-            yield from _logins_file().read_text(encoding="utf-8").splitlines()
-        return
-
-    rng = random.Random(SEED)
-    units = _units()
-    logins = _users(units)
-    db.session.commit()
-    users = {u.username: u for u, _ in logins}
-    operators = [users[f"op{n}"] for n in range(1, 5)]
-
-    callers = _callers(rng, max(20, tickets * 2 // 3))
-    # A few callers ring again and again: weight them like a long tail.
-    caller_weights = [4 if i < len(callers) // 20 else 1 for i in range(len(callers))]
-    categories = list(CATEGORY_MIX.items())
-    made, cancelled, noted = 0, 0, 0
-    real_now = clock.now()
-    try:
-        for at in _times(rng, tickets, days, real_now):
-            clock.freeze(at)
-            caller = rng.choices(callers, weights=caller_weights)[0]
-            category = _pick(rng, categories)
-            hour = clock.local(at).hour
-            operator = operators[(hour // 8) % 2 * 2 + rng.randrange(2)]  # day and night shifts
-            ticket = create_ticket(_ticket_data(rng, category, caller, at), operator, Channel.PHONE)
-            made += 1
-            later = at
-            if ticket.is_open and rng.random() < 0.25:
-                later = min(later + timedelta(minutes=rng.randint(10, 600)), real_now)
-                clock.freeze(later)
-                add_note(ticket, rng.choice(NOTES), rng.choice([operator, users["disp1"], users["disp2"]]))
-                noted += 1
-            if ticket.is_open and rng.random() < 0.05:
-                clock.freeze(min(later + timedelta(minutes=rng.randint(2, 90)), real_now))
-                cancel_ticket(ticket, rng.choice(CANCEL_REASONS), operator, None)
-                cancelled += 1
-            desk = users[rng.choice(["disp1", "disp2"])]
-            if ticket.status == Status.NEW and real_now - later > timedelta(hours=2):
-                later += timedelta(minutes=rng.randint(2, 30))
-                clock.freeze(later)
-                dispatch_ticket(ticket, units[f"{caller['branch']}-crew-{rng.randint(1, 2)}"], desk, None)
-            if ticket.status == Status.DISPATCHED:
-                _progress(rng, ticket, later, real_now, desk)
-            if made % BATCH == 0:
-                db.session.commit()
-        db.session.commit()
-        seed_callbacks(real_now)
-        yield seed_sla(real_now)  # after every ticket and callback: the sweep walks their history
-    finally:
-        clock.reset()
-    duty = [seed_duty(users), seed_seats(), seed_duty_log(users)]
-    yield seed_handover(users, {u.username: password for u, password in logins})
-
-    table = _logins_table(logins)
-    path = _logins_file()
-    path.write_text("\n".join(table) + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    yield from duty
-    yield (f"demo data: {len(units)} units, {len(logins)} users, {made} tickets over {days} days "
-           f"({noted} with notes, {cancelled} cancelled)")
-    yield from table
-
-
-def init_app(app) -> None:
-    """`flask demo-data`: the demo center, made through the same services as real work."""
-
-    @app.cli.command("demo-data")
-    @click.option("--tickets", default=400, show_default=True)
-    @click.option("--days", default=28, show_default=True)
-    def demo_data_command(tickets, days):
-        """Fill an empty database with a realistic center (idempotent)."""
-        for line in seed_demo(tickets=tickets, days=days):
-            click.echo(line)

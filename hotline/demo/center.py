@@ -1,0 +1,88 @@
+"""The demo center's organisation: its units (branches and their crews, offices) and
+its staff with their public demo passwords, and the logins table printed at start."""
+
+from pathlib import Path
+
+from flask import current_app
+
+from hotline.core.extensions import db
+from hotline.units.models import Unit, UnitKind
+from hotline.users.models import Role, User
+from hotline.users.services import create_user
+
+LOGINS_FILE = "demo-logins.txt"
+
+BRANCHES = [
+    ("east", "城东供水分公司", ["东湖区", "经开区"], "027-85501101"),
+    ("west", "城西供水分公司", ["西城区", "汉阳区"], "027-84402202"),
+    ("south", "城南供水分公司", ["南岸区", "洪山区"], "027-87703303"),
+    ("north", "城北供水分公司", ["北湖区", "高新区"], "027-86604404"),
+]
+STAFF = [  # username, role, display name, unit code
+    ("op1", Role.OPERATOR, "刘晓燕", "center"),
+    ("op2", Role.OPERATOR, "陈静", "center"),
+    ("op3", Role.OPERATOR, "王丽娟", "center"),
+    ("op4", Role.OPERATOR, "赵敏", "center"),
+    ("disp1", Role.DISPATCHER, "孙建国", "center"),
+    ("disp2", Role.DISPATCHER, "周海涛", "center"),
+    ("lead1", Role.SUPERVISOR, "吴桂英", "center"),
+    ("lead2", Role.SUPERVISOR, "郑志强", "center"),
+    ("manager", Role.MANAGER, "冯卫东", "center"),
+    ("admin", Role.ADMIN, "系统管理员", "center"),
+    ("board", Role.BOARD, "调度大屏", "center"),
+]
+PASSWORDS = {  # one memorable password per demo account
+    Role.OPERATOR: "jiexian", Role.DISPATCHER: "diaodu", Role.SUPERVISOR: "zhiban", Role.MANAGER: "zhuren",
+    Role.ADMIN: "guanli", Role.CREW: "qiangxiu", Role.BOARD: "daping",
+}
+
+
+def demo_password(username: str, role: Role) -> str:
+    return f"{PASSWORDS[role]}-{username}"
+
+
+def make_units() -> dict[str, Unit]:
+    center = Unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116")
+    units = {"center": center}
+    for code, name, _districts, phone in BRANCHES:
+        branch = Unit(code=code, name=name, kind=UnitKind.BRANCH, parent=center, phone=phone)
+        units[code] = branch
+        for n in (1, 2):
+            units[f"{code}-crew-{n}"] = Unit(
+                code=f"{code}-crew-{n}", name=f"{name[:2]}抢修{'一二'[n - 1]}班",
+                kind=UnitKind.CREW, parent=branch,
+            )
+    for code, name, kind in [
+        ("complaint-office", "客户投诉办公室（投诉办）", UnitKind.OFFICE),
+        ("enforcement", "用水稽查大队（稽查队）", UnitKind.ENFORCEMENT),
+        ("press-office", "新闻发言人办公室", UnitKind.SPOKESPERSON),
+    ]:
+        units[code] = Unit(code=code, name=name, kind=kind, parent=center)
+    db.session.add_all(units.values())
+    db.session.flush()
+    return units
+
+
+def make_users(units: dict[str, Unit]) -> list[tuple[User, str]]:
+    staff = list(STAFF)
+    crew_names = iter(["黄师傅", "马师傅", "胡师傅", "林师傅", "何师傅", "罗师傅", "梁师傅", "谢师傅"])
+    for code, *_ in BRANCHES:
+        for n in (1, 2):
+            staff.append((f"{code}{n}", Role.CREW, next(crew_names), f"{code}-crew-{n}"))
+    made = []
+    for username, role, name, unit in staff:
+        password = demo_password(username, role)
+        made.append((create_user(username, password, role, name, units[unit].id), password))
+    return made
+
+
+def logins_file() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / LOGINS_FILE
+
+
+def logins_table(logins: list[tuple[User, str]]) -> list[str]:
+    lines = [f"{'username':<10} {'role':<11} {'password':<20} name", "-" * 56]
+    for user, password in logins:
+        lines.append(f"{user.username:<10} {user.role.value:<11} {password:<20} {user.display_name}")
+    return lines
+
