@@ -1,4 +1,4 @@
-/* A ticket's nearest deadline (hotline.sla.summary: stage, due_at, warn_at, warned,
+/* A ticket's nearest deadline (hotline.sla.engine.summary: stage, due_at, warn_at, warned,
    breached, paused) as the wall board, the dispatch desk and the crew page show it: the
    stage and the time left, amber after the warning, red "overdue" after the breach, or
    "paused". Time alone also turns it: the colour never waits for the event.
