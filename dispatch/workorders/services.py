@@ -56,8 +56,9 @@ def transfer_ticket(ticket: Ticket, unit: Unit, reason: str, actor: User, expect
     check_version(ticket, expected_version)
     if unit.id == ticket.unit_id:
         raise ValidationFailed({"unit": "the ticket is already with this unit"})
-    move(ticket, "transfer", actor, {"unit_id": unit.id}, reason)
+    workflow.next_status(ticket, "transfer")  # an illegal step says why before anything changes
     _end_active(ticket, WorkOrderStatus.TRANSFERRED, reason)
+    move(ticket, "transfer", actor, {"unit_id": unit.id}, reason)
     order = _send(ticket, unit, actor, None)
     db.session.flush()
     return order
@@ -67,8 +68,9 @@ def return_ticket(ticket: Ticket, reason: str, actor: User, expected_version: in
     """The unit sends it back: the dispatcher's queue, flagged as returned."""
     check_version(ticket, expected_version)
     check_unit_member(ticket, actor)
-    move(ticket, "return", actor, {}, reason)
+    workflow.next_status(ticket, "return")
     _end_active(ticket, WorkOrderStatus.RETURNED, reason)
+    move(ticket, "return", actor, {}, reason)
     db.session.flush()
 
 
@@ -99,11 +101,11 @@ def advance(ticket: Ticket, step: str, actor: User, expected_version: int | None
         ticket_fields["arrived_at"] = ticket.arrived_at or now
     elif step == "resolve":
         ticket_fields["resolved_at"] = now
-    move(ticket, step, actor, ticket_fields, result)
-    setattr(order, field, now)
+    setattr(order, field, now)  # the order first: the ticket's live event counts the unit's load
     order.status = order_status
     if result:
         order.result = result
+    move(ticket, step, actor, ticket_fields, result)
     db.session.flush()
     return order
 

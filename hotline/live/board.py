@@ -1,6 +1,6 @@
 """The wall board's picture of the center: open tickets, units and their load."""
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 from hotline.core import clock
@@ -32,31 +32,36 @@ def snapshot(unit_ids: set[int] | None = None) -> dict:
         stmt = stmt.where(Ticket.unit_id.in_(unit_ids))
     tickets = db.session.scalars(stmt).all()
     tickets.sort(key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
-    load = dict(
-        db.session.execute(
-            select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK)).group_by(WorkOrder.unit_id)
-        ).all()
-    )
-    field = dict(
-        db.session.execute(
-            select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(_IN_FIELD)).group_by(WorkOrder.unit_id)
-        ).all()
-    )
-    units = db.session.scalars(select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)).all()
     return {
         "seq": seq,
         "now": clock.now().isoformat(),
         "tickets": ticket_cards(db.session, tickets),
-        "units": [
-            {
-                "code": u.code,
-                "name": u.name,
-                "kind": u.kind.value,
-                "parent": u.parent.code if u.parent else None,
-                "load": load.get(u.id, 0),
-                "state": _unit_state(load.get(u.id, 0), field.get(u.id, 0)),
-            }
-            for u in units
-            if unit_ids is None or u.id in unit_ids
-        ],
+        "units": unit_states(db.session, unit_ids),
     }
+
+
+def unit_states(session: Session, unit_ids=None) -> list[dict]:
+    """Active units (all, or these) with their load of active work orders and whether a
+    crew is out in the field: the board's unit strip, and in each ticket event the
+    units it touched."""
+    def counts(statuses) -> dict[int, int]:
+        stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
+        if unit_ids is not None:
+            stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
+        return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())
+
+    load, field = counts(ACTIVE_WORK), counts(_IN_FIELD)
+    stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(unit_ids))
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind.value,
+            "parent": u.parent.code if u.parent else None,
+            "load": load.get(u.id, 0),
+            "state": _unit_state(load.get(u.id, 0), field.get(u.id, 0)),
+        }
+        for u in session.scalars(stmt)
+    ]

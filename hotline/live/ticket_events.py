@@ -1,10 +1,11 @@
 """Ticket changes become live events by themselves: a session hook sees a new ticket
-(`ticket.created`) or a changed one (`ticket.updated`) and writes its card to the
-outbox in the same transaction. No service has to remember to announce a change."""
+(`ticket.created`) or a changed one (`ticket.updated`) and writes its card, with the load of the units it touched,
+to the outbox in the same transaction. No service has to remember to announce a change."""
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from hotline.core.outbox import add_event
+from hotline.live.board import unit_states
 from hotline.live.views import ticket_card
 from hotline.tickets.models import Ticket
 from hotline.units.services import audience
@@ -25,7 +26,9 @@ def _on_after_flush_postexec(session: Session, _ctx) -> None:
     pending = session.info.pop("live_tickets", [])
     with session.no_autoflush:
         for name, ticket, old_units in pending:
-            add_event(session, name, ticket_card(ticket, session), audience(session, ticket.unit_id, *old_units))
+            touched = [u for u in (ticket.unit_id, *old_units) if u]
+            card = {**ticket_card(ticket, session), "units": unit_states(session, touched)}
+            add_event(session, name, card, audience(session, ticket.unit_id, *old_units))
 
 
 def _forget(session: Session, *_args) -> None:

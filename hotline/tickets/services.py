@@ -130,12 +130,13 @@ def move(
 ) -> dict:
     """Every status change goes through here: the state machine says whether `step` is
     legal now (409 if not), the fields change, the timeline records it (only the
-    `shown` fields, when given), and a resolve or reopen is announced."""
+    `shown` fields, when given), and a resolve or reopen is announced. Not flushed:
+    the caller's own changes (a work order) go out in the same flush, and so in the
+    same live event."""
     target = workflow.next_status(ticket, step)
     changes = timeline.apply_changes(ticket, {"status": target, **extra})
     recorded = {k: v for k, v in changes.items() if shown is None or k in shown}
     timeline.record(ticket, workflow.STEP_EVENT.get(step, step), actor, recorded, message)
-    db.session.flush()
     if step == "resolve":
         signals.ticket_resolved.send(ticket, actor=actor)
     elif step == "reopen":
