@@ -3,9 +3,7 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el } = Hotline;
-  const labels = readJSON("labels");
-  const categories = readJSON("category-names");
+  const { $, t, el, categoryName, statusBadge, priorityBadge } = Hotline;
 
   const COLUMN = {
     new: "waiting",
@@ -25,7 +23,7 @@
 
   /* ---- sound: a short two-tone alarm made here, no audio file ---- */
   let audio = null;
-  const soundButton = document.getElementById("sound");
+  const soundButton = $("sound");
 
   function audioContext() {
     if (!audio) {
@@ -89,16 +87,13 @@
     age.dataset.since = ticket.created_at;
     top.append(age);
     li.append(top);
-    li.append(el("div", "c-cat", categories[ticket.category] || ticket.category));
+    li.append(el("div", "c-cat", categoryName(ticket.category)));
     if (ticket.address) li.append(el("div", "c-addr", ticket.address));
     const foot = el("div", "c-foot");
     if (ticket.priority === "emergency" || ticket.priority === "urgent") {
-      foot.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority]));
+      foot.append(priorityBadge(ticket.priority));
     }
-    if (ticket.status === "returned") foot.append(el("span", "badge status status-returned", labels.status.returned));
-    else if (ticket.status === "en_route" || ticket.status === "accepted") {
-      foot.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status]));
-    }
+    if (["returned", "en_route", "accepted"].includes(ticket.status)) foot.append(statusBadge(ticket.status));
     if (ticket.unit) foot.append(el("span", "c-unit", unitName(ticket.unit)));
     if (ticket.escalation) {
       const level = ticket.escalation.audience || "unit";
@@ -195,18 +190,18 @@
     const emergencies = [...tickets.values()]
       .filter((x) => x.priority === "emergency" && NOT_YET_ON_SITE.has(x.status))
       .sort(order);
-    document.getElementById("count-open").textContent = open;
-    document.getElementById("count-emergency").textContent = emergencies.length;
-    document.getElementById("count-emergency-wrap").hidden = emergencies.length === 0;
-    const alarmBox = document.getElementById("alarm");
+    $("count-open").textContent = open;
+    $("count-emergency").textContent = emergencies.length;
+    $("count-emergency-wrap").hidden = emergencies.length === 0;
+    const alarmBox = $("alarm");
     alarmBox.hidden = emergencies.length === 0;
-    document.getElementById("alarm-list").replaceChildren(
+    $("alarm-list").replaceChildren(
       ...emergencies.map((x) => {
         const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
         li.dataset.number = x.number;
-        li.append(el("span", "number", x.number), el("span", "a-cat", categories[x.category] || x.category));
+        li.append(el("span", "number", x.number), el("span", "a-cat", categoryName(x.category)));
         li.append(el("span", "a-addr", x.address || ""));
-        li.append(el("span", "badge status status-" + x.status, labels.status[x.status] || x.status));
+        li.append(statusBadge(x.status));
         li.append(slaSlot(x.sla));
         const age = el("span", "age");
         age.dataset.since = x.created_at;
@@ -280,7 +275,7 @@
   setInterval(fit, 15000); // ages grow longer and may wrap a full card
 
   function renderUnits() {
-    const ul = document.getElementById("units");
+    const ul = $("units");
     ul.replaceChildren(
       ...units.map((u) => {
         const li = el("li", "unit unit-" + u.state + (u.parent ? " is-child" : ""));
@@ -299,7 +294,7 @@
       node.textContent = Hotline.age(now - Date.parse(node.dataset.since));
     });
     document.querySelectorAll(".sla[data-stage]").forEach((node) => showSla(node, now));
-    const clock = document.getElementById("wall-clock");
+    const clock = $("wall-clock");
     clock.textContent = new Date(now).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
 

@@ -7,12 +7,8 @@
 (function () {
   "use strict";
   const H = window.Hotline;
-  const { t, request, clearErrors, showErrors } = H;
-  const tz = document.querySelector('meta[name="hotline-tz"]');
-  const hhmm = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    timeZone: tz ? tz.content : undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
-  });
-  const $ = (id) => document.getElementById(id);
+  const { $, el, showText, t, request, clearErrors, focusErrors, fieldErrors, failureText } = H;
+  const hhmm = H.dateFormat({ month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
   const dueList = $("due-list");
   const waitingList = $("waiting-list");
   const status = $("cb-status");
@@ -33,10 +29,7 @@
     $("waiting-empty").hidden = waiting > 0;
   }
 
-  function say(message) {
-    status.textContent = message;
-    status.hidden = !message;
-  }
+  const say = (message) => showText(status, message);
 
   /* ---- one card open at a time (what was typed in the others stays) ------ */
 
@@ -139,11 +132,7 @@
     if (!form || form.dataset.busy) return;
     clearErrors(form);
     const lacking = missing(form);
-    if (Object.keys(lacking).length) {
-      const first = showErrors(form, lacking);
-      if (first) first.focus();
-      return;
-    }
+    if (Object.keys(lacking).length) return focusErrors(form, lacking);
     form.dataset.busy = "1";
     form.querySelector(".cb-busy").hidden = false;
     form.querySelector('button[type="submit"]').disabled = true;
@@ -163,14 +152,10 @@
     const general = form.querySelector('[data-error-for=""]');
     const data = res.data || {};
     let message;
-    if (res.status === 0) message = t("network");
-    else if (res.status === 401) message = t("signed_out");
+    if (res.status === 401) message = t("signed_out");
     else if (res.status === 409) message = data.current_version ? t("stale") : data.error;
-    else if (res.status === 422 && data.fields) {
-      const first = showErrors(form, data.messages || data.fields);
-      if (first) first.focus();
-      return;
-    } else message = t("failed") + " " + (data.error || res.status);
+    else if (res.status === 422 && data.fields) return focusErrors(form, fieldErrors(res));
+    else message = failureText(res);
     general.textContent = message;
     general.hidden = false;
   }
@@ -296,11 +281,11 @@
   function markTaken(card, status, who, apply) {
     let note = card.querySelector(".cb-taken");
     if (!note) {
-      note = H.el("p", "cb-taken live-changed");
+      note = el("p", "cb-taken live-changed");
       note.setAttribute("role", "status");
-      const ok = H.el("button", "cb-taken-ok", t("taken_ok"));
+      const ok = el("button", "cb-taken-ok", t("taken_ok"));
       ok.type = "button";
-      note.append(H.el("span", "text"), " ", ok);
+      note.append(el("span", "text"), " ", ok);
       card.querySelector(".cb-head").after(note);
     }
     const key = status === "pending" ? "taken_retry" : status === "unreachable" ? "taken_unreachable" : "taken_done";
@@ -313,7 +298,7 @@
 
   /* Someone recorded an attempt (callback.changed). */
   function onChanged(change) {
-    const card = document.getElementById("cb-" + change.id);
+    const card = $("cb-" + change.id);
     if (!card || !(change.version > Number(card.dataset.version))) return; // not here, or this page's own save
     if (busy(card)) {
       heard.set(change.id, change); // decided once this page's own save has answered
@@ -398,10 +383,10 @@
       });
     }
     for (const listId of ["due-list", "waiting-list"]) {
-      const list = document.getElementById(listId);
+      const list = $(listId);
       let previous = null;
       for (const card of fresh.querySelectorAll("#" + listId + " .cb-card")) {
-        const here = document.getElementById(card.id);
+        const here = $(card.id);
         if (here) {
           if (list.contains(here)) previous = here;
           continue;
@@ -416,7 +401,7 @@
   }
 
   function startLive() {
-    if (!H.live || !window.io) return;
+    if (!window.io) return;
     H.live({
       snapshotUrl: "/api/v1/callbacks?per_page=1", // marks the moment; the merge reads the queue itself
       onSnapshot: merge,

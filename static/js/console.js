@@ -1,18 +1,11 @@
 /* The operator console: look the caller up as the number is typed, fill, save with one key. */
 (function () {
   "use strict";
-  const { t, request, clearErrors, showErrors, readJSON } = window.Hotline;
-  const labels = readJSON("labels");
-  const categoryNames = readJSON("category-names");
-  const tz = document.querySelector('meta[name="hotline-tz"]');
-  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    timeZone: tz ? tz.content : undefined, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hour12: false,
-  });
-  const CLOSED = new Set(["closed", "cancelled"]);
+  const H = window.Hotline;
+  const { $, el, showText, t, request, clearErrors, focusErrors, fieldErrors, failureText, categoryName } = H;
+  const timeFormat = H.dateFormat({ year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
   const LOOKUP_DELAY_MS = 250;
 
-  const $ = (id) => document.getElementById(id);
   const form = $("intake");
   const phone = $("f-caller-phone");
   const callerName = $("f-caller-name");
@@ -29,17 +22,7 @@
   let escArmedUntil = 0;
   let saving = false;
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function setGeneral(message) {
-    general.textContent = message || "";
-    general.hidden = !message;
-  }
+  const setGeneral = (message) => showText(general, message);
 
   /* ---- caller history ---------------------------------------------------- */
 
@@ -123,7 +106,7 @@
       return;
     }
     for (const ticket of tickets) {
-      const isOpen = !CLOSED.has(ticket.status);
+      const isOpen = !H.ENDED.has(ticket.status);
       const item = el("li", isOpen ? "is-open" : "");
       const head = el("div", "h-head");
       const link = el("a", "number", ticket.number);
@@ -132,11 +115,10 @@
       link.rel = "noopener";
       head.append(link);
       if (isOpen) head.append(el("span", "flag-open", t("open")));
-      head.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority] || ticket.priority));
-      head.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status] || ticket.status));
+      head.append(H.priorityBadge(ticket.priority), H.statusBadge(ticket.status));
       const meta = el("div", "h-meta");
       meta.append(el("time", "", ticket.created_at ? timeFormat.format(new Date(ticket.created_at)) : ""));
-      meta.append(el("span", "", categoryNames[ticket.category] || ticket.category));
+      meta.append(el("span", "", categoryName(ticket.category)));
       if (ticket.address) meta.append(el("span", "", ticket.address));
       const text = ticket.matter.length > 140 ? ticket.matter.slice(0, 140) + "…" : ticket.matter;
       item.append(head, meta, el("p", "h-matter", text));
@@ -172,7 +154,7 @@
   }
 
   function onCategoryChange(radio) {
-    typeahead.value = categoryNames[radio.value] || radio.value;
+    typeahead.value = categoryName(radio.value);
     chips.forEach((chip) => (chip.hidden = false));
     const priority = form.querySelector('input[name="priority"][value="' + radio.dataset.priority + '"]');
     if (priority) {
@@ -265,11 +247,7 @@
     clearErrors(form);
     const body = buildBody();
     const missing = missingFields(body);
-    if (Object.keys(missing).length) {
-      const first = showErrors(form, missing);
-      if (first) first.focus();
-      return;
-    }
+    if (Object.keys(missing).length) return focusErrors(form, missing);
     setBusy(true);
     const res = await request("POST", "/api/v1/tickets", body);
     setBusy(false);
@@ -278,15 +256,9 @@
       reset();
       return;
     }
-    if (res.status === 0) return setGeneral(t("network"));
     if (res.status === 401) return setGeneral(t("signed_out"));
-    const data = res.data || {};
-    if (res.status === 422 && data.fields) {
-      const first = showErrors(form, data.messages || data.fields);
-      if (first) first.focus();
-      return;
-    }
-    setGeneral(t("failed") + " " + (data.error || res.status));
+    if (res.status === 422 && res.data && res.data.fields) return focusErrors(form, fieldErrors(res));
+    setGeneral(failureText(res));
   }
 
   function showSaved(ticket) {

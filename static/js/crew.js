@@ -4,12 +4,10 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el, request, failureText } = Hotline;
-  const labels = readJSON("labels");
-  const categories = readJSON("category-names");
+  const { $, readJSON, t, el, request, failureText, statusName, categoryName, statusBadge, priorityBadge } = Hotline;
   const myUnits = new Set(readJSON("my-units"));
 
-  const ACTIVE = new Set(["dispatched", "accepted", "en_route", "on_site"]);
+  const ACTIVE = Hotline.WITH_UNIT; // a work order is active while its ticket is with a unit
   // ticket status -> the steps offered, the first one the big primary button
   const STEPS = {
     dispatched: ["accept"],
@@ -19,14 +17,14 @@
   };
 
   const orders = new Map(); // ticket number -> work order (with .ticket)
-  const list = document.getElementById("orders");
+  const list = $("orders");
 
   function mine(unit) {
     return myUnits.size === 0 || myUnits.has(unit); // the desk (no unit) sees every order
   }
 
   function announce(text) {
-    document.getElementById("crew-announce").textContent = text;
+    $("crew-announce").textContent = text;
   }
 
   function button(cls, text, onClick) {
@@ -66,8 +64,7 @@
     li.dataset.number = tk.number;
     li.dataset.version = tk.version;
     const head = el("div", "o-head");
-    head.append(el("span", "badge prio prio-" + tk.priority, labels.priority[tk.priority] || tk.priority));
-    head.append(el("span", "badge status status-" + tk.status, labels.status[tk.status] || tk.status));
+    head.append(priorityBadge(tk.priority), statusBadge(tk.status));
     const link = el("a", "number", tk.number);
     link.href = "/tickets/" + encodeURIComponent(tk.number);
     head.append(link);
@@ -76,7 +73,7 @@
     head.append(age);
     li.append(head);
     li.append(deadline(tk.sla));
-    li.append(el("p", "o-cat", categories[tk.category] || tk.category));
+    li.append(el("p", "o-cat", categoryName(tk.category)));
     if (tk.address) li.append(el("p", "o-addr", tk.address));
     if (tk.matter) li.append(el("p", "o-matter", tk.matter));
     if (order.instructions) li.append(el("p", "o-instr", order.instructions));
@@ -157,7 +154,7 @@
     if (answer.status === 409 && answer.data && answer.data.ticket) {
       update(answer.data.ticket);
       const fresh = list.querySelector('[data-number="' + CSS.escape(number) + '"]');
-      if (fresh) message(fresh, t("conflict", { status: labels.status[answer.data.ticket.status] || answer.data.ticket.status }));
+      if (fresh) message(fresh, t("conflict", { status: statusName(answer.data.ticket.status) }));
       return;
     }
     message(li, failureText(answer));
@@ -191,8 +188,8 @@
     });
     const same = nodes.length === list.children.length && nodes.every((n, i) => list.children[i] === n);
     if (!same) list.replaceChildren(...nodes);
-    document.getElementById("orders-empty").hidden = nodes.length > 0;
-    document.getElementById("count-orders").textContent = nodes.length ? "(" + nodes.length + ")" : "";
+    $("orders-empty").hidden = nodes.length > 0;
+    $("count-orders").textContent = nodes.length ? "(" + nodes.length + ")" : "";
     tick();
   }
 

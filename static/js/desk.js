@@ -5,12 +5,7 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el, request, failureText } = Hotline;
-  const labels = readJSON("labels");
-  const categories = readJSON("category-names");
-
-  const QUEUE = new Set(["new", "returned"]);
-  const PROGRESS = new Set(["dispatched", "accepted", "en_route", "on_site"]);
+  const { $, t, el, option, request, failureText, statusName, categoryName, statusBadge, priorityBadge } = Hotline;
 
   const tickets = new Map(); // number -> board ticket
   const rows = new Map(); // number -> {li, group}
@@ -18,11 +13,12 @@
   let units = []; // from /api/v1/units, with load from the snapshot
   const load = new Map();
 
-  const lists = { queue: document.getElementById("queue"), progress: document.getElementById("progress") };
+  const lists = { queue: $("queue"), progress: $("progress") };
 
+  /* The queue waiting for dispatch, or the work in progress (a unit has it). */
   function groupOf(ticket) {
-    if (QUEUE.has(ticket.status)) return "queue";
-    if (PROGRESS.has(ticket.status)) return "progress";
+    if (Hotline.WAITING.has(ticket.status)) return "queue";
+    if (Hotline.WITH_UNIT.has(ticket.status)) return "progress";
     return null;
   }
 
@@ -33,14 +29,11 @@
 
   function unitOptions(select, exclude) {
     const keep = select.value;
-    const options = [el("option", "", t("choose_unit"))];
-    options[0].value = "";
+    const options = [option("", t("choose_unit"))];
     for (const u of units) {
       if (u.kind === "center" || u.code === exclude) continue;
       const n = load.get(u.code) || 0;
-      const opt = el("option", "", (u.parent ? "\u3000" : "") + u.name + (n ? " · " + t("load", { n }) : ""));
-      opt.value = u.code;
-      options.push(opt);
+      options.push(option(u.code, (u.parent ? "\u3000" : "") + u.name + (n ? " · " + t("load", { n }) : "")));
     }
     select.replaceChildren(...options);
     select.value = keep;
@@ -59,13 +52,13 @@
   /* ---- rows ---- */
   function info(ticket) {
     const head = el("div", "j-head");
-    head.append(el("span", "badge prio prio-" + ticket.priority, labels.priority[ticket.priority] || ticket.priority));
+    head.append(priorityBadge(ticket.priority));
     const link = el("a", "number", ticket.number);
     link.href = "/tickets/" + encodeURIComponent(ticket.number);
     link.title = t("open_ticket", { number: ticket.number });
     head.append(link);
-    if (ticket.status !== "new") head.append(el("span", "badge status status-" + ticket.status, labels.status[ticket.status] || ticket.status));
-    head.append(el("span", "j-cat", categories[ticket.category] || ticket.category));
+    if (ticket.status !== "new") head.append(statusBadge(ticket.status));
+    head.append(el("span", "j-cat", categoryName(ticket.category)));
     const age = el("span", "age");
     age.dataset.since = ticket.created_at;
     age.textContent = Hotline.age(desk.now() - Date.parse(ticket.created_at));
@@ -216,15 +209,14 @@
       const cur = answer.data.ticket;
       merge({ number: cur.number, status: cur.status, priority: cur.priority, category: cur.category, unit: cur.unit, version: cur.version, address: cur.address, created_at: cur.created_at });
       const row = rows.get(number);
-      if (row) message(row.li, t("conflict", { status: labels.status[cur.status] || cur.status }));
+      if (row) message(row.li, t("conflict", { status: statusName(cur.status) }));
       return;
     }
     message(li, failureText(answer));
   }
 
   function announce(text) {
-    const box = document.getElementById("desk-announce");
-    box.textContent = text;
+    $("desk-announce").textContent = text;
   }
 
   function buildRow(ticket, group) {
@@ -285,8 +277,8 @@
       const ol = lists[group];
       const same = nodes.length === ol.children.length && nodes.every((n, i) => ol.children[i] === n);
       if (!same) ol.replaceChildren(...nodes);
-      document.getElementById("count-" + group).textContent = list.length;
-      document.getElementById(group + "-empty").hidden = list.length > 0;
+      $("count-" + group).textContent = list.length;
+      $(group + "-empty").hidden = list.length > 0;
     }
     showDeadlines(now);
     if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();

@@ -11,13 +11,14 @@
   const H = window.Hotline;
   const reasons = H.readJSON("reasons");
 
+  /* What failed, in one line: the reasons a step is refused, else the field texts, else
+     (and for no connection or not allowed) as every page says it. */
   function explain(answer) {
     const d = answer.data || {};
-    if (answer.status === 0) return H.t("network");
-    if (answer.status === 403) return H.t("forbidden");
+    if (answer.status === 0 || answer.status === 403) return H.failureText(answer);
     if (d.blockers) return H.t("refused") + " " + d.blockers.map((b) => reasons[b.code] || b.message).join(" ");
     if (d.messages) return Object.values(d.messages).join(" ");
-    return H.t("failed") + " " + (d.error || answer.status);
+    return H.failureText(answer);
   }
 
   let acting = false; // a call of this page is running: its own reload follows
@@ -47,8 +48,7 @@
       return answer;
     }
     if (answer.status === 422 && d.messages) {
-      const first = H.showErrors(root, d.messages);
-      if (first) first.focus();
+      H.focusErrors(root, d.messages);
       if (Object.keys(d.messages).some((k) => !root.querySelector('[data-error-for="' + CSS.escape(k) + '"]'))) {
         H.showErrors(document, { "": explain(answer) });
       }
@@ -76,7 +76,7 @@
     } else if (answer.status === 409 && answer.data && answer.data.handover_id) {
       window.location.href = "/handover/" + answer.data.handover_id;
     } else {
-      H.showErrors(e.target, (answer.data && answer.data.messages) || { "": explain(answer) });
+      H.showErrors(e.target, H.fieldErrors(answer) || { "": explain(answer) });
     }
   });
   on("#add-standing", "submit", (e) => {
@@ -117,22 +117,22 @@
       window.location.reload();
       return;
     }
-    const text = H.readJSON("live-i18n");
-    const bar = document.getElementById("live-changed");
-    bar.querySelector(".text").textContent = text.changed_by.split("{who}").join(by ? by.display_name : text.someone);
+    const text = H.translator("live-i18n");
+    const bar = H.$("live-changed");
+    bar.querySelector(".text").textContent = text("changed_by", { who: by ? by.display_name : text("someone") });
     bar.hidden = false;
   }
   on("#live-changed button", "click", () => window.location.reload());
 
-  // live.js and the Socket.IO client load after this script.
+  // The Socket.IO client loads after this script (handover/_live.html), on the live pages only.
   function follow(snapshotUrl, handlers) {
     document.addEventListener("DOMContentLoaded", () => {
-      if (H.live && window.io) H.live({ snapshotUrl, ...handlers });
+      if (window.io) H.live({ snapshotUrl, ...handlers });
     });
   }
 
   /* The list page: its open standing items and the handovers it lists. */
-  const list = document.getElementById("handover-list");
+  const list = H.$("handover-list");
   if (list) {
     const shown = (selector) => {
       const node = list.querySelector(selector);
@@ -158,7 +158,7 @@
   }
 
   /* --- one handover --- */
-  const page = document.getElementById("handover");
+  const page = H.$("handover");
   if (!page) return;
   const base = "/api/v1/handovers/" + page.dataset.id;
   const version = () => Number(page.dataset.version);
@@ -175,10 +175,10 @@
       });
     });
     for (const name of ["notes", "room_state"]) {
-      const el = document.getElementById("f-" + name);
-      if (el) body[name] = el.value.trim() || null;
+      const field = H.$("f-" + name);
+      if (field) body[name] = field.value.trim() || null;
     }
-    const incoming = document.getElementById("f-incoming");
+    const incoming = H.$("f-incoming");
     if (incoming) body.incoming = incoming.value || null;
     act(page, "PATCH", base, body);
   });

@@ -5,20 +5,13 @@
 (function () {
   "use strict";
 
-  const strings = JSON.parse(document.getElementById("on-duty-i18n").textContent);
-  const tr = (key, vars) => Object.entries(vars || {}).reduce((s, [k, v]) => s.split("{" + k + "}").join(String(v)), strings[key] || key);
-  const $ = (id) => document.getElementById(id);
+  const { $, el, request } = Hotline;
+  const tr = Hotline.translator("on-duty-i18n"); // the band's own strings, beside the board's "i18n"
   let snapshot = null;
   let offset = 0;
   let timer = null;
 
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
+  /* "12:34", then "2h05": the band's own short form (not Hotline.age's "2h 05m"). */
   function age(ms) {
     const s = Math.max(0, Math.floor(ms / 1000));
     const m = Math.floor(s / 60);
@@ -61,7 +54,7 @@
   }
 
   async function load() {
-    const answer = await Hotline.request("GET", "/api/v1/seats/on-duty");
+    const answer = await request("GET", "/api/v1/seats/on-duty");
     if (!answer.ok) return;
     snapshot = answer.data;
     offset = Date.parse(snapshot.now) - Date.now();
@@ -73,7 +66,7 @@
     timer = setTimeout(load, 150);
   }
 
-  const live = Hotline.current || (Hotline.live ? Hotline.live({ snapshotUrl: "/api/v1/seats/on-duty", onSnapshot() {} }) : null);
+  const live = Hotline.current || (window.io ? Hotline.live({ snapshotUrl: "/api/v1/seats/on-duty", onSnapshot() {} }) : null);
   if (live) {
     live.socket.on("seat.changed", reloadSoon);
     live.socket.on("connect", reloadSoon); // missed events while away: take the whole list again

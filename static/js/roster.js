@@ -3,38 +3,19 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, request, clearErrors, showErrors } = Hotline;
+  const { $, el, option, readJSON, t, request, clearErrors, focusErrors, fieldErrors, failureText } = Hotline;
   const page = readJSON("roster-page");
   const base = "/api/v1/rosters/" + page.month;
   let roster = null;
   let requests = [];
 
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  const $ = (id) => document.getElementById(id);
   const names = () => Object.fromEntries(roster.staff.map((p) => [p.username, p]));
   const shiftName = (code) => (roster.shifts.find((s) => s.code === code) || { name: code }).name;
   const roleName = (r) => page.roles[r] || r;
   const localTime = (iso) =>
     new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: roster.timezone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
-  function message(text, kind) {
-    const box = $("roster-message");
-    box.textContent = text;
-    box.className = "flash " + (kind || "ok");
-    box.hidden = !text;
-  }
-
-  function failure(answer) {
-    if (answer.status === 0) return t("network");
-    if (answer.status === 403) return t("forbidden");
-    const d = answer.data || {};
-    return t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
-  }
+  const message = (text, kind) => Hotline.flash($("roster-message"), text, kind);
 
   function gapText(g) {
     return t(g.kind, { shift: shiftName(g.shift), day: g.day.slice(5), count: g.count, role: roleName(g.role), limit: g.limit });
@@ -181,7 +162,7 @@
       return;
     }
     const err = $("cell-error");
-    err.textContent = failure(answer);
+    err.textContent = failureText(answer);
     err.hidden = false;
   });
 
@@ -213,7 +194,7 @@
       message(t("conflict"), "error");
       return;
     }
-    message(failure(answer), "error");
+    message(failureText(answer), "error");
   }
   if ($("publish")) $("publish").addEventListener("click", () => publish({}));
 
@@ -224,12 +205,6 @@
       for (const s of roster.shifts) if ((roster.cells[day][s.code] || []).includes(username)) out.push({ day, shift: s.code });
     }
     return out;
-  }
-
-  function option(value, text) {
-    const o = el("option", null, text);
-    o.value = value;
-    return o;
   }
 
   function renderRequestForm() {
@@ -283,11 +258,8 @@
       loadRequests();
       return;
     }
-    const d = answer.data || {};
-    if (d.fields) {
-      const first = showErrors(form, d.messages || d.fields);
-      if (first) first.focus();
-    } else message(failure(answer), "error");
+    if (answer.data && answer.data.fields) focusErrors(form, fieldErrors(answer));
+    else message(failureText(answer), "error");
   });
 
   function requestText(r) {
@@ -328,7 +300,7 @@
         await Promise.all([load(), loadRequests()]);
         return;
       }
-      err.textContent = answer.data && answer.data.code === "coverage" ? answer.data.error : failure(answer);
+      err.textContent = answer.data && answer.data.code === "coverage" ? answer.data.error : failureText(answer);
       err.hidden = false;
     }
     if (page.can_draw) {
@@ -365,7 +337,7 @@
   async function load() {
     const answer = await request("GET", base);
     if (!answer.ok) {
-      message(failure(answer), "error");
+      message(failureText(answer), "error");
       return;
     }
     roster = answer.data;

@@ -3,39 +3,13 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, request, clearErrors, showErrors } = Hotline;
+  const { $, option, readJSON, t, age, request, clearErrors, showErrors, fieldErrors, failureText } = Hotline;
   const page = readJSON("seat-page");
-  const $ = (id) => document.getElementById(id);
   let me = null;
   let offset = 0; // server clock minus ours
 
-  function option(value, text) {
-    const o = document.createElement("option");
-    o.value = value;
-    o.textContent = text;
-    return o;
-  }
-
-  function message(text, kind) {
-    const box = $("seat-message");
-    box.textContent = text;
-    box.className = "flash " + (kind || "ok");
-    box.hidden = !text;
-  }
-
-  function failure(answer) {
-    if (answer.status === 0) return t("network");
-    if (answer.status === 403) return t("forbidden");
-    const d = answer.data || {};
-    return t("failed") + " " + (d.fields ? Object.values(d.messages || d.fields).join(" ") : d.error || answer.status);
-  }
-
-  function age(ms) {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    const pad = (n) => String(n).padStart(2, "0");
-    if (s < 3600) return Math.floor(s / 60) + ":" + pad(s % 60);
-    return t("age_hours", { h: Math.floor(s / 3600), m: pad(Math.floor((s % 3600) / 60)) });
-  }
+  const message = (text, kind) => Hotline.flash($("seat-message"), text, kind);
+  const failure = (answer) => failureText(answer, "messages"); // the field texts translated
 
   function render() {
     const session = me.session;
@@ -71,7 +45,7 @@
   function tick() {
     if (!me || !me.session) return;
     const since = Date.now() + offset - Date.parse(me.session.since);
-    $("state-age").textContent = age(since);
+    $("state-age").textContent = age(since, { days: false });
     $("away-warning").hidden = !(me.session.state === "away" && since > page.away_minutes * 60000);
   }
   setInterval(tick, 1000);
@@ -90,7 +64,7 @@
       await load();
       message(t("conflict"), "error");
     } else if (form && d.fields) {
-      showErrors(form, d.messages || d.fields);
+      showErrors(form, fieldErrors(answer));
     } else {
       message(failure(answer), "error");
     }

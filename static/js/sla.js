@@ -5,10 +5,8 @@
 (function () {
   "use strict";
 
-  const { readJSON, t, el, request, failureText } = Hotline;
+  const { $, readJSON, t, el, request, failureText, fieldsLine, categoryName, priorityBadge } = Hotline;
   const data = readJSON("sla-data");
-  const labels = readJSON("labels");
-  const categories = readJSON("category-names");
   const FILTERS = ["unit", "category", "stage", "kind", "acknowledged", "from", "to"];
   const PAGE_SIZE = 100;
 
@@ -20,15 +18,15 @@
   const alerts = new Map(); // id -> alert
   const rows = new Map(); // id -> li
   let total = 0;
-  const list = document.getElementById("alerts");
-  const form = document.getElementById("filters");
+  const list = $("alerts");
+  const form = $("filters");
 
   function when(iso) {
     return iso ? timeFormat.format(new Date(iso)) : "";
   }
 
   function announce(text) {
-    document.getElementById("sla-announce").textContent = text;
+    $("sla-announce").textContent = text;
   }
 
   /* ---- filters <-> URL ---- */
@@ -57,7 +55,7 @@
       const input = form.elements[key];
       input.value = key === "from" || key === "to" ? (f[key] ? toLocalInput(f[key]) : "") : f[key] || "";
     }
-    document.getElementById("export").href = "/sla/alerts.csv" + (query() ? "?" + query() : "");
+    $("export").href = "/sla/alerts.csv" + (query() ? "?" + query() : "");
   }
 
   /* A new filter is a new page: the URL is the filter, and the live list starts from it. */
@@ -75,7 +73,7 @@
     e.preventDefault();
     applyForm();
   });
-  document.getElementById("clear").addEventListener("click", () => {
+  $("clear").addEventListener("click", () => {
     form.reset();
     for (const key of FILTERS) form.elements[key].value = "";
     applyForm();
@@ -115,8 +113,8 @@
       el("span", "badge kind kind-" + a.kind, data.kinds[a.kind] || a.kind),
       el("span", "a-stage", data.stages[a.stage] || a.stage),
       ticketLink(a.number),
-      el("span", "badge prio prio-" + a.priority, labels.priority[a.priority] || a.priority),
-      el("span", "a-cat", categories[a.category] || a.category || ""),
+      priorityBadge(a.priority),
+      el("span", "a-cat", categoryName(a.category) || ""),
     );
     const age = el("span", "age");
     age.dataset.since = a.at;
@@ -202,9 +200,9 @@
     for (const [id, li] of rows) if (!alerts.has(id)) rows.delete(id) && li.remove();
     const same = nodes.length === list.children.length && nodes.every((n, i) => list.children[i] === n);
     if (!same) list.replaceChildren(...nodes);
-    document.getElementById("count-alerts").textContent = total;
-    document.getElementById("alerts-empty").hidden = alerts.size > 0;
-    const more = document.getElementById("alerts-more");
+    $("count-alerts").textContent = total;
+    $("alerts-empty").hidden = alerts.size > 0;
+    const more = $("alerts-more");
     more.hidden = total <= alerts.size;
     more.textContent = t("more", { shown: alerts.size, total });
   }
@@ -214,7 +212,7 @@
     for (const [kind, id] of [["breach", "open-breaches"], ["warning", "open-warnings"]]) {
       const answer = await request("GET", "/api/v1/sla/alerts?kind=" + kind + "&acknowledged=false&per_page=1");
       if (answer.ok) {
-        const box = document.getElementById(id);
+        const box = $(id);
         box.querySelector("b").textContent = answer.data.total;
         box.classList.toggle("zero", answer.data.total === 0);
       }
@@ -242,8 +240,8 @@
     head.append(
       el("span", "badge level", t("level", { level: e.level }) + " · " + (data.audiences[e.audience] || e.audience)),
       ticketLink(e.number),
-      el("span", "badge prio prio-" + e.priority, labels.priority[e.priority] || e.priority),
-      el("span", "a-cat", categories[e.category] || e.category || ""),
+      priorityBadge(e.priority),
+      el("span", "a-cat", categoryName(e.category) || ""),
     );
     const meta = el("div", "a-meta");
     meta.append(
@@ -279,15 +277,15 @@
 
   let typingIn = null; // a list whose form is being filled in is not redrawn under the cursor
   function redraw(id, items, build) {
-    const box = document.getElementById(id);
+    const box = $(id);
     if (box.contains(document.activeElement) && document.activeElement.value) {
       typingIn = id;
       return;
     }
     box.replaceChildren(...items.map(build));
-    document.getElementById("count-" + id).textContent = items.length;
-    document.getElementById("jump-" + id).textContent = items.length;
-    document.getElementById(id + "-empty").hidden = items.length > 0;
+    $("count-" + id).textContent = items.length;
+    $("jump-" + id).textContent = items.length;
+    $(id + "-empty").hidden = items.length > 0;
   }
 
   async function loadEscalations() {
@@ -303,7 +301,7 @@
       el("span", "badge plus", x.minutes % 60 ? t("plus_minutes", { minutes: x.minutes }) : t("plus_hours", { hours: x.minutes / 60 })),
       el("span", "a-stage", data.stages[x.stage] || x.stage),
       ticketLink(x.number),
-      el("span", "badge prio prio-" + x.priority, labels.priority[x.priority] || x.priority),
+      priorityBadge(x.priority),
     );
     const meta = el("div", "a-meta");
     meta.append(
@@ -385,13 +383,13 @@
     if (f.from) params.set("from", f.from);
     if (f.to) params.set("to", f.to);
     const answer = await request("GET", "/api/v1/sla/on-time?" + params);
-    const table = document.getElementById("ontime");
+    const table = $("ontime");
     if (!answer.ok) {
       table.replaceChildren();
       return;
     }
     const r = answer.data;
-    document.getElementById("ontime-period").textContent = t("period", { from: dayFormat.format(new Date(r.from)), to: dayFormat.format(new Date(r.to)) });
+    $("ontime-period").textContent = t("period", { from: dayFormat.format(new Date(r.from)), to: dayFormat.format(new Date(r.to)) });
     if (!r.groups.length) {
       table.replaceChildren(el("caption", "", t("no_data")));
       return;
@@ -400,7 +398,7 @@
     head.append(el("th", "", t("col_group_" + r.by)), ...r.stages.map((s) => el("th", "", data.stages[s] || s)));
     const body = r.groups.map((g) => {
       const tr = el("tr");
-      const name = g.key === null ? t("no_unit") : r.by === "unit" ? g.name : categories[g.key] || g.name;
+      const name = g.key === null ? t("no_unit") : r.by === "unit" ? g.name : categoryName(g.key, g.name);
       const th = el("th", "", name);
       th.scope = "row";
       tr.append(th, ...r.stages.map((s) => cell(g.stages[s])));
@@ -470,8 +468,7 @@
     const answer = await request("GET", "/api/v1/sla/alerts?" + query({ per_page: 1 }));
     if (answer.status !== 422) return;
     const box = form.querySelector('[data-error-for=""]');
-    const fields = (answer.data && (answer.data.messages || answer.data.fields)) || {};
-    box.textContent = t("bad_filter") + " " + Object.entries(fields).map(([k, v]) => k + ": " + v).join("; ");
+    box.textContent = t("bad_filter") + " " + fieldsLine(answer, "; ");
     box.hidden = false;
     history.replaceState(null, "", location.pathname);
   }

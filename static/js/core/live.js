@@ -1,4 +1,4 @@
-/* Live state for the dispatch pages: one snapshot plus the events after it.
+/* The shared page core, part 5 of 5: live state, one snapshot plus the events after it.
 
    Hotline.live({snapshotUrl, onSnapshot, onEvent, onState}) connects the Socket.IO
    client (session cookie), loads the snapshot once connected, and applies only the
@@ -9,7 +9,9 @@
      seq); when the server says too much was missed, it reloads the snapshot.
    onState receives "connecting", "live", "reconnecting" or "signed_out".
    The returned object's reload() refetches the snapshot (debounced): use it when an
-   event names a ticket the page does not know or lacks details for. */
+   event names a ticket the page does not know or lacks details for.
+   It needs the Socket.IO client (static/vendor/socket.io.min.js), which only the live
+   pages load: call it only where window.io is there. */
 (function () {
   "use strict";
 
@@ -123,51 +125,13 @@
     return handle;
   }
 
-  /* "12:34" under an hour, "3h 12m" under a day, then "2d 3h" (strings from i18n). */
-  function age(ms) {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    const pad = (n) => String(n).padStart(2, "0");
-    if (s < 3600) return Math.floor(s / 60) + ":" + pad(s % 60);
-    if (s < 86400) return Hotline.t("age_hours", { h: Math.floor(s / 3600), m: pad(Math.floor((s % 3600) / 60)) });
-    return Hotline.t("age_days", { d: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
-  }
-
-  /* An element with a class and text (never HTML). */
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
   /* The connection indicator: <span id="live-state"> with data-state and a label. */
   function showState(state) {
-    const box = document.getElementById("live-state");
+    const box = Hotline.$("live-state");
     if (!box) return;
     box.dataset.state = state;
     box.querySelector(".label").textContent = Hotline.t("state_" + state);
   }
 
-  const RANK = { emergency: 0, urgent: 1, normal: 2, low: 3 };
-
-  /* Emergencies first, then the oldest. */
-  function byUrgency(a, b) {
-    return (RANK[a.priority] ?? 9) - (RANK[b.priority] ?? 9) || Date.parse(a.created_at) - Date.parse(b.created_at);
-  }
-
-  /* What to tell a person whose action failed (other than a conflict). */
-  function failureText(answer) {
-    const t = Hotline.t;
-    if (answer.status === 0) return t("network");
-    if (answer.status === 403) return t("forbidden");
-    const d = answer.data || {};
-    return t("failed") + " " + (d.fields ? Object.values(d.fields).join(" ") : d.error || answer.status);
-  }
-
-  Hotline.live = live;
-  Hotline.failureText = failureText;
-  Hotline.age = age;
-  Hotline.el = el;
-  Hotline.showState = showState;
-  Hotline.byUrgency = byUrgency;
+  Object.assign(Hotline, { live, showState });
 })();

@@ -1,23 +1,12 @@
-/* Hotline page helpers: JSON calls with the CSRF header, translated strings, and
-   field errors shown beside their fields. Data is only ever set as text. */
+/* The shared page core, part 3 of 5: JSON calls to the API with the CSRF header, and what
+   the API answers when it refuses one ({error, fields, messages}: `fields` in stable
+   English for machines, `messages` the same in the reader's language) shown to a person:
+   beside the fields, or in one line. */
 (function () {
   "use strict";
 
-  function readJSON(id) {
-    const el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : {};
-  }
-
-  const strings = readJSON("i18n");
-
-  /* A translated string; {name} placeholders filled from vars. */
-  function t(key, vars) {
-    let text = strings[key] || key;
-    for (const [name, value] of Object.entries(vars || {})) {
-      text = text.split("{" + name + "}").join(String(value));
-    }
-    return text;
-  }
+  const H = window.Hotline;
+  const t = H.t;
 
   function csrfToken() {
     const meta = document.querySelector('meta[name="csrf-token"]');
@@ -92,5 +81,37 @@
     return first;
   }
 
-  window.Hotline = { readJSON, t, request, clearErrors, showErrors };
+  /* showErrors, then the keyboard to the first field with an error. */
+  function focusErrors(root, fields) {
+    const first = showErrors(root, fields);
+    if (first) first.focus();
+    return first;
+  }
+
+  /* The answer's per-field texts {path: text}, in the reader's language when it has them;
+     null when it has none. */
+  function fieldErrors(answer) {
+    const d = answer.data || {};
+    return d.messages || d.fields || null;
+  }
+
+  /* The answer's per-field texts in one line, "path: text" each. */
+  function fieldsLine(answer, separator) {
+    return Object.entries(fieldErrors(answer) || {}).map(([path, text]) => path + ": " + text).join(separator);
+  }
+
+  /* What to tell a person whose call failed (other than a conflict): no connection; not
+     allowed (on a page with a "forbidden" string; elsewhere the server's reason, as for
+     any refusal); else "failed" and the server's reason: the answer's per-field texts,
+     else its error, else its status. Which per-field texts: `fieldKey` "fields" (as sent,
+     the default) or "messages" (translated, falling back to "fields"). */
+  function failureText(answer, fieldKey = "fields") {
+    if (answer.status === 0) return t("network");
+    if (answer.status === 403 && t.has("forbidden")) return t("forbidden");
+    const d = answer.data || {};
+    const fields = d[fieldKey] || d.fields;
+    return t("failed") + " " + (fields ? Object.values(fields).join(" ") : d.error || answer.status);
+  }
+
+  Object.assign(H, { request, clearErrors, showErrors, focusErrors, fieldErrors, fieldsLine, failureText });
 })();
