@@ -1,7 +1,7 @@
 """Duty in real browsers: an operator signs in to a seat and goes busy (示忙), and the
 wall board's on-duty band shows it live; a supervisor draws a cell and publishes."""
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 import socketio
-from live import live_server  # noqa: F401  (module-scoped fixture)
+from fixtures.live import live_server  # noqa: F401  (module-scoped fixture)
 
 EVENTS = ("ticket.created", "ticket.updated")
 

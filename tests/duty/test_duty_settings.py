@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timezone
 
 import pytest
-from conftest import csrf_from, login
+from fixtures.app import csrf_from, login
 from sqlalchemy import select
 
 from hotline.core import clock

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 import socketio
-from live import (  # noqa: F401
+from fixtures.live import (  # noqa: F401
     PASSWORD,
     SEED_USERS,
     LiveServer,

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import PASSWORD, csrf_from, login
+from fixtures.app import PASSWORD, csrf_from, login
 from sqlalchemy import select
 
 from hotline.core import clock

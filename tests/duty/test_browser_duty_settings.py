@@ -2,7 +2,7 @@
 settings page; the page shows the new head count and a supervisor's roster page shows
 the new gap in its coverage (the roster was already published)."""
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

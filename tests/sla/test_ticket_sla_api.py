@@ -5,7 +5,7 @@ has an accept clock of 30 minutes and a resolve clock of 24 hours, round the clo
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import PASSWORD, csrf_from
+from fixtures.app import PASSWORD, csrf_from
 
 from hotline.core import clock
 from hotline.core.extensions import db

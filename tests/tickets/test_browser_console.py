@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from live import browser, live_page, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_page, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ rules first, then the API (422, 403, 409)."""
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-from conftest import PASSWORD
+from fixtures.app import PASSWORD
 from sqlalchemy import select, text
 
 from hotline.core import clock
@@ -367,7 +367,7 @@ def http(app, center, shift_work):
 @pytest.fixture
 def as_op(app, http):
     """Session clients for the outgoing and incoming operators."""
-    from conftest import login
+    from fixtures.app import login
 
     def client_for(username):
         c = app.test_client()

@@ -1,7 +1,7 @@
 """flask create-user and flask tokens create/list/revoke, through the real CLI."""
 import re
 
-from conftest import PASSWORD, login
+from fixtures.app import PASSWORD, login
 from sqlalchemy import select
 
 from hotline.core.extensions import db

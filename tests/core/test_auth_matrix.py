@@ -7,7 +7,7 @@ change of who may do what must change this table too."""
 from datetime import datetime, timezone
 
 import pytest
-from conftest import PASSWORD, csrf_from
+from fixtures.app import PASSWORD, csrf_from
 
 from hotline.core import clock
 from hotline.core.extensions import db
@@ -449,7 +449,7 @@ def _version(number: str) -> str:
 
 @pytest.mark.parametrize("method,endpoint", sorted(PAGES))
 def test_page_matrix(app, world, users, method, endpoint):
-    from conftest import login
+    from fixtures.app import login
 
     _, ticket = world
     if endpoint not in {r.endpoint for r in app.url_map.iter_rules()}:

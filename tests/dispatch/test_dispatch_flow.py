@@ -5,7 +5,7 @@ from dispatch.routing.models import RoutingRule
 from hotline.core.extensions import db, socketio
 from hotline.users.models import Role
 from hotline.users.services import create_token, create_user
-from tests.conftest import PASSWORD
+from fixtures.app import PASSWORD
 
 
 def _new_ticket(api, **extra):

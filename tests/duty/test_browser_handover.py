@@ -5,7 +5,7 @@ and the open tickets now belong to the incoming person."""
 import json
 
 import pytest
-from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ the time left ticks without a reload."""
 import json
 
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

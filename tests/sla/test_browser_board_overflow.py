@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 from test_browser_board_sla import WALL, crowd
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ import json
 
 import pytest
 import requests
-from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
-from live_clients import Api, listen  # noqa: F401 - fixture
+from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live_clients import Api, listen  # noqa: F401 - fixture
 
 # Two shifts around the real time: the operator's, on now, and the next one (op2's, who
 # has signed in early to seat A02). One emergency and one normal open ticket to carry over.

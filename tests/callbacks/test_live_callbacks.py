@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 
-import live_clients
+from fixtures import live_clients
 import pytest
-from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
-from live_clients import listen  # noqa: F401 - fixture
+from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live_clients import listen  # noqa: F401 - fixture
 
 SEED = """
 import json

@@ -6,7 +6,7 @@ import json
 import urllib.request
 
 import pytest
-from live import browser, live_page, live_server, sign_in  # noqa: F401
+from fixtures.live import browser, live_page, live_server, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ records a dissatisfied callback in the caller's words, and the ticket goes back 
 import re
 
 import pytest
-from live import browser, live_page, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_page, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

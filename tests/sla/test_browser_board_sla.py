@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from live import browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import browser, live_server, sign_in  # noqa: F401 - fixtures
 from test_sla_board import create, prepare
 
 pytestmark = pytest.mark.browser

@@ -2,7 +2,7 @@
 board within a second, is dispatched from the desk, shows on the crew's phone, and the
 crew's 接单 (accept) shows on the board."""
 import pytest
-from live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 import requests
-from live import LiveServer, browser, live_server, sign_in  # noqa: F401
+from fixtures.live import LiveServer, browser, live_server, sign_in  # noqa: F401
 from sqlalchemy import event
 from test_sla_board import alert_counts, board_entry, create, new_ticket, prepare
 
