@@ -46,9 +46,6 @@ class User(UserMixin, db.Model):
         """The person's own unit and the units below it (a branch sees its crews' work)."""
         return member_unit_ids(self)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
 
