@@ -15,7 +15,7 @@ def init_app(app) -> None:
     app.register_blueprint(pages.bp)
     add(
         app,
-        NavItem("dispatch.desk", _l("Dispatch desk"), 70),
-        NavItem("dispatch.board", _l("Wall board"), 90),
-        NavItem("dispatch.crew", _l("My work orders"), 100, only=frozenset({Role.CREW})),
+        NavItem("dispatch.desk", _l("Dispatch desk"), 40),
+        NavItem("dispatch.board", _l("Wall board"), 60),
+        NavItem("dispatch.crew", _l("My work orders"), 70, only=frozenset({Role.CREW})),
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live import PASSWORD, SEED_USERS, LiveServer, launch_browser  # noqa: E402
+from fixtures.live import PASSWORD, SEED_USERS, LiveServer, launch_browser  # noqa: E402
 
 SIZES = {"phone": (375, 812), "wall": (2560, 1440)}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}

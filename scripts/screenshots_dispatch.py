@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from live import PASSWORD, SEED_USERS, LiveServer, launch_browser  # noqa: E402
+from fixtures.live import PASSWORD, SEED_USERS, LiveServer, launch_browser  # noqa: E402
 
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live import LiveServer, launch_browser  # noqa: E402
+from fixtures.live import LiveServer, launch_browser  # noqa: E402
 
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 SIZES = {"wall": (1920, 1080), "phone": (390, 844)}

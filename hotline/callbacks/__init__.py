@@ -9,4 +9,4 @@ def init_app(app) -> None:
     from hotline.callbacks import api, models, receivers, routes  # noqa: F401
 
     app.register_blueprint(routes.bp)
-    add(app, NavItem("callbacks.queue", _l("Callbacks"), 60))
+    add(app, NavItem("callbacks.queue", _l("Callbacks"), 30))

@@ -1,7 +1,9 @@
 """The top bar's links, contributed by each part in its `init_app`.
 
 A link is shown to a person only if the page's own `@require` lets them in (read
-from the view function), so the bar never offers a page that answers 403."""
+from the view function), so the bar never offers a page that answers 403. Orders:
+daily work 10-110 (intake, callbacks, desk, deadlines, board, crew, seat, roster,
+handover, duty log), settings 200 and up."""
 from dataclasses import dataclass
 
 from flask import Flask, current_app

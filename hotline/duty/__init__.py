@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from hotline.core.navigation import NavItem, add
+from hotline.core.permissions import Role
 
 
 def init_app(app) -> None:
@@ -26,9 +27,10 @@ def init_app(app) -> None:
         app.register_blueprint(bp)
     add(
         app,
-        NavItem("settings.duty_shifts", _l("Shifts and seats"), 50),
-        NavItem("seats.seat", _l("My seat"), 110),
-        NavItem("rosters.roster", _l("Roster"), 120),
-        NavItem("handover.index", _l("Handover"), 130),
-        NavItem("dutylog.index", _l("Duty log"), 140),
+        # center staff may read the shifts, but it is a settings page: linked for who sets them up or plans
+        NavItem("settings.duty_shifts", _l("Shifts and seats"), 220, only=frozenset({Role.ADMIN, Role.SUPERVISOR, Role.MANAGER})),
+        NavItem("seats.seat", _l("My seat"), 80),
+        NavItem("rosters.roster", _l("Roster"), 90),
+        NavItem("handover.index", _l("Handover"), 100),
+        NavItem("dutylog.index", _l("Duty log"), 110),
     )

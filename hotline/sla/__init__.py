@@ -24,6 +24,6 @@ def init_app(app) -> None:
     app.register_blueprint(supervision_pages.bp)
     add(
         app,
-        NavItem("settings.sla_policies", _l("SLA policies"), 40),
-        NavItem("sla.supervise", _l("Deadlines"), 80),
+        NavItem("settings.sla_policies", _l("SLA policies"), 210),
+        NavItem("sla.supervise", _l("Deadlines"), 50),
     )

@@ -14,5 +14,5 @@ def init_app(app) -> None:
         app,
         NavItem("tickets.console", _l("Console"), 10),
         NavItem("tickets.ticket_list", _l("Tickets"), 20),
-        NavItem("settings.categories", _l("Categories"), 30),
+        NavItem("settings.categories", _l("Categories"), 200),
     )
