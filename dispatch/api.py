@@ -1,4 +1,6 @@
 """Dispatch endpoints of the JSON API: act on tickets, read the board and the work."""
+from typing import get_args
+
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -6,13 +8,14 @@ from sqlalchemy.orm import joinedload
 
 from hotline.core import clock
 from hotline.core.api import bp, json_body
+from hotline.core.openapi import operation
 from hotline.core.errors import Conflict
 from hotline.core.extensions import db
 from hotline.core.events import LiveEvent
 from hotline.sla.engine.summary import deadlines_for
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.models import Ticket
-from hotline.tickets.schemas import parse
+from hotline.tickets.schemas import TicketNumber, TicketOut, parse
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
 from hotline.units.services import member_unit_ids
@@ -27,11 +30,12 @@ from hotline.core.permissions import (
 )
 from dispatch.board.services import snapshot
 from dispatch.routing import services as routing
-from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
+from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, Step, StepIn, TicketStep, TransferIn, UnitListOut
 from dispatch.workorders import services
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
 
-STEPS = ("accept", "en_route", "on_site", "resolve")
+STEPS = get_args(Step)
+_CONFLICT = {409: "Illegal step or stale version; `ticket` holds the current state"}
 
 
 def _act(number: str, action):
@@ -48,6 +52,8 @@ def _act(number: str, action):
 
 
 @bp.post("/v1/tickets/<number>/dispatch")
+@operation("Send a new or returned ticket to a unit or crew (派单)", path=TicketNumber, body=DispatchIn,
+           response=TicketOut, returns="The ticket, dispatched", errors=_CONFLICT)
 @require(DISPATCH)
 def dispatch_ticket(number: str):
     data = parse(DispatchIn, json_body())
@@ -56,6 +62,8 @@ def dispatch_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/transfer")
+@operation("Transfer a dispatched ticket to another unit with a reason (转办)", path=TicketNumber, body=TransferIn,
+           response=TicketOut, returns="The ticket, with its new unit", errors=_CONFLICT)
 @require(DISPATCH)
 def transfer_ticket(number: str):
     data = parse(TransferIn, json_body())
@@ -64,6 +72,8 @@ def transfer_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/return")
+@operation("The unit returns the ticket to the dispatcher's queue with a reason (退回)", path=TicketNumber,
+           body=ReturnIn, response=TicketOut, returns="The ticket, returned", errors=_CONFLICT)
 @require(RETURN_TICKET)
 def return_ticket(number: str):
     data = parse(ReturnIn, json_body())
@@ -71,6 +81,8 @@ def return_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/steps/<step>")
+@operation("A crew's step on its work order: accept (接单), en_route, on_site (到场), resolve (办结, needs result)",
+           path=TicketStep, body=StepIn, response=TicketOut, returns="The ticket after the step", errors=_CONFLICT)
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
@@ -82,12 +94,17 @@ def step_ticket(number: str, step: str):
 
 
 @bp.get("/v1/board")
+@operation("The wall board snapshot: open tickets, units, and the last event sequence number",
+           returns="Snapshot; apply live events with a greater seq")
 @require(READ_BOARD)
 def board():
     return jsonify(snapshot())
 
 
 @bp.get("/v1/work-orders")
+@operation("Active work orders: a crew's own, or every unit's for the desk", returns="Work orders",
+           description="Each item's ticket carries `sla`, its nearest deadline (stage, due_at, warn_at, warned, "
+                       "breached, paused; null without a running clock); `now` is the server's time for the countdown.")
 @require(READ_WORK_ORDERS)
 def work_orders():
     """The active work of the caller's unit (a crew), or of every unit (the desk).
@@ -126,6 +143,7 @@ def work_orders():
 
 
 @bp.get("/v1/units")
+@operation("Active units and crews", response=UnitListOut, returns="Units")
 @require(READ_BOARD | DISPATCH)
 def units():
     items = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)).all()
@@ -135,12 +153,15 @@ def units():
 
 
 @bp.get("/v1/routing-rules")
+@operation("Routing rules (admin)", returns="Rules")
 @require(MANAGE_SETTINGS)
 def routing_rules():
     return jsonify(items=[routing.rule_view(r) for r in routing.all_rules()])
 
 
 @bp.post("/v1/routing-rules")
+@operation("Create or update the rule for a category and area (admin); deactivate with active=false",
+           body=RoutingRuleIn, status=201, returns="The rule")
 @require(MANAGE_SETTINGS)
 def save_routing_rule():
     data = parse(RoutingRuleIn, json_body())

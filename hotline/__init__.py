@@ -52,7 +52,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from hotline.core import i18n
     from hotline.core.api import bp as api_bp
-    from hotline import openapi  # noqa: F401 - registers /api/openapi.json
     from hotline.callers import api as callers_api  # noqa: F401
     from hotline.core.health import bp as health_bp
     from hotline.tickets import api as tickets_api  # noqa: F401

@@ -4,6 +4,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hotline.core.api import bp
+from hotline.core.openapi import operation
+from hotline.callers.schemas import CallerHistoryOut, CallerPhone
 from hotline.callers.phones import display_phone
 from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
 from hotline.callers.services import caller_history
@@ -14,6 +16,8 @@ from hotline.core.permissions import CALLER_HISTORY, require
 
 
 @bp.get("/v1/callers/<phone>/tickets")
+@operation("A caller's history by phone, in any spelling of the number", path=CallerPhone, response=CallerHistoryOut,
+           returns="The caller and their tickets", errors={422: "Not a phone number"}, never=[404])
 @require(CALLER_HISTORY)
 def caller_tickets(phone: str):
     history = caller_history(phone)

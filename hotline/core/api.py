@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: everything the console does, for machines too."""
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user
 
 from hotline.users.auth import bearer_token
@@ -25,6 +25,14 @@ def _authenticate():
     if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
         csrf.protect()
     return None
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The OpenAPI document, generated from the routes (hotline/core/openapi.py)."""
+    from hotline.core.openapi import document
+
+    return jsonify(document(current_app))
 
 
 def json_body() -> dict:

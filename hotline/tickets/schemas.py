@@ -1,5 +1,7 @@
-"""The shapes of ticket input, validated before any rule runs (one message per field)."""
-from typing import Annotated
+"""The shapes of ticket input, validated before any rule runs (one message per field),
+and of the API's answers (documented in /api/openapi.json; tickets/serialize.py writes them)."""
+from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -11,6 +13,7 @@ from pydantic import (
 )
 
 from hotline.core.errors import ValidationFailed
+from hotline.core.openapi import PageOut
 from hotline.tickets.models import Channel, Priority, Status
 
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\t", "\r"}
@@ -98,7 +101,7 @@ def parse(model: type[BaseModel], data) -> BaseModel:
 
 
 class TicketQuery(Strict):
-    q: Text(100) | None = None
+    q: Text(100) | None = Field(None, description="ticket number, caller phone or words")
     status: list[Status] | None = None
     open: bool = False
     category: Text(40) | None = None
@@ -121,3 +124,97 @@ def parse_query(model: type[BaseModel], args) -> BaseModel:
         wants_list = field is not None and "list" in str(field.annotation)
         data[key] = values if wants_list else values[-1]
     return parse(model, data)
+
+
+class TicketNumber(BaseModel):
+    """The path parameter of every /tickets/<number> route."""
+
+    number: str = Field(examples=["20261123-0001"])
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class CallerOut(BaseModel):
+    """The caller on a ticket: masked unless the viewer may see them."""
+
+    phone: str = Field(description="E.164, or masked")
+    display_phone: str
+    name: str | None
+    masked: bool
+
+
+class TicketSummaryOut(BaseModel):
+    """A ticket in a list."""
+
+    number: str
+    status: Status
+    priority: Priority
+    category: str = Field(description="category code")
+    channel: Channel
+    unit: str | None = Field(description="unit code")
+    caller: CallerOut | None
+    address: str | None
+    matter: str
+    confidential: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class NoteOut(BaseModel):
+    id: int
+    at: datetime
+    author: str
+    body: str
+
+
+class TicketEventOut(BaseModel):
+    at: datetime
+    kind: str
+    actor: str | None
+    changes: dict[str, Any] = Field(description="field: [before, after]")
+    message: str | None
+
+
+class CallOut(BaseModel):
+    line: str
+    rang_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    ring_seconds: float | None
+
+
+class TicketOut(TicketSummaryOut):
+    """One ticket with its timeline and notes."""
+
+    area: str | None
+    facts: dict[str, Any] = Field(description="5W1H: when, where, who, what, why, how")
+    answer: str | None
+    cancel_reason: str | None
+    operator: str | None = Field(description="username")
+    call: CallOut | None
+    notes: list[NoteOut]
+    timeline: list[TicketEventOut]
+    dispatched_at: datetime | None
+    accepted_at: datetime | None
+    arrived_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class TicketPageOut(PageOut):
+    items: list[TicketSummaryOut]
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name_en: str
+    name_zh: str
+    answerable_on_call: bool = Field(description="a consultation: an answer on the call closes the ticket")
+    default_priority: Priority
+
+
+class CategoryListOut(BaseModel):
+    items: list[CategoryOut]

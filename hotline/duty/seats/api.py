@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from hotline.core import clock
 from hotline.core.api import bp, json_body
+from hotline.core.openapi import operation
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
@@ -15,9 +16,12 @@ from hotline.core.events import LiveEvent
 from hotline.duty.rosters import services as rosters
 from hotline.duty.seats import services
 from hotline.duty.seats.models import Seat
-from hotline.duty.seats.schemas import SeatIn, SignInIn, SignOutIn, StateIn
+from hotline.duty.seats.schemas import AwayLogQuery, SeatIn, SignInIn, SignOutIn, StateIn
 from hotline.tickets.schemas import parse
 from hotline.core.permissions import DRAW_ROSTER, MANAGE_DUTY_SETUP, READ_BOARD, READ_ROSTER, SEAT_WORK, require
+
+
+_CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (seat_taken, not_rostered, not_signed_in...)"}
 
 
 def seat_view(seat: Seat) -> dict:
@@ -51,6 +55,7 @@ def _my_session():
 
 
 @bp.get("/v1/seats")
+@operation("Seats and who sits at each", returns="Seats")
 @require(READ_ROSTER | MANAGE_DUTY_SETUP)
 def list_seats():
     items = db.session.scalars(select(Seat).order_by(Seat.sort_order, Seat.code)).all()
@@ -58,6 +63,8 @@ def list_seats():
 
 
 @bp.post("/v1/seats")
+@operation("Create a seat (201), or change the one with this code given the version you saw (200; 409 when stale or "
+           "missing) (admin)", body=SeatIn, status={201: "The new seat", 200: "The seat, changed"})
 @require(MANAGE_DUTY_SETUP)
 def save_seat():
     data = parse(SeatIn, json_body())
@@ -68,12 +75,15 @@ def save_seat():
 
 
 @bp.get("/v1/seats/me")
+@operation("My seat session, my shifts I may sign in to now, the seats", returns="My seat")
 @require(SEAT_WORK)
 def my_seat():
     return jsonify(me_view())
 
 
 @bp.post("/v1/seats/sign-in")
+@operation("Sign in to a seat for my rostered shift (now, or starting within the hour)", body=SignInIn, status=201,
+           returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_sign_in():
     data = parse(SignInIn, json_body())
@@ -84,6 +94,8 @@ def seat_sign_in():
 
 
 @bp.post("/v1/seats/state")
+@operation("Ready, busy 示忙 or away with a reason; back after more than 5 minutes away writes the sign-out log 签出登记",
+           body=StateIn, returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_state():
     data = parse(StateIn, json_body())
@@ -93,6 +105,7 @@ def seat_state():
 
 
 @bp.post("/v1/seats/sign-out")
+@operation("Sign out of the seat at the end of the shift", body=SignOutIn, returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_sign_out():
     data = parse(SignOutIn, json_body())
@@ -102,6 +115,8 @@ def seat_sign_out():
 
 
 @bp.get("/v1/seats/on-duty")
+@operation("Who is on duty and their state, the current and next shift, tickets and calls per person this shift; "
+           "live: seat.changed", returns="On duty")
 @require(READ_BOARD)
 def on_duty():
     """Who is on duty and their state. `seq`: apply `seat.changed` events after it."""
@@ -110,6 +125,7 @@ def on_duty():
 
 
 @bp.get("/v1/seats/away-log")
+@operation("签出登记: times away longer than 5 minutes on a local day", query=AwayLogQuery, returns="The sign-out log")
 @require(DRAW_ROSTER)
 def away_log():
     """签出登记: absences longer than five minutes, for a local day (default today)."""
