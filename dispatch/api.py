@@ -1,14 +1,26 @@
 """Dispatch endpoints of the JSON API: act on tickets, units, routing rules."""
+from typing import get_args
+
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
 from dispatch.routing import services as routing
-from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
+from dispatch.schemas import (
+    DispatchIn,
+    ReturnIn,
+    RoutingRuleIn,
+    Step,
+    StepIn,
+    TicketStep,
+    TransferIn,
+    UnitListOut,
+)
 from dispatch.workorders import services
 from hotline.core.api import bp, json_body
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
@@ -19,11 +31,13 @@ from hotline.core.permissions import (
 )
 from hotline.core.validation import parse
 from hotline.tickets.access import visible_ticket
+from hotline.tickets.schemas import TicketNumber, TicketOut
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
 from hotline.units.services import find_unit
 
-STEPS = ("accept", "en_route", "on_site", "resolve")
+STEPS = get_args(Step)
+_CONFLICT = {409: "Illegal step or stale version; `ticket` holds the current state"}
 
 
 def _act(number: str, action):
@@ -40,6 +54,8 @@ def _act(number: str, action):
 
 
 @bp.post("/v1/tickets/<number>/dispatch")
+@operation("Send a new or returned ticket to a unit or crew (派单)", path=TicketNumber, body=DispatchIn,
+           response=TicketOut, returns="The ticket, dispatched", errors=_CONFLICT)
 @require(DISPATCH)
 def dispatch_ticket(number: str):
     data = parse(DispatchIn, json_body())
@@ -48,6 +64,8 @@ def dispatch_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/transfer")
+@operation("Transfer a dispatched ticket to another unit with a reason (转办)", path=TicketNumber, body=TransferIn,
+           response=TicketOut, returns="The ticket, with its new unit", errors=_CONFLICT)
 @require(DISPATCH)
 def transfer_ticket(number: str):
     data = parse(TransferIn, json_body())
@@ -56,6 +74,8 @@ def transfer_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/return")
+@operation("The unit returns the ticket to the dispatcher's queue with a reason (退回)", path=TicketNumber,
+           body=ReturnIn, response=TicketOut, returns="The ticket, returned", errors=_CONFLICT)
 @require(RETURN_TICKET)
 def return_ticket(number: str):
     data = parse(ReturnIn, json_body())
@@ -63,6 +83,8 @@ def return_ticket(number: str):
 
 
 @bp.post("/v1/tickets/<number>/steps/<step>")
+@operation("A crew's step on its work order: accept (接单), en_route, on_site (到场), resolve (办结, needs result)",
+           path=TicketStep, body=StepIn, response=TicketOut, returns="The ticket after the step", errors=_CONFLICT)
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
@@ -72,6 +94,7 @@ def step_ticket(number: str, step: str):
 
 
 @bp.get("/v1/units")
+@operation("Active units and crews", response=UnitListOut, returns="Units")
 @require(READ_BOARD | DISPATCH)
 def units():
     items = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)).all()
@@ -81,12 +104,15 @@ def units():
 
 
 @bp.get("/v1/routing-rules")
+@operation("Routing rules (admin)", returns="Rules")
 @require(MANAGE_SETTINGS)
 def routing_rules():
     return jsonify(items=[routing.rule_view(r) for r in routing.all_rules()])
 
 
 @bp.post("/v1/routing-rules")
+@operation("Create or update the rule for a category and area (admin); deactivate with active=false",
+           body=RoutingRuleIn, status=201, returns="The rule")
 @require(MANAGE_SETTINGS)
 def save_routing_rule():
     data = parse(RoutingRuleIn, json_body())

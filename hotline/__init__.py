@@ -14,7 +14,6 @@ from hotline import (
     demo,
     duty,
     live,
-    openapi,
     sla,
     tickets,
     units,
@@ -22,7 +21,7 @@ from hotline import (
 )
 from hotline.core.config import PROJECT_ROOT, load_config
 
-PARTS = (units, users, callers, calls, tickets, dispatch, sla, callbacks, duty, live, openapi, demo)
+PARTS = (units, users, callers, calls, tickets, dispatch, sla, callbacks, duty, live, demo)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

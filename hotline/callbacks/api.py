@@ -4,18 +4,28 @@ from flask_login import current_user
 
 from hotline.callbacks import services
 from hotline.callbacks.reports import rates
-from hotline.callbacks.schemas import AttemptIn, CallbackQuery, RatesQuery
+from hotline.callbacks.schemas import (
+    AttemptIn,
+    CallbackAttemptResultOut,
+    CallbackPageOut,
+    CallbackQuery,
+    CallbackRatesOut,
+    RatesQuery,
+)
 from hotline.callbacks.serialize import callback_view, callback_views, resolved_results
 from hotline.callers.privacy import can_see_caller
 from hotline.core.api import bp, json_body
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, require
 from hotline.core.validation import parse, parse_query
 from hotline.tickets.services import count
 
 
 @bp.get("/v1/callbacks")
+@operation("The callback queue (回访): pending callbacks, nearest deadline first; due=1 only those to try now",
+           query=CallbackQuery, response=CallbackPageOut, returns="A page of the queue")
 @require(WORK_CALLBACKS)
 def list_callbacks():
     query = parse_query(CallbackQuery, request.args)
@@ -25,6 +35,11 @@ def list_callbacks():
 
 
 @bp.post("/v1/callbacks/<int:callback_id>/attempts")
+@operation("Record one call to the caller. Reached: solved and satisfied closes (归档) the ticket; unsolved or "
+           "dissatisfied reopens it to its unit with the caller's words (required then). Not reached: tried again "
+           "later until the attempts run out", body=AttemptIn, response=CallbackAttemptResultOut, status=201,
+           returns="The callback and the ticket's new status", operation_id="recordCallbackAttempt",
+           errors={409: "Stale version (`current_version` given) or the callback is already done"})
 @require(WORK_CALLBACKS)
 def record_attempt(callback_id: int):
     data = parse(AttemptIn, json_body())
@@ -47,6 +62,9 @@ def record_attempt(callback_id: int):
 
 
 @bp.get("/v1/callbacks/rates")
+@operation("Callback, satisfaction, solved and on-time rates per unit or category, counted from the callbacks of "
+           "tickets resolved in [from, to)", query=RatesQuery, response=CallbackRatesOut,
+           returns="One row per unit or category, and the total")
 @require(READ_CALLBACK_RATES)
 def callback_rates():
     query = parse_query(RatesQuery, request.args)

@@ -1,9 +1,10 @@
 """The JSON API under /api/v1: everything the console does, for machines too."""
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_login import current_user
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf
+from hotline.core.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -28,6 +29,12 @@ def _authenticate():
     if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
         csrf.protect()
     return None
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The OpenAPI document, generated from the routes (hotline/core/openapi.py)."""
+    return jsonify(document(current_app))
 
 
 def json_body() -> dict:

@@ -46,7 +46,9 @@ def init_app(app) -> None:
     def _http(exc: HTTPException):
         if exc.code == 401 and not _wants_json():
             return login_manager.unauthorized()  # the sign-in page (users.auth)
-        return _answer(exc.code or 500, exc.description or exc.name)
+        body, status = _answer(exc.code or 500, exc.description or exc.name)
+        # Keep what the exception says in headers: Allow on a 405, Retry-After...
+        return body, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -10,6 +10,7 @@ from hotline.core import clock
 from hotline.core.api import bp
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import READ_BOARD, READ_WORK_ORDERS, require, scope_for
 from hotline.live.board import snapshot
 from hotline.live.views import ticket_cards
@@ -18,12 +19,17 @@ from hotline.tickets.serialize import ticket_summary
 
 
 @bp.get("/v1/board")
+@operation("The wall board snapshot: open tickets, units, and the last event sequence number",
+           returns="Snapshot; apply live events with a greater seq")
 @require(READ_BOARD)
 def board():
     return jsonify(snapshot())
 
 
 @bp.get("/v1/work-orders")
+@operation("Active work orders: a crew's own, or every unit's for the desk", returns="Work orders",
+           description="Each item's ticket carries `sla`, its nearest deadline (stage, due_at, warn_at, warned, "
+                       "breached, paused; null without a running clock); `now` is the server's time for the countdown.")
 @require(READ_WORK_ORDERS)
 def work_orders():
     """The active work of the caller's unit (a crew), or of every unit (the desk).

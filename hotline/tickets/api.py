@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body, via_token
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     ADD_NOTE,
     CANCEL_TICKET,
@@ -15,11 +16,23 @@ from hotline.core.validation import parse, parse_query
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Channel
-from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketCreate, TicketQuery
+from hotline.tickets.schemas import (
+    CategoryListOut,
+    NoteCreate,
+    NoteOut,
+    TicketCancel,
+    TicketCreate,
+    TicketNumber,
+    TicketOut,
+    TicketPageOut,
+    TicketQuery,
+)
 from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
 
 
 @bp.post("/v1/tickets")
+@operation("Create a ticket (log a call); a consultation with an answer is closed at once",
+           body=TicketCreate, response=TicketOut, status=201, returns="The new ticket")
 @require(CREATE_TICKET)
 def create_ticket():
     data = parse(TicketCreate, json_body())
@@ -35,6 +48,7 @@ def create_ticket():
 
 
 @bp.get("/v1/tickets")
+@operation("List and search tickets, newest first", query=TicketQuery, response=TicketPageOut, returns="A page of tickets")
 @require(READ_TICKETS)
 def list_tickets():
     query = parse_query(TicketQuery, request.args)
@@ -48,12 +62,14 @@ def list_tickets():
 
 
 @bp.get("/v1/tickets/<number>")
+@operation("One ticket with its timeline and notes", path=TicketNumber, response=TicketOut, returns="The ticket")
 @require(READ_TICKETS)
 def get_ticket(number: str):
     return jsonify(ticket_detail(visible_ticket(number, current_user), current_user))
 
 
 @bp.post("/v1/tickets/<number>/notes")
+@operation("Add a note to a ticket", path=TicketNumber, body=NoteCreate, response=NoteOut, status=201, returns="The note")
 @require(ADD_NOTE)
 def add_note(number: str):
     data = parse(NoteCreate, json_body())
@@ -64,6 +80,8 @@ def add_note(number: str):
 
 
 @bp.post("/v1/tickets/<number>/cancel")
+@operation("Cancel a wrong ticket with a reason (nothing is deleted)", path=TicketNumber, body=TicketCancel,
+           response=TicketOut, returns="The cancelled ticket")
 @require(CANCEL_TICKET)
 def cancel_ticket(number: str):
     data = parse(TicketCancel, json_body())
@@ -74,6 +92,7 @@ def cancel_ticket(number: str):
 
 
 @bp.get("/v1/categories")
+@operation("Active ticket categories", response=CategoryListOut, returns="Categories")
 @require(READ_TICKETS | CREATE_TICKET)
 def list_categories():
     return jsonify(

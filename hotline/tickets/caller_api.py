@@ -5,8 +5,10 @@ from sqlalchemy import select
 
 from hotline.callers.phones import display_phone
 from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
+from hotline.tickets.caller_schemas import CallerHistoryOut, CallerPhone
 from hotline.core.api import bp
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import CALLER_HISTORY, require
 from hotline.tickets.history import caller_history
 from hotline.tickets.models import Ticket
@@ -14,6 +16,8 @@ from hotline.tickets.serialize import ticket_summary
 
 
 @bp.get("/v1/callers/<phone>/tickets")
+@operation("A caller's history by phone, in any spelling of the number", path=CallerPhone, response=CallerHistoryOut,
+           returns="The caller and their tickets", errors={422: "Not a phone number"}, never=[404])
 @require(CALLER_HISTORY)
 def caller_tickets(phone: str):
     history = caller_history(phone)

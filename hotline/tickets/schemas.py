@@ -1,6 +1,11 @@
-"""The shapes of ticket input, validated before any rule runs (one message per field)."""
-from pydantic import AwareDatetime, Field
+"""The shapes of ticket input, validated before any rule runs (one message per field),
+and of the API's answers (documented in /api/openapi.json; tickets/serialize.py writes them)."""
+from datetime import datetime
+from typing import Any
 
+from pydantic import AwareDatetime, BaseModel, Field
+
+from hotline.core.openapi import PageOut
 from hotline.core.validation import Strict, Text
 from hotline.tickets.models import Channel, Priority, Status
 
@@ -56,7 +61,7 @@ class TicketCancel(Strict):
 
 
 class TicketQuery(Strict):
-    q: Text(100) | None = None
+    q: Text(100) | None = Field(None, description="ticket number, caller phone or words")
     status: list[Status] | None = None
     open: bool = False
     category: Text(40) | None = None
@@ -66,3 +71,97 @@ class TicketQuery(Strict):
     created_to: AwareDatetime | None = Field(None, alias="to")
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(50, ge=1, le=200)
+
+
+class TicketNumber(BaseModel):
+    """The path parameter of every /tickets/<number> route."""
+
+    number: str = Field(examples=["20261123-0001"])
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class CallerOut(BaseModel):
+    """The caller on a ticket: masked unless the viewer may see them."""
+
+    phone: str = Field(description="E.164, or masked")
+    display_phone: str
+    name: str | None
+    masked: bool
+
+
+class TicketSummaryOut(BaseModel):
+    """A ticket in a list."""
+
+    number: str
+    status: Status
+    priority: Priority
+    category: str = Field(description="category code")
+    channel: Channel
+    unit: str | None = Field(description="unit code")
+    caller: CallerOut | None
+    address: str | None
+    matter: str
+    confidential: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class NoteOut(BaseModel):
+    id: int
+    at: datetime
+    author: str
+    body: str
+
+
+class TicketEventOut(BaseModel):
+    at: datetime
+    kind: str
+    actor: str | None
+    changes: dict[str, Any] = Field(description="field: [before, after]")
+    message: str | None
+
+
+class CallOut(BaseModel):
+    line: str
+    rang_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    ring_seconds: float | None
+
+
+class TicketOut(TicketSummaryOut):
+    """One ticket with its timeline and notes."""
+
+    area: str | None
+    facts: dict[str, Any] = Field(description="5W1H: when, where, who, what, why, how")
+    answer: str | None
+    cancel_reason: str | None
+    operator: str | None = Field(description="username")
+    call: CallOut | None
+    notes: list[NoteOut]
+    timeline: list[TicketEventOut]
+    dispatched_at: datetime | None
+    accepted_at: datetime | None
+    arrived_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class TicketPageOut(PageOut):
+    items: list[TicketSummaryOut]
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name_en: str
+    name_zh: str
+    answerable_on_call: bool = Field(description="a consultation: an answer on the call closes the ticket")
+    default_priority: Priority
+
+
+class CategoryListOut(BaseModel):
+    items: list[CategoryOut]

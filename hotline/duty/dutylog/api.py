@@ -8,10 +8,20 @@ from hotline.core import clock
 from hotline.core.api import bp, json_body
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 from hotline.core.validation import parse, parse_query
 from hotline.duty.dutylog import services
-from hotline.duty.dutylog.schemas import EntryIn, LogQuery, ReviewIn
+from hotline.duty.dutylog.schemas import (
+    DayQuery,
+    DutyLogDayOut,
+    DutyLogEntryOut,
+    DutyLogHitPageOut,
+    DutyLogReviewOut,
+    EntryIn,
+    LogQuery,
+    ReviewIn,
+)
 from hotline.duty.dutylog.serialize import entry_view, hit_view, review_view
 
 
@@ -25,6 +35,8 @@ def _day_arg(value: str | None) -> date:
 
 
 @bp.get("/v1/duty-log")
+@operation("One local day of the duty log (default today) and its review", query=DayQuery, response=DutyLogDayOut,
+           returns="Entries and review")
 @require(DUTY_LOG)
 def duty_log_day():
     day = _day_arg(request.args.get("day"))
@@ -37,6 +49,8 @@ def duty_log_day():
 
 
 @bp.post("/v1/duty-log")
+@operation("Write a duty log entry (event, call of note, visit, fault, other); refused (409) once the day is signed",
+           body=EntryIn, response=DutyLogEntryOut, status=201, returns="The entry", errors=[409])
 @require(DUTY_LOG)
 def add_duty_log_entry():
     data = parse(EntryIn, json_body())
@@ -47,6 +61,8 @@ def add_duty_log_entry():
 
 
 @bp.post("/v1/duty-log/reviews")
+@operation("The supervisor's daily review and signature of a local day (closes the day)", body=ReviewIn,
+           response=DutyLogReviewOut, status=201, returns="The review", errors=[409])
 @require(REVIEW_DUTY_LOG)
 def review_duty_log():
     data = parse(ReviewIn, json_body())
@@ -57,6 +73,8 @@ def review_duty_log():
 
 
 @bp.get("/v1/duty-log/search")
+@operation("Search past duty logs and handovers: words, local days from/to, kinds (entry kinds and 'handover')",
+           query=LogQuery, response=DutyLogHitPageOut, returns="Hits, newest first: {type: entry|handover, at, entry|handover}")
 @require(DUTY_LOG)
 def search_duty_log():
     query = parse_query(LogQuery, request.args)

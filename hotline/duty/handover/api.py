@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     HANDOVER,
     MANAGE_CHECKLIST,
@@ -15,14 +16,22 @@ from hotline.core.validation import parse, parse_query
 from hotline.duty.handover import checksum, services
 from hotline.duty.handover.schemas import (
     AddendumIn,
+    AddendumOut,
+    ChecklistOut,
     ChecklistSave,
     HandoverOpen,
+    HandoverOut,
     HandoverOverrideIn,
     HandoverSign,
+    HandoverSummaryPageOut,
     HandoverUpdate,
     ItemReview,
     StandingClose,
     StandingItemIn,
+    StandingItemListOut,
+    StandingItemOut,
+    StandingItemsQuery,
+    VerificationOut,
     VersionIn,
 )
 from hotline.duty.handover.search import HandoverQuery, find_handovers
@@ -43,6 +52,8 @@ def _detail(h, status: int = 200):
 
 
 @bp.get("/v1/handovers")
+@operation("Find handovers: words (notes, next steps, reviews, addenda, ticket number or matter), period, status",
+           query=HandoverQuery, response=HandoverSummaryPageOut, returns="A page of handover summaries")
 @require(HANDOVER)
 def list_handovers():
     query = parse_query(HandoverQuery, request.args)
@@ -51,6 +62,9 @@ def list_handovers():
 
 
 @bp.post("/v1/handovers")
+@operation("The outgoing person opens a handover; the system fills in the shift's tickets, emergencies, deadlines, "
+           "escalations, standing items and the checklist", body=HandoverOpen, response=HandoverOut, status=201,
+           returns="The new handover", errors=[409])
 @require(HANDOVER)
 def open_handover():
     data = parse(HandoverOpen, json_body())
@@ -61,12 +75,17 @@ def open_handover():
 
 
 @bp.get("/v1/handovers/<int:handover_id>")
+@operation("One handover: items, counts, overrides, addenda, what refuses it now, and its checksum check once signed",
+           response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def get_handover(handover_id: int):
     return jsonify(handover_detail(services.get_handover(handover_id), current_user))
 
 
 @bp.patch("/v1/handovers/<int:handover_id>")
+@operation("The outgoing person (or a supervisor) edits notes, next steps, counts, the incoming person. Withdraws any "
+           "signature; 409 once signed (add an addendum) or on a stale version", body=HandoverUpdate,
+           response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def update_handover(handover_id: int):
     data = parse(HandoverUpdate, json_body())
@@ -75,6 +94,8 @@ def update_handover(handover_id: int):
 
 
 @bp.post("/v1/handovers/<int:handover_id>/refresh")
+@operation("Collect the items again (work that came in meanwhile); written next steps stay", body=VersionIn,
+           response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def refresh_handover(handover_id: int):
     data = parse(VersionIn, json_body())
@@ -83,6 +104,8 @@ def refresh_handover(handover_id: int):
 
 
 @bp.post("/v1/handovers/<int:handover_id>/items/<int:item_id>/review")
+@operation("The incoming person acknowledges an item, or disputes it with a note", body=ItemReview,
+           response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def review_handover_item(handover_id: int, item_id: int):
     data = parse(ItemReview, json_body())
@@ -92,6 +115,11 @@ def review_handover_item(handover_id: int, item_id: int):
 
 
 @bp.post("/v1/handovers/<int:handover_id>/sign")
+@operation("Sign as the outgoing or incoming person (own password again). Refused (409, with `blockers`) while an "
+           "emergency has no plan, the checklist is incomplete, the incoming person is not signed in for the next "
+           "shift, or flagged items are not acknowledged. The second signature locks the record, computes its "
+           "checksum and passes every carried ticket to the incoming person", body=HandoverSign,
+           response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def sign_handover(handover_id: int):
     data = parse(HandoverSign, json_body())
@@ -100,6 +128,8 @@ def sign_handover(handover_id: int):
 
 
 @bp.post("/v1/handovers/<int:handover_id>/override")
+@operation("A supervisor lets the handover go ahead despite the refusals standing now, with a recorded reason",
+           body=HandoverOverrideIn, response=HandoverOut, status=201, returns="The handover")
 @require(OVERRIDE_HANDOVER)
 def override_handover(handover_id: int):
     data = parse(HandoverOverrideIn, json_body())
@@ -109,6 +139,8 @@ def override_handover(handover_id: int):
 
 
 @bp.post("/v1/handovers/<int:handover_id>/addenda")
+@operation("Add a remark to a signed handover, marked as an addendum; the signed record never changes",
+           body=AddendumIn, response=AddendumOut, status=201, returns="The addendum", errors=[409])
 @require(HANDOVER)
 def add_handover_addendum(handover_id: int):
     data = parse(AddendumIn, json_body())
@@ -119,12 +151,16 @@ def add_handover_addendum(handover_id: int):
 
 
 @bp.get("/v1/handovers/<int:handover_id>/verify")
+@operation("Recompute the SHA-256 of the signed content (and of each addendum) and compare with the stored ones",
+           response=VerificationOut, returns="The check")
 @require(HANDOVER)
 def verify_handover(handover_id: int):
     return jsonify(checksum.verify(services.get_handover(handover_id)).as_dict())
 
 
 @bp.get("/v1/standing-items")
+@operation("The center's standing items (equipment faults, instructions, documents, messages): open ones, or all=1 "
+           "for recent", query=StandingItemsQuery, never=[422], response=StandingItemListOut, returns="Standing items")
 @require(HANDOVER)
 def list_standing_items():
     show_all = request.args.get("all") in ("1", "true")
@@ -133,6 +169,8 @@ def list_standing_items():
 
 
 @bp.post("/v1/standing-items")
+@operation("Record a standing item; it stays on every handover until closed", body=StandingItemIn,
+           response=StandingItemOut, status=201, returns="The item")
 @require(HANDOVER)
 def add_standing_item():
     data = parse(StandingItemIn, json_body())
@@ -143,6 +181,7 @@ def add_standing_item():
 
 
 @bp.post("/v1/standing-items/<int:item_id>/close")
+@operation("Close a standing item with a note", body=StandingClose, response=StandingItemOut, returns="The item")
 @require(HANDOVER)
 def close_standing_item(item_id: int):
     data = parse(StandingClose, json_body())
@@ -157,12 +196,16 @@ def _checklist_view():
 
 
 @bp.get("/v1/handover-checklist")
+@operation("What is counted at each handover, with the expected numbers", response=ChecklistOut,
+           returns="Checklist lines", operation_id="getHandoverChecklist")
 @require(READ_CHECKLIST)
 def get_checklist():
     return jsonify(items=_checklist_view())
 
 
 @bp.put("/v1/handover-checklist")
+@operation("Replace the checklist (supervisor): lines left out stop being counted", body=ChecklistSave,
+           response=ChecklistOut, returns="Checklist lines", operation_id="saveHandoverChecklist")
 @require(MANAGE_CHECKLIST)
 def save_checklist():
     data = parse(ChecklistSave, json_body())

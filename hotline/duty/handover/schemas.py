@@ -1,10 +1,13 @@
-"""The shapes of handover input, validated before any rule runs."""
-from typing import Literal
+"""The shapes of handover input, validated before any rule runs; and of the answers
+(documented in /api/openapi.json; duty/handover/serialize.py writes them)."""
+from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
+from hotline.core.openapi import PageOut
 from hotline.core.validation import Strict, Text
-from hotline.duty.handover.models import StandingKind
+from hotline.duty.handover.models import HandoverStatus, ItemKind, Review, StandingKind
 
 
 class HandoverOpen(Strict):
@@ -76,3 +79,158 @@ class ChecklistSave(Strict):
 
 class VersionIn(Strict):
     version: int
+
+
+class StandingItemsQuery(BaseModel):
+    """The query of GET /standing-items (read by hand in the view)."""
+
+    all: bool = Field(False, description="recent closed items too, not only the open ones")
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class PersonOut(BaseModel):
+    """A person as handovers and the duty log show them."""
+
+    username: str
+    display_name: str
+
+
+class HandoverShiftOut(BaseModel):
+    template: str | None = Field(description="shift template code")
+    day: date | None
+    start: datetime | None
+    end: datetime | None = Field(None, description="the handover's own shift only")
+
+
+class HandoverSummaryOut(BaseModel):
+    id: int
+    version: int
+    status: HandoverStatus
+    shift: HandoverShiftOut
+    next_shift: HandoverShiftOut
+    outgoing: PersonOut | None
+    incoming: PersonOut | None
+    opened_at: datetime
+    outgoing_signed_at: datetime | None
+    incoming_signed_at: datetime | None
+    signed_at: datetime | None
+    checksum: str | None = Field(description="SHA-256 of the canonical JSON of the signed content")
+
+
+class HandoverSummaryPageOut(PageOut):
+    items: list[HandoverSummaryOut]
+
+
+class HandoverItemOut(BaseModel):
+    id: int
+    kind: ItemKind
+    flags: list[str]
+    summary: dict[str, Any] = Field(description="a snapshot: number, matter, status, priority, due_at...")
+    next_step: str | None
+    must_acknowledge: bool
+    carried: bool
+    review: Review
+    review_note: str | None
+    reviewed_at: datetime | None
+
+
+class HandoverCountOut(BaseModel):
+    id: int
+    name: str
+    expected: int
+    counted: int | None
+    note: str | None
+    complete: bool
+
+
+class HandoverOverrideOut(BaseModel):
+    at: datetime
+    by: PersonOut | None
+    reason: str
+    codes: list[str] = Field(description="the refusals let go")
+
+
+class BlockerOut(BaseModel):
+    """What refuses the signature now."""
+
+    code: str
+    message: str
+    items: list[int]
+    overridable: bool
+    overridden: bool
+
+
+class HandoverRightsOut(BaseModel):
+    """What the viewer may do with this handover now."""
+
+    prepare: bool
+    review: bool
+    sign: bool
+    override: bool
+
+
+class AddendumOut(BaseModel):
+    id: int
+    addendum: Literal[True]
+    at: datetime
+    author: PersonOut | None
+    body: str
+    checksum: str
+
+
+class AddendumCheckOut(BaseModel):
+    id: int
+    ok: bool
+    stored: str
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    stored: str | None
+    computed: str | None
+    addenda: list[AddendumCheckOut]
+
+
+class HandoverOut(HandoverSummaryOut):
+    """A handover with its items, counts, overrides and addenda."""
+
+    notes: str | None
+    room_state: str | None
+    items: list[HandoverItemOut]
+    counts: list[HandoverCountOut]
+    overrides: list[HandoverOverrideOut]
+    addenda: list[AddendumOut]
+    blockers: list[BlockerOut] = Field(description="empty once signed")
+    you: HandoverRightsOut
+    verification: VerificationOut | None = Field(None, description="once signed")
+
+
+class StandingItemOut(BaseModel):
+    id: int
+    version: int
+    kind: StandingKind
+    title: str
+    body: str | None
+    source: str | None
+    opened_at: datetime
+    opened_by: PersonOut | None
+    closed_at: datetime | None
+    closed_by: PersonOut | None
+    close_note: str | None
+
+
+class StandingItemListOut(BaseModel):
+    items: list[StandingItemOut]
+
+
+class ChecklistItemOut(BaseModel):
+    id: int
+    name: str
+    expected: int
+    active: bool
+
+
+class ChecklistOut(BaseModel):
+    items: list[ChecklistItemOut]

@@ -11,6 +11,7 @@ from hotline.core.api import bp, json_body
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     DRAW_ROSTER,
     MANAGE_DUTY_SETUP,
@@ -24,11 +25,15 @@ from hotline.duty.rosters.models import RequestStatus, ShiftRequest, ShiftTempla
 from hotline.duty.rosters.schemas import (
     CellIn,
     DecisionIn,
+    MonthPath,
     PublishIn,
     ShiftRequestIn,
+    ShiftRequestQuery,
     ShiftTemplateIn,
     WithdrawIn,
 )
+
+_CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (gaps, nobody_on_duty, coverage, overlap...)"}
 
 
 def template_view(t: ShiftTemplate) -> dict:
@@ -109,6 +114,7 @@ def request_view(r: ShiftRequest) -> dict:
 
 
 @bp.get("/v1/shift-templates")
+@operation("Shift templates with their head counts per role; whether they cover 24 hours", returns="Templates")
 @require(READ_ROSTER | MANAGE_DUTY_SETUP)
 def list_shift_templates():
     items = db.session.scalars(select(ShiftTemplate).order_by(ShiftTemplate.sort_order, ShiftTemplate.starts)).all()
@@ -116,6 +122,9 @@ def list_shift_templates():
 
 
 @bp.post("/v1/shift-templates")
+@operation("Create a shift template (201), or change the one with this code given the version you saw (200; 409 when "
+           "stale or missing); ends at or before starts: ends the next day", body=ShiftTemplateIn,
+           status={201: "The new template", 200: "The template, changed"})
 @require(MANAGE_DUTY_SETUP)
 def save_shift_template():
     data = parse(ShiftTemplateIn, json_body())
@@ -132,12 +141,17 @@ def save_shift_template():
 
 
 @bp.get("/v1/rosters/<month>")
+@operation("The month roster 排班表: days x shifts with the people in each cell, coverage gaps, the hours with nobody "
+           "on duty (24-hour center), history", path=MonthPath, returns="The roster",
+           errors={422: "Not a month (YYYY-MM)"}, never=[404])
 @require(READ_ROSTER)
 def get_roster(month: str):
     return jsonify(roster_view(services.parse_month(month)))
 
 
 @bp.post("/v1/rosters/<month>/cells")
+@operation("Draw one cell: exactly these people on this shift of this day (supervisor; recorded)", path=MonthPath,
+           body=CellIn, returns="The roster", errors=_CONFLICT, never=[404])
 @require(DRAW_ROSTER)
 def set_roster_cell(month: str):
     first = services.parse_month(month)
@@ -150,6 +164,8 @@ def set_roster_cell(month: str):
 
 
 @bp.post("/v1/rosters/<month>/publish")
+@operation("Publish the month: gaps need confirm_gaps; nobody on duty in a 24-hour center needs override_reason "
+           "(recorded)", path=MonthPath, body=PublishIn, returns="The published roster", errors=_CONFLICT)
 @require(DRAW_ROSTER)
 def publish_roster(month: str):
     first = services.parse_month(month)
@@ -160,6 +176,8 @@ def publish_roster(month: str):
 
 
 @bp.get("/v1/shift-requests")
+@operation("Swap and leave requests: a supervisor sees all, others their own (?status=pending...)",
+           query=ShiftRequestQuery, returns="Requests")
 @require(READ_ROSTER)
 def list_shift_requests():
     status = request.args.get("status")
@@ -170,6 +188,8 @@ def list_shift_requests():
 
 
 @bp.post("/v1/shift-requests")
+@operation("File a swap 调班 or leave 请假 request for one's own shift; waits for a supervisor", body=ShiftRequestIn,
+           status=201, returns="The request", errors=_CONFLICT)
 @require(READ_ROSTER)
 def file_shift_request():
     data = parse(ShiftRequestIn, json_body())
@@ -183,6 +203,8 @@ def file_shift_request():
 
 
 @bp.post("/v1/shift-requests/<int:request_id>/decision")
+@operation("Approve (re-checks coverage, then changes the roster) or refuse; a leave names the substitute 顶班",
+           body=DecisionIn, returns="The decided request", errors=_CONFLICT)
 @require(DRAW_ROSTER)
 def decide_shift_request(request_id: int):
     data = parse(DecisionIn, json_body())
@@ -194,6 +216,7 @@ def decide_shift_request(request_id: int):
 
 
 @bp.post("/v1/shift-requests/<int:request_id>/withdraw")
+@operation("Withdraw one's own pending request", body=WithdrawIn, returns="The request", errors=_CONFLICT)
 @require(READ_ROSTER)
 def withdraw_shift_request(request_id: int):
     data = parse(WithdrawIn, json_body())

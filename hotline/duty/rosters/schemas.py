@@ -1,10 +1,10 @@
 """Input of the roster API."""
 from datetime import date, time
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hotline.core.validation import Strict, Text
-from hotline.duty.rosters.models import RequestKind
+from hotline.duty.rosters.models import RequestKind, RequestStatus
 from hotline.users.models import Role
 
 
@@ -61,3 +61,22 @@ class DecisionIn(Strict):
 
 class WithdrawIn(Strict):
     version: int | None = None
+
+
+class MonthPath(BaseModel):
+    """The path parameter of /rosters/<month>."""
+
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])
+
+
+class ShiftPath(BaseModel):
+    """The path parameters of /shifts/<day>/<shift>."""
+
+    day: date
+    shift: str = Field(description="shift template code")
+
+
+class ShiftRequestQuery(BaseModel):
+    """The query of GET /shift-requests (read by hand in the view)."""
+
+    status: RequestStatus | None = None

@@ -12,6 +12,7 @@ from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     DRAW_ROSTER,
     MANAGE_DUTY_SETUP,
@@ -24,10 +25,19 @@ from hotline.core.validation import parse
 from hotline.duty.rosters import services as rosters
 from hotline.duty.rosters.api import person
 from hotline.duty.rosters.models import ShiftTemplate
+from hotline.duty.rosters.schemas import ShiftPath
 from hotline.duty.seats import services
 from hotline.duty.seats.models import Seat
-from hotline.duty.seats.schemas import SeatIn, SignInIn, SignOutIn, StateIn
+from hotline.duty.seats.schemas import (
+    AwayLogQuery,
+    SeatIn,
+    SignInIn,
+    SignOutIn,
+    StateIn,
+)
 from hotline.duty.seats.services import counts, slot_view
+
+_CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (seat_taken, not_rostered, not_signed_in...)"}
 
 
 def seat_view(seat: Seat) -> dict:
@@ -61,6 +71,7 @@ def _my_session():
 
 
 @bp.get("/v1/seats")
+@operation("Seats and who sits at each", returns="Seats")
 @require(READ_ROSTER | MANAGE_DUTY_SETUP)
 def list_seats():
     items = db.session.scalars(select(Seat).order_by(Seat.sort_order, Seat.code)).all()
@@ -68,6 +79,8 @@ def list_seats():
 
 
 @bp.post("/v1/seats")
+@operation("Create a seat (201), or change the one with this code given the version you saw (200; 409 when stale or "
+           "missing) (admin)", body=SeatIn, status={201: "The new seat", 200: "The seat, changed"})
 @require(MANAGE_DUTY_SETUP)
 def save_seat():
     data = parse(SeatIn, json_body())
@@ -78,12 +91,15 @@ def save_seat():
 
 
 @bp.get("/v1/seats/me")
+@operation("My seat session, my shifts I may sign in to now, the seats", returns="My seat")
 @require(SEAT_WORK)
 def my_seat():
     return jsonify(me_view())
 
 
 @bp.post("/v1/seats/sign-in")
+@operation("Sign in to a seat for my rostered shift (now, or starting within the hour)", body=SignInIn, status=201,
+           returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_sign_in():
     data = parse(SignInIn, json_body())
@@ -94,6 +110,8 @@ def seat_sign_in():
 
 
 @bp.post("/v1/seats/state")
+@operation("Ready, busy 示忙 or away with a reason; back after more than 5 minutes away writes the sign-out log 签出登记",
+           body=StateIn, returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_state():
     data = parse(StateIn, json_body())
@@ -103,6 +121,7 @@ def seat_state():
 
 
 @bp.post("/v1/seats/sign-out")
+@operation("Sign out of the seat at the end of the shift", body=SignOutIn, returns="My seat", errors=_CONFLICT)
 @require(SEAT_WORK)
 def seat_sign_out():
     data = parse(SignOutIn, json_body())
@@ -112,6 +131,8 @@ def seat_sign_out():
 
 
 @bp.get("/v1/seats/on-duty")
+@operation("Who is on duty and their state, the current and next shift, tickets and calls per person this shift; "
+           "live: seat.changed", returns="On duty")
 @require(READ_BOARD)
 def on_duty():
     """Who is on duty and their state. `seq`: apply `seat.changed` events after it."""
@@ -120,6 +141,7 @@ def on_duty():
 
 
 @bp.get("/v1/seats/away-log")
+@operation("签出登记: times away longer than 5 minutes on a local day", query=AwayLogQuery, returns="The sign-out log")
 @require(DRAW_ROSTER)
 def away_log():
     """签出登记: absences longer than five minutes, for a local day (default today)."""
@@ -147,6 +169,7 @@ def away_log():
 
 
 @bp.get("/v1/shifts/current")
+@operation("The shift on duty now and the next one, with the people rostered", returns="Current and next shift")
 @require(READ_ROSTER)
 def current_shift():
     now_slot, next_slot = rosters.now_and_next()
@@ -154,6 +177,8 @@ def current_shift():
 
 
 @bp.get("/v1/shifts/<day>/<shift>")
+@operation("One shift of a day: the people rostered and the tickets and calls each handled within it", path=ShiftPath,
+           returns="The shift", errors={422: "Not a date"})
 @require(READ_ROSTER)
 def shift_detail(day: str, shift: str):
     """One shift of a day: who was rostered and what each handled (tickets, calls)."""

@@ -1,7 +1,7 @@
 """Input of the seat API."""
 from datetime import date
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hotline.core.validation import Strict, Text
 from hotline.duty.seats.models import SeatState
@@ -29,3 +29,9 @@ class StateIn(Strict):
 
 class SignOutIn(Strict):
     version: int | None = None
+
+
+class AwayLogQuery(BaseModel):
+    """The query of GET /seats/away-log (read by hand in the view)."""
+
+    day: date | None = Field(None, description="a local day; default today")

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from hotline.core.api import bp, json_body
 from hotline.core.extensions import db
+from hotline.core.openapi import operation
 from hotline.core.permissions import (
     PAUSE_CLOCKS,
     READ_TICKETS,
@@ -18,24 +19,32 @@ from hotline.sla.engine import services as sla
 from hotline.sla.engine.services import ticket_clock_view
 from hotline.sla.panel.schemas import (
     ExtensionIn,
+    ExtensionOut,
     PauseIn,
     ReclassifyIn,
     ReplyIn,
     ResumeIn,
+    TicketSlaOut,
+    TicketWithClocksOut,
 )
 from hotline.sla.panel.views import extension_view, sla_view
 from hotline.tickets import services
 from hotline.tickets.access import actionable_ticket, visible_ticket
+from hotline.tickets.schemas import TicketNumber
 from hotline.tickets.serialize import ticket_detail
 
 
 @bp.get("/v1/tickets/<number>/sla")
+@operation("The ticket's SLA clocks (newest cycle first), pauses, extensions and open escalations",
+           path=TicketNumber, response=TicketSlaOut, returns="The SLA state", operation_id="getTicketSla")
 @require(READ_TICKETS)
 def ticket_sla(number: str):
     return jsonify(sla_view(visible_ticket(number, current_user)))
 
 
 @bp.post("/v1/tickets/<number>/sla/pause")
+@operation("Pause the running clocks (or one stage's) with a reason; paused time never counts", path=TicketNumber,
+           body=PauseIn, response=TicketSlaOut, returns="The SLA state", errors=[409], operation_id="pauseTicketClocks")
 @require(PAUSE_CLOCKS)
 def pause_clocks(number: str):
     data = parse(PauseIn, json_body())
@@ -47,6 +56,8 @@ def pause_clocks(number: str):
 
 
 @bp.post("/v1/tickets/<number>/sla/resume")
+@operation("Resume the paused clocks (or one stage's)", path=TicketNumber, body=ResumeIn, response=TicketSlaOut,
+           returns="The SLA state", errors=[409], operation_id="resumeTicketClocks")
 @require(PAUSE_CLOCKS)
 def resume_clocks(number: str):
     data = parse(ResumeIn, json_body())
@@ -58,6 +69,8 @@ def resume_clocks(number: str):
 
 
 @bp.post("/v1/tickets/<number>/sla/extensions")
+@operation("Ask for an extension of a running clock (延期), before its deadline; a supervisor decides",
+           path=TicketNumber, body=ExtensionIn, response=ExtensionOut, status=201, returns="The pending request", errors=[409])
 @require(REQUEST_EXTENSION)
 def request_extension(number: str):
     data = parse(ExtensionIn, json_body())
@@ -69,6 +82,8 @@ def request_extension(number: str):
 
 
 @bp.post("/v1/tickets/<number>/reply")
+@operation("Record the reply given to the caller (答复): stops the reply clock", path=TicketNumber, body=ReplyIn,
+           response=TicketWithClocksOut, returns="The ticket with its clocks")
 @require(REPLY_TO_CALLER)
 def reply_to_caller(number: str):
     data = parse(ReplyIn, json_body())
@@ -80,6 +95,9 @@ def reply_to_caller(number: str):
 
 
 @bp.patch("/v1/tickets/<number>")
+@operation("Reclassify an open ticket: category, priority or area, with a reason; its SLA deadlines are recomputed "
+           "(paused time still excluded)", path=TicketNumber, body=ReclassifyIn, response=TicketWithClocksOut,
+           returns="The ticket with its clocks")
 @require(RECLASSIFY)
 def reclassify_ticket(number: str):
     data = parse(ReclassifyIn, json_body())

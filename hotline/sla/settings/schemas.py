@@ -1,8 +1,9 @@
-"""The shapes of SLA settings input: policies, calendars and their exception days, areas."""
+"""The shapes of SLA settings input: policies, calendars and their exception days, areas;
+and of the answers (documented in /api/openapi.json; sla/settings/services.py writes them)."""
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hotline.core.validation import Strict, Text
 from hotline.sla.models import Stage
@@ -69,6 +70,12 @@ class PreviewQuery(Strict):
     minutes: Minutes
 
 
+class DayPath(BaseModel):
+    """The exception day in /sla/calendars/<calendar_id>/days/<day>."""
+
+    day: date
+
+
 class AreaIn(Strict):
     name: Text(80, 1)
     outside_city: bool = False
@@ -77,3 +84,67 @@ class AreaIn(Strict):
 class AreaUpdate(Strict):
     name: Text(80, 1) | None = None
     outside_city: bool | None = None
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+class PolicyOut(BaseModel):
+    """One clock's target."""
+
+    id: int
+    category: str | None = Field(description="category code; null: any category")
+    priority: Priority | None = Field(description="null: any priority")
+    stage: Stage
+    minutes: float
+    minutes_outside_city: float | None
+    calendar: str | None = Field(description="calendar code; null: round the clock")
+    warn_percent: int
+    active: bool
+    version: int
+
+
+class PolicyListOut(BaseModel):
+    items: list[PolicyOut] = Field(description="by stage")
+
+
+class CalendarDayOut(BaseModel):
+    day: date
+    working: bool
+    note: str | None
+
+
+class CalendarOut(BaseModel):
+    """Working time: hours on a working day, and the center's exception days."""
+
+    id: int
+    code: str
+    name: str
+    hours: list[list[str]] = Field(examples=[[["08:30", "12:00"], ["13:30", "17:30"]]])
+    public_holidays: bool
+    working_day_minutes: float
+    days: list[CalendarDayOut]
+    version: int = Field(description="bumped by every change, its exception days included")
+
+
+class CalendarListOut(BaseModel):
+    items: list[CalendarOut]
+
+
+class CalendarPreviewOut(BaseModel):
+    calendar: str
+    version: int
+    start: datetime = Field(alias="from")
+    minutes: float
+    working_day_minutes: float
+    deadline: datetime
+
+
+class AreaOut(BaseModel):
+    id: int
+    name: str
+    outside_city: bool
+
+
+class AreaListOut(BaseModel):
+    items: list[AreaOut]

@@ -11,6 +11,7 @@ from hotline.core.errors import NotFound
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
+from hotline.core.openapi import operation
 from hotline.core.permissions import ACK_ESCALATION, SUPERVISE_SLA, require, scope_for
 from hotline.core.validation import parse, parse_query
 from hotline.sla.engine import services
@@ -21,10 +22,17 @@ from hotline.sla.supervision.schemas import (
     AlertAck,
     AlertQuery,
     EscalationAck,
+    EscalationOut,
+    EscalationPageOut,
     EscalationQuery,
     ExtensionDecision,
     ExtensionQuery,
     OnTimeQuery,
+    OnTimeReportOut,
+    SlaAlertOut,
+    SlaAlertPageOut,
+    SlaExtensionOut,
+    SlaExtensionPageOut,
 )
 from hotline.tickets.models import Ticket
 from hotline.users.models import User
@@ -46,6 +54,8 @@ def _last_seq() -> int:
 
 
 @bp.get("/v1/sla/alerts")
+@operation("SLA warnings and breaches, newest first, filtered (supervisors)", query=AlertQuery,
+           response=SlaAlertPageOut, returns="A page of alerts", operation_id="listSlaAlerts")
 @require(SUPERVISE_SLA)
 def sla_alerts():
     """`seq` is the last live event the list reflects (read first), so a live page
@@ -60,6 +70,8 @@ def sla_alerts():
 
 
 @bp.post("/v1/sla/alerts/<int:alert_id>/acknowledge")
+@operation("Acknowledge a warning or breach, with a comment; the first acknowledgement keeps its person and time",
+           body=AlertAck, response=SlaAlertOut, returns="The alert")
 @require(SUPERVISE_SLA)
 def acknowledge_sla_alert(alert_id: int):
     data = parse(AlertAck, json_body())
@@ -113,6 +125,8 @@ def _escalation_view(esc: Escalation) -> dict:
 
 
 @bp.get("/v1/sla/escalations")
+@operation("Escalations (逐级上报) newest first, with their steps; a crew sees its own unit's only",
+           query=EscalationQuery, response=EscalationPageOut, returns="A page of escalations", operation_id="listEscalations")
 @require(ACK_ESCALATION)
 def sla_escalations():
     query = parse_query(EscalationQuery, request.args)
@@ -136,6 +150,8 @@ def sla_escalations():
 
 
 @bp.post("/v1/sla/escalations/<int:esc_id>/acknowledge")
+@operation("Take an escalation on: it stops climbing; the step records who and when", body=EscalationAck,
+           response=EscalationOut, returns="The escalation", operation_id="acknowledgeEscalation")
 @require(ACK_ESCALATION)
 def acknowledge_sla_escalation(esc_id: int):
     data = parse(EscalationAck, json_body())
@@ -175,6 +191,8 @@ def _extension_view(ext: Extension) -> dict:
 
 
 @bp.get("/v1/sla/extensions")
+@operation("Extension requests (延期), newest first", query=ExtensionQuery, response=SlaExtensionPageOut,
+           returns="A page of extension requests", operation_id="listSlaExtensions")
 @require(SUPERVISE_SLA)
 def sla_extensions():
     query = parse_query(ExtensionQuery, request.args)
@@ -195,6 +213,8 @@ def sla_extensions():
 
 
 @bp.post("/v1/sla/extensions/<int:ext_id>/decision")
+@operation("Approve (the deadline moves) or refuse a pending extension request", body=ExtensionDecision,
+           response=SlaExtensionOut, returns="The decided request", errors=[409])
 @require(SUPERVISE_SLA)
 def decide_sla_extension(ext_id: int):
     data = parse(ExtensionDecision, json_body())
@@ -208,6 +228,8 @@ def decide_sla_extension(ext_id: int):
 
 
 @bp.get("/v1/sla/on-time")
+@operation("On-time rates per unit or category and stage for clocks stopped in the period (default: the last 7 days), "
+           "and running clocks overdue now", query=OnTimeQuery, response=OnTimeReportOut, returns="The report")
 @require(SUPERVISE_SLA)
 def sla_on_time():
     query = parse_query(OnTimeQuery, request.args)
