@@ -17,7 +17,7 @@ from dispatch.schemas import (
     UnitListOut,
 )
 from dispatch.workorders import services
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
@@ -45,12 +45,11 @@ def _act(number: str, action):
     ticket = visible_ticket(number, current_user)
     try:
         action(ticket)
-        db.session.commit()
     except Conflict as exc:
         db.session.rollback()
         current = visible_ticket(number, current_user)
         raise Conflict(exc.message, **{**exc.details, "ticket": ticket_summary(current, current_user)}) from None
-    return jsonify(ticket_detail(ticket, current_user))
+    return committed(ticket_detail(ticket, current_user))
 
 
 @bp.post("/v1/tickets/<number>/dispatch")
@@ -117,5 +116,4 @@ def routing_rules():
 def save_routing_rule():
     data = parse(RoutingRuleIn, json_body())
     rule = routing.save_rule(data)
-    db.session.commit()
-    return jsonify(routing.rule_view(rule)), 201
+    return committed(routing.rule_view(rule), 201)

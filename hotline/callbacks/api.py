@@ -14,7 +14,7 @@ from hotline.callbacks.schemas import (
 )
 from hotline.callbacks.serialize import callback_view, callback_views, resolved_results
 from hotline.callers.privacy import can_see_caller
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
@@ -57,8 +57,7 @@ def record_attempt(callback_id: int):
         "callback": callback_view(callback, current_user, resolved_results([ticket.id]).get(ticket.id)),
         "ticket": {"number": ticket.number, "status": ticket.status.value, "cycle": ticket.cycle, "version": ticket.version},
     }
-    db.session.commit()
-    return jsonify(body), 201
+    return committed(body, 201)
 
 
 @bp.get("/v1/callbacks/rates")

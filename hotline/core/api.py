@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_login import current_user
 
 from hotline.core.errors import ValidationFailed
-from hotline.core.extensions import csrf
+from hotline.core.extensions import csrf, db
 from hotline.core.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -46,3 +46,11 @@ def json_body() -> dict:
 
 def via_token() -> bool:
     return bool(g.get("token_auth"))
+
+
+def committed(body, status: int = 200, headers: dict | None = None):
+    """Every write handler ends here: commit, then answer with `body`. The body is
+    serialized by the caller before this runs (it is an argument): after the commit
+    every attribute is expired, and reading one would open a second transaction."""
+    db.session.commit()
+    return jsonify(body), status, headers or {}

@@ -2,8 +2,7 @@
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
-from hotline.core.api import bp, json_body, via_token
-from hotline.core.extensions import db
+from hotline.core.api import bp, committed, json_body, via_token
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     ADD_NOTE,
@@ -38,13 +37,8 @@ def create_ticket():
     data = parse(TicketCreate, json_body())
     default_channel = Channel.API if via_token() else Channel.PHONE
     ticket = services.create_ticket(data, current_user, default_channel)
-    # Serialized before the commit: afterwards every attribute is expired and
-    # reloading them would open a second write transaction (POST) just to read.
-    response = jsonify(ticket_detail(ticket, current_user))
-    db.session.commit()
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_ticket", number=ticket.number)
-    return response
+    location = url_for("api.get_ticket", number=ticket.number)
+    return committed(ticket_detail(ticket, current_user), 201, {"Location": location})
 
 
 @bp.get("/v1/tickets")
@@ -75,8 +69,7 @@ def add_note(number: str):
     data = parse(NoteCreate, json_body())
     ticket = visible_ticket(number, current_user)
     note = services.add_note(ticket, data.body, current_user)
-    db.session.commit()
-    return jsonify(note_view(note)), 201
+    return committed(note_view(note), 201)
 
 
 @bp.post("/v1/tickets/<number>/cancel")
@@ -87,8 +80,7 @@ def cancel_ticket(number: str):
     data = parse(TicketCancel, json_body())
     ticket = visible_ticket(number, current_user)
     services.cancel_ticket(ticket, data.reason, current_user, data.version)
-    db.session.commit()
-    return jsonify(ticket_detail(ticket, current_user))
+    return committed(ticket_detail(ticket, current_user))
 
 
 @bp.get("/v1/categories")

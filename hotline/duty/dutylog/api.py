@@ -5,9 +5,8 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from hotline.core import clock
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import ValidationFailed
-from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 from hotline.core.validation import parse, parse_query
@@ -56,8 +55,7 @@ def add_duty_log_entry():
     data = parse(EntryIn, json_body())
     entry = services.add_entry(data, current_user)
     view = entry_view(entry)
-    db.session.commit()
-    return jsonify(view), 201
+    return committed(view, 201)
 
 
 @bp.post("/v1/duty-log/reviews")
@@ -68,8 +66,7 @@ def review_duty_log():
     data = parse(ReviewIn, json_body())
     review = services.review_day(data.day, data.comment, current_user)
     view = review_view(review)
-    db.session.commit()
-    return jsonify(view), 201
+    return committed(view, 201)
 
 
 @bp.get("/v1/duty-log/search")

@@ -2,8 +2,7 @@
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
-from hotline.core.api import bp, json_body
-from hotline.core.extensions import db
+from hotline.core.api import bp, committed, json_body
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     HANDOVER,
@@ -44,11 +43,7 @@ from hotline.duty.handover.serialize import (
 
 
 def _detail(h, status: int = 200):
-    # Serialized before the commit (afterwards every attribute would be reloaded).
-    response = jsonify(handover_detail(h, current_user))
-    db.session.commit()
-    response.status_code = status
-    return response
+    return committed(handover_detail(h, current_user), status)
 
 
 @bp.get("/v1/handovers")
@@ -146,8 +141,7 @@ def add_handover_addendum(handover_id: int):
     data = parse(AddendumIn, json_body())
     addendum = services.add_addendum(services.get_handover(handover_id), data.body, current_user)
     view = addendum_view(addendum)
-    db.session.commit()
-    return jsonify(view), 201
+    return committed(view, 201)
 
 
 @bp.get("/v1/handovers/<int:handover_id>/verify")
@@ -176,8 +170,7 @@ def add_standing_item():
     data = parse(StandingItemIn, json_body())
     item = services.add_standing_item(data, current_user)
     view = standing_view(item)
-    db.session.commit()
-    return jsonify(view), 201
+    return committed(view, 201)
 
 
 @bp.post("/v1/standing-items/<int:item_id>/close")
@@ -187,8 +180,7 @@ def close_standing_item(item_id: int):
     data = parse(StandingClose, json_body())
     item = services.close_standing_item(item_id, data.note, current_user, data.version)
     view = standing_view(item)
-    db.session.commit()
-    return jsonify(view)
+    return committed(view)
 
 
 def _checklist_view():
@@ -211,5 +203,4 @@ def save_checklist():
     data = parse(ChecklistSave, json_body())
     services.save_checklist(data)
     items = _checklist_view()
-    db.session.commit()
-    return jsonify(items=items)
+    return committed({"items": items})

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hotline.core import clock
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
@@ -136,8 +136,7 @@ def save_shift_template():
                        code="stale", current_version=existing.version)
     else:
         template = services.update_template(existing.id, data, data.version)
-    db.session.commit()
-    return jsonify(template_view(template)), 201 if existing is None else 200
+    return committed(template_view(template), 201 if existing is None else 200)
 
 
 @bp.get("/v1/rosters/<month>")
@@ -159,8 +158,7 @@ def set_roster_cell(month: str):
     template = services.find_template(data.shift)
     people = [services.find_staff(name, f"people.{i}") for i, name in enumerate(data.people)]
     services.set_cell(first, data.day, template, people, current_user, data.version, data.reason)
-    db.session.commit()
-    return jsonify(roster_view(first))
+    return committed(roster_view(first))
 
 
 @bp.post("/v1/rosters/<month>/publish")
@@ -171,8 +169,7 @@ def publish_roster(month: str):
     first = services.parse_month(month)
     data = parse(PublishIn, json_body())
     services.publish(first, current_user, data.version, data.confirm_gaps, data.override_reason)
-    db.session.commit()
-    return jsonify(roster_view(first))
+    return committed(roster_view(first))
 
 
 @bp.get("/v1/shift-requests")
@@ -198,8 +195,7 @@ def file_shift_request():
     partner_template = services.find_template(data.partner_shift, "partner_shift") if data.partner_shift else None
     r = shift_requests.file_request(current_user, data.kind, data.day, template, data.reason,
                                     partner, data.partner_day, partner_template)
-    db.session.commit()
-    return jsonify(request_view(r)), 201
+    return committed(request_view(r), 201)
 
 
 @bp.post("/v1/shift-requests/<int:request_id>/decision")
@@ -211,8 +207,7 @@ def decide_shift_request(request_id: int):
     r = shift_requests.get_request(request_id)
     substitute = services.find_staff(data.substitute, "substitute") if data.substitute else None
     shift_requests.decide(r, current_user, data.approve, data.version, substitute, data.note)
-    db.session.commit()
-    return jsonify(request_view(r))
+    return committed(request_view(r))
 
 
 @bp.post("/v1/shift-requests/<int:request_id>/withdraw")
@@ -222,5 +217,4 @@ def withdraw_shift_request(request_id: int):
     data = parse(WithdrawIn, json_body())
     r = shift_requests.get_request(request_id)
     shift_requests.withdraw(r, current_user, data.version)
-    db.session.commit()
-    return jsonify(request_view(r))
+    return committed(request_view(r))

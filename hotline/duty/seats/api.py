@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from hotline.core import clock
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
@@ -86,8 +86,7 @@ def save_seat():
     data = parse(SeatIn, json_body())
     existing = db.session.scalar(select(Seat).where(Seat.code == data.code))
     seat = services.update_seat(existing.id, data, data.version) if existing else services.create_seat(data)
-    db.session.commit()
-    return jsonify(seat_view(seat)), 200 if existing else 201
+    return committed(seat_view(seat), 200 if existing else 201)
 
 
 @bp.get("/v1/seats/me")
@@ -105,8 +104,7 @@ def seat_sign_in():
     data = parse(SignInIn, json_body())
     template = rosters.find_template(data.shift) if data.shift else None
     services.sign_in(current_user, data.seat, template, data.day)
-    db.session.commit()
-    return jsonify(me_view()), 201
+    return committed(me_view(), 201)
 
 
 @bp.post("/v1/seats/state")
@@ -116,8 +114,7 @@ def seat_sign_in():
 def seat_state():
     data = parse(StateIn, json_body())
     services.set_state(_my_session(), data.state, data.reason, data.version)
-    db.session.commit()
-    return jsonify(me_view())
+    return committed(me_view())
 
 
 @bp.post("/v1/seats/sign-out")
@@ -126,8 +123,7 @@ def seat_state():
 def seat_sign_out():
     data = parse(SignOutIn, json_body())
     services.sign_out(_my_session(), data.version)
-    db.session.commit()
-    return jsonify(me_view())
+    return committed(me_view())
 
 
 @bp.get("/v1/seats/on-duty")

@@ -3,8 +3,7 @@ an extension (延期), reply to the caller (答复), reclassify (new deadlines f
 from flask import jsonify
 from flask_login import current_user
 
-from hotline.core.api import bp, json_body
-from hotline.core.extensions import db
+from hotline.core.api import bp, committed, json_body
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     PAUSE_CLOCKS,
@@ -51,8 +50,7 @@ def pause_clocks(number: str):
     ticket = actionable_ticket(number, current_user)
     sla.pause_ticket(ticket, data.reason, current_user, data.stage)
     body = sla_view(ticket)  # before the commit: reading after it would reload every row
-    db.session.commit()
-    return jsonify(body)
+    return committed(body)
 
 
 @bp.post("/v1/tickets/<number>/sla/resume")
@@ -64,8 +62,7 @@ def resume_clocks(number: str):
     ticket = actionable_ticket(number, current_user)
     sla.resume_ticket(ticket, current_user, data.stage)
     body = sla_view(ticket)
-    db.session.commit()
-    return jsonify(body)
+    return committed(body)
 
 
 @bp.post("/v1/tickets/<number>/sla/extensions")
@@ -77,8 +74,7 @@ def request_extension(number: str):
     ticket = actionable_ticket(number, current_user)
     ext = sla.request_extension(ticket, data.stage, data.minutes, data.reason, current_user)
     body = extension_view(ext)
-    db.session.commit()
-    return jsonify(body), 201
+    return committed(body, 201)
 
 
 @bp.post("/v1/tickets/<number>/reply")
@@ -90,8 +86,7 @@ def reply_to_caller(number: str):
     ticket = actionable_ticket(number, current_user)
     services.reply_to_caller(ticket, data.message, current_user, data.version)
     body = {**ticket_detail(ticket, current_user), "clocks": ticket_clock_view(ticket)}
-    db.session.commit()
-    return jsonify(body)
+    return committed(body)
 
 
 @bp.patch("/v1/tickets/<number>")
@@ -107,5 +102,4 @@ def reclassify_ticket(number: str):
         category=data.category, priority=data.priority, area=data.area, reason=data.reason,
     )
     body = {**ticket_detail(ticket, current_user), "clocks": ticket_clock_view(ticket)}
-    db.session.commit()
-    return jsonify(body)
+    return committed(body)

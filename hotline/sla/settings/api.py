@@ -4,9 +4,8 @@ from datetime import date
 
 from flask import jsonify, request
 
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import NotFound
-from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, require
 from hotline.core.validation import parse, parse_query
@@ -49,8 +48,7 @@ def sla_policies():
 @require(MANAGE_SETTINGS)
 def create_sla_policy():
     policy = svc.create_policy(parse(PolicyIn, json_body()))
-    db.session.commit()
-    return jsonify(svc.policy_view(policy)), 201
+    return committed(svc.policy_view(policy), 201)
 
 
 @bp.put("/v1/sla/policies/<int:policy_id>")
@@ -59,8 +57,7 @@ def create_sla_policy():
 @require(MANAGE_SETTINGS)
 def update_sla_policy(policy_id: int):
     policy = svc.update_policy(policy_id, parse(PolicyUpdate, json_body()))
-    db.session.commit()
-    return jsonify(svc.policy_view(policy))
+    return committed(svc.policy_view(policy))
 
 
 @bp.get("/v1/sla/calendars")
@@ -75,8 +72,7 @@ def sla_calendars():
 @require(MANAGE_SETTINGS)
 def create_sla_calendar():
     calendar = svc.create_calendar(parse(CalendarIn, json_body()))
-    db.session.commit()
-    return jsonify(svc.calendar_view(calendar)), 201
+    return committed(svc.calendar_view(calendar), 201)
 
 
 @bp.put("/v1/sla/calendars/<int:calendar_id>")
@@ -85,8 +81,7 @@ def create_sla_calendar():
 @require(MANAGE_SETTINGS)
 def update_sla_calendar(calendar_id: int):
     calendar = svc.update_calendar(calendar_id, parse(CalendarUpdate, json_body()))
-    db.session.commit()
-    return jsonify(svc.calendar_view(calendar))
+    return committed(svc.calendar_view(calendar))
 
 
 @bp.post("/v1/sla/calendars/<int:calendar_id>/days")
@@ -95,8 +90,7 @@ def update_sla_calendar(calendar_id: int):
 @require(MANAGE_SETTINGS)
 def put_sla_calendar_day(calendar_id: int):
     row = svc.put_day(calendar_id, parse(CalendarDayIn, json_body()))
-    db.session.commit()
-    return jsonify(svc.calendar_view(row.calendar)), 201
+    return committed(svc.calendar_view(row.calendar), 201)
 
 
 @bp.delete("/v1/sla/calendars/<int:calendar_id>/days/<day>")
@@ -108,8 +102,7 @@ def remove_sla_calendar_day(calendar_id: int, day: str):
     except ValueError:
         raise NotFound(f"'{day}' is not a date (YYYY-MM-DD)") from None
     calendar = svc.remove_day(calendar_id, parsed)
-    db.session.commit()
-    return jsonify(svc.calendar_view(calendar))
+    return committed(svc.calendar_view(calendar))
 
 
 @bp.get("/v1/sla/calendars/<int:calendar_id>/preview")
@@ -135,8 +128,7 @@ def areas():
 @require(MANAGE_SETTINGS)
 def create_area():
     area = svc.create_area(parse(AreaIn, json_body()))
-    db.session.commit()
-    return jsonify(svc.area_view(area)), 201
+    return committed(svc.area_view(area), 201)
 
 
 @bp.put("/v1/areas/<int:area_id>")
@@ -145,5 +137,4 @@ def create_area():
 @require(MANAGE_SETTINGS)
 def update_area(area_id: int):
     area = svc.update_area(area_id, parse(AreaUpdate, json_body()))
-    db.session.commit()
-    return jsonify(svc.area_view(area))
+    return committed(svc.area_view(area))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from hotline.core import clock
-from hotline.core.api import bp, json_body
+from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import NotFound
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
@@ -77,8 +77,7 @@ def acknowledge_sla_alert(alert_id: int):
     data = parse(AlertAck, json_body())
     alert = services.acknowledge_alert(alert_id, current_user, data.comment)
     view = reports.alert_view(alert)  # before the commit expires it (see tickets/api.py)
-    db.session.commit()
-    return jsonify(view)
+    return committed(view)
 
 
 # ---- escalations -----------------------------------------------------------------------------
@@ -161,8 +160,7 @@ def acknowledge_sla_escalation(esc_id: int):
         raise NotFound(f"no escalation {esc_id}")  # not 403: do not confirm it exists
     services.acknowledge_escalation(esc_id, current_user, data.note)
     view = _escalation_view(esc)
-    db.session.commit()
-    return jsonify(view)
+    return committed(view)
 
 
 # ---- extensions (延期) ---------------------------------------------------------------------------
@@ -220,8 +218,7 @@ def decide_sla_extension(ext_id: int):
     data = parse(ExtensionDecision, json_body())
     ext = services.decide_extension(services.get_extension(ext_id), data.approve, data.note, current_user)
     view = _extension_view(ext)
-    db.session.commit()
-    return jsonify(view)
+    return committed(view)
 
 
 # ---- on-time rates -----------------------------------------------------------------------------
