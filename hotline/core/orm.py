@@ -1,5 +1,6 @@
 """Declarative base, column types and SQLite connection settings."""
 import threading
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
@@ -128,3 +129,16 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
 def str_enum(cls) -> Enum:
     """A portable VARCHAR enum column that stores the members' values."""
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+_hooked: set[tuple[int, str]] = set()
+
+
+def listen_once(session, owner: str, *listeners: tuple[str, Callable]) -> None:
+    """Attach `owner`'s (event name, handler) listeners to a session factory once: the
+    factory runs for every app (tests make many), the scoped session is one."""
+    if (id(session), owner) in _hooked:
+        return
+    _hooked.add((id(session), owner))
+    for name, handler in listeners:
+        event.listen(session, name, handler)

@@ -8,11 +8,11 @@ rolled back, and one that missed some asks for everything after the last number.
 import logging
 import threading
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import socketio
+from hotline.core.orm import listen_once
 
 CENTER_ROOM = "center"
 
@@ -97,18 +97,14 @@ def _on_after_transaction_end(session: Session, transaction) -> None:
         _release_emit_lock(session)
 
 
-_installed: set[int] = set()
-
-
 def install(session) -> None:
-    """Attach the hooks to a (scoped) session factory, once."""
-    if id(session) in _installed:
-        return
-    _installed.add(id(session))
-    event.listen(session, "after_flush", _on_after_flush)
-    event.listen(session, "after_commit", _on_after_commit)
-    event.listen(session, "after_soft_rollback", lambda s, _t: _on_after_rollback(s))
-    event.listen(session, "after_transaction_end", _on_after_transaction_end)
+    listen_once(
+        session, __name__,
+        ("after_flush", _on_after_flush),
+        ("after_commit", _on_after_commit),
+        ("after_soft_rollback", lambda s, _t: _on_after_rollback(s)),
+        ("after_transaction_end", _on_after_transaction_end),
+    )
 
 
 def wire(item: dict) -> dict:

@@ -1,9 +1,10 @@
 """Ticket changes become live events by themselves: a session hook sees a new ticket
 (`ticket.created`) or a changed one (`ticket.updated`) and writes its card, with the load of the units it touched,
 to the outbox in the same transaction. No service has to remember to announce a change."""
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from hotline.core.orm import listen_once
 from hotline.core.outbox import add_event
 from hotline.live.board import unit_states
 from hotline.live.views import ticket_card
@@ -35,15 +36,11 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop("live_tickets", None)
 
 
-_installed: set[int] = set()
-
-
 def install(session) -> None:
-    """Attach the hooks to a (scoped) session factory, once."""
-    if id(session) in _installed:
-        return
-    _installed.add(id(session))
-    event.listen(session, "after_flush", _on_after_flush)
-    event.listen(session, "after_flush_postexec", _on_after_flush_postexec)
-    event.listen(session, "after_soft_rollback", _forget)
-    event.listen(session, "after_transaction_end", _forget)
+    listen_once(
+        session, __name__,
+        ("after_flush", _on_after_flush),
+        ("after_flush_postexec", _on_after_flush_postexec),
+        ("after_soft_rollback", _forget),
+        ("after_transaction_end", _forget),
+    )

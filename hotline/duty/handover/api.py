@@ -42,8 +42,8 @@ from hotline.duty.handover.serialize import (
 )
 
 
-def _detail(h, status: int = 200):
-    return committed(handover_detail(h, current_user), status)
+def _detail(h, status: int = 200, headers: dict | None = None):
+    return committed(handover_detail(h, current_user), status, headers)
 
 
 @bp.get("/v1/handovers")
@@ -64,9 +64,7 @@ def list_handovers():
 def open_handover():
     data = parse(HandoverOpen, json_body())
     h = services.open_handover(current_user, data.incoming)
-    response = _detail(h, 201)
-    response.headers["Location"] = url_for("api.get_handover", handover_id=h.id)
-    return response
+    return _detail(h, 201, {"Location": url_for("api.get_handover", handover_id=h.id)})
 
 
 @bp.get("/v1/handovers/<int:handover_id>")

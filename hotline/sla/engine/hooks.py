@@ -1,10 +1,11 @@
 """Session hooks: keep each changed ticket's clocks in step before the flush, and
 after the commit tell the scheduler of this process about the earliest new
 deadline so that it wakes for it (sub-second detection without polling)."""
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from hotline.core import clock
+from hotline.core.orm import listen_once
 from hotline.sla.engine.clocks import CLASSIFYING, WATCHED, sync_ticket_clocks
 from hotline.sla.engine.scheduler import arm
 from hotline.sla.models import Escalation, SlaClock
@@ -48,14 +49,11 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(_EARLIEST, None)
 
 
-_installed: set[int] = set()
-
-
 def install(session) -> None:
-    if id(session) in _installed:
-        return
-    _installed.add(id(session))
-    event.listen(session, "before_flush", _before_flush)
-    event.listen(session, "after_flush", _after_flush)
-    event.listen(session, "after_commit", _after_commit)
-    event.listen(session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    listen_once(
+        session, __name__,
+        ("before_flush", _before_flush),
+        ("after_flush", _after_flush),
+        ("after_commit", _after_commit),
+        ("after_soft_rollback", lambda s, _t: _after_rollback(s)),
+    )
