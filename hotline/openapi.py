@@ -265,6 +265,8 @@ _TICKET = {
         "created_at": {"type": "string", "format": "date-time"},
         "timeline": {"type": "array", "items": {"type": "object"}},
         "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
+        "steps": {"type": "array", "items": {"type": "string"},
+                  "description": "The work steps the status allows (in the answers of dispatch, transfer, return and steps)"},
     },
 }
 
