@@ -33,6 +33,7 @@ from hotline.core.validation import parse
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.schemas import TicketNumber, TicketOut
 from hotline.tickets.serialize import ticket_detail, ticket_summary
+from hotline.tickets.workflow import steps_available
 from hotline.units.models import Unit
 from hotline.units.services import find_unit
 
@@ -41,15 +42,18 @@ _CONFLICT = {409: "Illegal step or stale version; `ticket` holds the current sta
 
 
 def _act(number: str, action):
-    """Run a step; on a conflict answer 409 with the ticket as it now stands."""
+    """Run a step; on a conflict answer 409 with the ticket as it now stands. Either way
+    the ticket comes with the `steps` its status now allows, as on its live card
+    (hotline.live.views): the crew's page shows the next step's button from the answer."""
     ticket = visible_ticket(number, current_user)
     try:
         action(ticket)
     except Conflict as exc:
         db.session.rollback()
         current = visible_ticket(number, current_user)
-        raise Conflict(exc.message, **{**exc.details, "ticket": ticket_summary(current, current_user)}) from None
-    return committed(ticket_detail(ticket, current_user))
+        now = {**ticket_summary(current, current_user), "steps": steps_available(current)}
+        raise Conflict(exc.message, **{**exc.details, "ticket": now}) from None
+    return committed({**ticket_detail(ticket, current_user), "steps": steps_available(ticket)})
 
 
 @bp.post("/v1/tickets/<number>/dispatch")

@@ -149,6 +149,8 @@ class TicketOut(TicketSummaryOut):
     resolved_at: datetime | None
     closed_at: datetime | None
     cancelled_at: datetime | None
+    steps: list[str] | None = Field(
+        None, description="The work steps the status allows (in the answers of dispatch, transfer, return and steps)")
 
 
 class TicketPageOut(PageOut):

@@ -118,12 +118,13 @@
     }
   }
 
-  /* sla.warning / sla.breached: the card's deadline of that stage turns amber or red at once.
-     Another stage's alert: the snapshot knows which deadline is now the nearest. */
+  /* sla.warning / sla.breached: the card takes the nearest deadline the event carries (amber
+     or red at once when it is of the alert's stage; another stage's alert may leave the
+     nearest one as it was). An event written before they carried it: the snapshot knows. */
   function onSla(ev) {
     const known = tickets.get(ev.number);
     if (!known) return; // resolved tickets (their callback clock) are not on the board
-    if (!Hotline.deadline.applyEvent(known.sla, ev)) board.reload();
+    if (!Hotline.deadline.applyEvent(known, ev)) board.reload();
     flash(ev.number, ev.event === "sla.breached" ? "breach" : "warning");
     render();
   }
@@ -307,6 +308,16 @@
   }
 
   /* ---- live ---- */
+  /* The units a ticket event touched (code, load, state, as in the snapshot's list), in the
+     unit strip by code; one the board did not know joins it in code order. */
+  function mergeUnits(touched) {
+    for (const u of touched || []) {
+      const at = units.findIndex((known) => known.code === u.code);
+      if (at >= 0) units[at] = u;
+      else units = [...units, u].sort((a, b) => (a.code < b.code ? -1 : 1));
+    }
+  }
+
   function onSnapshot(snap) {
     tickets.clear();
     for (const ticket of snap.tickets) tickets.set(ticket.number, ticket);
@@ -325,22 +336,16 @@
       return;
     }
     if (!String(ev.event).startsWith("ticket.")) return; // other news about a ticket: not a change of its state
+    // The event is the ticket's whole card (address, creation time, deadline...) and the
+    // load of the units it touched: the board needs no snapshot for it.
+    mergeUnits(ev.units); // events come in order: the load is the latest, whatever the card's version
     const known = tickets.get(ev.number);
-    if (known && ev.version !== undefined && ev.version < known.version) return; // older than what we show
+    if (known && ev.version !== undefined && ev.version < known.version) return renderUnits(); // older than what we show
     const wasEmergency = known && known.priority === "emergency";
     if (!COLUMN[ev.status]) {
       tickets.delete(ev.number); // resolved, closed or cancelled: off the board
     } else {
-      const ticket = Object.assign(known || { address: null, created_at: new Date(board.now()).toISOString() }, {
-        number: ev.number,
-        status: ev.status,
-        priority: ev.priority,
-        category: ev.category,
-        unit: ev.unit,
-        version: ev.version,
-        returned: ev.status === "returned",
-        sla: ev.sla === undefined ? (known && known.sla) || null : ev.sla,
-      });
+      const ticket = Object.assign(known || {}, Hotline.ticketCard(ev));
       tickets.set(ev.number, ticket);
       if (!known) markFresh(ev.number);
       if (ticket.priority === "emergency" && (!known || !wasEmergency || ev.status === "returned")) {
@@ -349,7 +354,6 @@
       }
     }
     render();
-    board.reload(); // addresses, creation times and units' load come with the snapshot
   }
 
   const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState, debounceMs: 800 });

@@ -8,13 +8,10 @@
   const myUnits = new Set(readJSON("my-units"));
 
   const ACTIVE = Hotline.WITH_UNIT; // a work order is active while its ticket is with a unit
-  // ticket status -> the steps offered, the first one the big primary button
-  const STEPS = {
-    dispatched: ["accept"],
-    accepted: ["en_route", "on_site", "resolve"],
-    en_route: ["on_site", "resolve"],
-    on_site: ["resolve"],
-  };
+  // The crew's own steps, in the order the card's `steps` (what the ticket's status allows,
+  // hotline.tickets.workflow) lists them: the first one offered is the big primary button.
+  // 退回 (return) has its own button, offered when `steps` has it.
+  const CREW_STEPS = new Set(["accept", "en_route", "on_site", "resolve"]);
 
   const orders = new Map(); // ticket number -> work order (with .ticket)
   const list = $("orders");
@@ -88,7 +85,8 @@
       li.append(el("p", "caller-masked", t("caller_hidden") + " " + (caller.display_phone || "")));
     }
     const steps = el("div", "steps");
-    (STEPS[tk.status] || []).forEach((step, i) => {
+    const offered = tk.steps || [];
+    offered.filter((step) => CREW_STEPS.has(step)).forEach((step, i) => {
       const cls = i === 0 ? "primary" : "secondary";
       if (step === "resolve") {
         steps.append(button(cls, t("resolve"), () =>
@@ -101,12 +99,14 @@
         steps.append(button(cls, t(step), () => send(li, tk.number, "steps/" + step, {}, step)));
       }
     });
-    steps.append(button("back", t("return"), () =>
-      textForm(li, t("reason"), t("confirm_return"), true, (area) => {
-        if (!area.value.trim()) return message(li, t("reason_required"), area);
-        send(li, tk.number, "return", { reason: area.value.trim() }, "return");
-      })
-    ));
+    if (offered.includes("return")) {
+      steps.append(button("back", t("return"), () =>
+        textForm(li, t("reason"), t("confirm_return"), true, (area) => {
+          if (!area.value.trim()) return message(li, t("reason_required"), area);
+          send(li, tk.number, "return", { reason: area.value.trim() }, "return");
+        })
+      ));
+    }
     li.append(steps);
     const msg = el("p", "o-msg");
     msg.setAttribute("role", "alert");
@@ -126,7 +126,8 @@
   function onSla(ev) {
     const order = orders.get(ev.number);
     if (!order) return;
-    if (!Hotline.deadline.applyEvent(order.ticket.sla, ev)) return crew.reload(); // another stage: the list knows
+    // The event carries the nearest deadline; one written before they did: the list knows.
+    if (!Hotline.deadline.applyEvent(order.ticket, ev)) return crew.reload();
     const li = list.querySelector('[data-number="' + CSS.escape(ev.number) + '"]');
     if (li) li.querySelector(".o-deadline").replaceWith(deadline(order.ticket.sla));
     tick();
@@ -160,13 +161,14 @@
     message(li, failureText(answer));
   }
 
-  /* A ticket as the API or an event tells it: keep, change or drop its order. */
+  /* A ticket as an action's answer (with its `steps`; its deadline comes with the event) or
+     an event (the ticket's card) tells it: keep, change or drop its order. */
   function update(tk) {
     const order = orders.get(tk.number);
     if (!order) return;
     if (tk.version !== undefined && tk.version < order.ticket.version) return;
-    if (!ACTIVE.has(tk.status) || !mine(tk.unit)) orders.delete(tk.number);
-    else Object.assign(order.ticket, Object.fromEntries(Object.entries(tk).filter(([k, v]) => v !== undefined && k !== "seq" && k !== "event")));
+    if (!ACTIVE.has(tk.status) || !mine(tk.unit)) orders.delete(tk.number); // done, returned, or another unit's now
+    else Object.assign(order.ticket, Object.fromEntries(Object.entries(tk).filter(([, v]) => v !== undefined)));
     render();
   }
 
@@ -221,8 +223,10 @@
     if (ev.event === "sla.warning" || ev.event === "sla.breached") return onSla(ev);
     // Otherwise only ticket changes: escalation events name a ticket but carry no status.
     if (!String(ev.event).startsWith("ticket.")) return;
-    if (orders.has(ev.number)) update(ev);
-    else if (ACTIVE.has(ev.status) && mine(ev.unit)) crew.reload(); // new work: its details come with the list
+    if (orders.has(ev.number)) return update(Hotline.ticketCard(ev)); // the card: status, steps, deadline...
+    // New work for this crew: the work order's instructions and the caller's phone (masked
+    // or not for this viewer) are not in an event (it goes to whole rooms): the list has them.
+    if (ACTIVE.has(ev.status) && mine(ev.unit)) crew.reload(); // debounced (debounceMs)
   }
 
   const crew = Hotline.live({ snapshotUrl: "/api/v1/work-orders", onSnapshot, onEvent, onState: Hotline.showState, debounceMs: 150 });

@@ -64,10 +64,17 @@
     root.querySelectorAll(".sla[data-stage]").forEach((node) => show(node, now));
   }
 
-  /* An sla.warning / sla.breached event: marks the deadline shown when the event is about
-     its stage and returns true; false when it names another stage (the page reloads: its
-     snapshot knows which deadline is now the nearest). */
-  function applyEvent(sla, ev) {
+  /* An sla.warning / sla.breached event on a ticket's card: the event carries the ticket's
+     nearest deadline with the alert recorded (`sla`, whichever stage the alert names), which
+     becomes the card's; returns true. An event written before they carried it (replayed by a
+     resync) can only mark the deadline shown when it names its stage; false for another
+     stage (the page reloads: its snapshot knows which deadline is now the nearest). */
+  function applyEvent(ticket, ev) {
+    if (ev.sla !== undefined) {
+      ticket.sla = ev.sla;
+      return true;
+    }
+    const sla = ticket.sla;
     if (!sla || sla.paused || sla.stage !== ev.stage) return false;
     sla.warned = true;
     sla.breached = sla.breached || ev.event === "sla.breached";

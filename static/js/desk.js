@@ -10,7 +10,7 @@
   const tickets = new Map(); // number -> board ticket
   const rows = new Map(); // number -> {li, group}
   const reasons = new Map(); // number -> {version, text}: why a unit returned it
-  let units = []; // from /api/v1/units, with load from the snapshot
+  let units = []; // from /api/v1/units, with load from the snapshot and the ticket events
   const load = new Map();
 
   const lists = { queue: $("queue"), progress: $("progress") };
@@ -343,19 +343,26 @@
   });
 
   /* ---- live ---- */
+  /* Units' load (the snapshot's list, or the units a ticket event touched) into the unit
+     choices, except one being chosen from. */
+  function showLoad(list) {
+    for (const u of list || []) load.set(u.code, u.load);
+    document.querySelectorAll('select[data-role="unit"]').forEach((s) => {
+      if (document.activeElement !== s) unitOptions(s, s.closest(".transfer-form") ? tickets.get(s.closest(".job").dataset.number)?.unit : undefined);
+    });
+  }
+
   function onSnapshot(snap) {
     tickets.clear();
     for (const ticket of snap.tickets) tickets.set(ticket.number, ticket);
     load.clear();
-    for (const u of snap.units) load.set(u.code, u.load);
-    document.querySelectorAll('select[data-role="unit"]').forEach((s) => {
-      if (document.activeElement !== s) unitOptions(s, s.closest(".transfer-form") ? tickets.get(s.closest(".job").dataset.number)?.unit : undefined);
-    });
+    showLoad(snap.units);
     render();
   }
 
-  /* sla.warning / sla.breached, escalation, escalation.acknowledged: they name a ticket but
-     carry no status; the row's deadline or badge changes, nothing else. */
+  /* sla.warning / sla.breached (with the ticket's nearest deadline), escalation,
+     escalation.acknowledged: they name a ticket but carry no status; the row's deadline or
+     badge changes, nothing else. */
   function onDeadlineEvent(ev) {
     const known = tickets.get(ev.number);
     if (!known) return;
@@ -363,8 +370,8 @@
       if (!known.escalation || ev.level >= known.escalation.level) known.escalation = { level: ev.level, audience: ev.audience };
     } else if (ev.event === "escalation.acknowledged") {
       known.escalation = null;
-    } else if (!Hotline.deadline.applyEvent(known.sla, ev)) {
-      desk.reload(); // another stage's alert: the snapshot knows the nearest deadline now
+    } else if (!Hotline.deadline.applyEvent(known, ev)) {
+      desk.reload(); // an event written before SLA events carried the nearest deadline: the snapshot has it
     }
     render();
   }
@@ -373,12 +380,10 @@
     if (!ev.number) return;
     if (ev.event === "sla.warning" || ev.event === "sla.breached" || String(ev.event).startsWith("escalation")) return onDeadlineEvent(ev);
     if (!String(ev.event).startsWith("ticket.")) return;
-    const known = tickets.get(ev.number);
-    merge({
-      number: ev.number, status: ev.status, priority: ev.priority, category: ev.category, unit: ev.unit, version: ev.version, sla: ev.sla,
-      created_at: known ? known.created_at : new Date(desk.now()).toISOString(),
-    });
-    desk.reload(); // the address and units' load come with the snapshot
+    // The event is the ticket's card, and the load of the units it touched (newer than
+    // any the desk has: events come in order), so the desk needs no snapshot for it.
+    merge(Hotline.ticketCard(ev));
+    showLoad(ev.units);
   }
 
   const desk = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState });

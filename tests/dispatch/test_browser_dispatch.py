@@ -1,7 +1,10 @@
 """The dispatch side in real browsers: an emergency taken at the console reaches the wall
 board within a second, is dispatched from the desk, shows on the crew's phone, and the
 crew's 接单 (accept) shows on the board."""
+import json
+
 import pytest
+import requests
 from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -64,7 +67,7 @@ def test_emergency_from_console_to_board_desk_and_crew(live_server, browser):
         card.wait_for(timeout=1000)
         assert "prio-emergency" in card.get_attribute("class")
         board.locator(f'#alarm-list [data-number="{number}"]').wait_for(timeout=1000)
-        # Its address arrives with the snapshot the board refetches.
+        # Its address arrives with the live event (the ticket's card).
         board.locator(f'.card[data-number="{number}"] .c-addr', has_text="8 Harbour Street").wait_for(timeout=5000)
 
         # The desk dispatches it with the keyboard: row, D, unit, Enter.
@@ -152,3 +155,86 @@ print(services.create_ticket(TicketCreate(category="repair", matter="Meter box b
         assert board.locator(f'.card[data-number="{number}"]').count() == 1  # once, not twice
     finally:
         ctx.close()
+
+
+TOKENS = """
+import json
+from hotline.users.models import User
+from hotline.users.services import create_token
+print(json.dumps({name: create_token(db.session.scalar(db.select(User).where(User.username == name)), "browser test")[1]
+                  for name in ("operator", "dispatcher", "crew1")}))
+"""
+
+
+def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server, browser):
+    """Another client creates, dispatches and advances tickets: the board and the desk
+    update each card and the units' load from the events alone, never asking for
+    /api/v1/board again; the crew's page fetches its list once, for the new work order,
+    then follows the steps from the events (its buttons from the card's steps)."""
+    live_server.run_in_app(CREW_SEED)
+    tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
+    http = requests.Session()
+
+    def call(who, method, path, body=None):
+        r = http.request(method, live_server.url + "/api/v1" + path, json=body, timeout=10,
+                         headers={"Authorization": f"Bearer {tokens[who]}"})
+        assert r.ok, r.text
+        return r.json()
+
+    def crew_load() -> int:
+        return next(u["load"] for u in call("dispatcher", "GET", "/board")["units"] if u["code"] == "north-crew-1")
+
+    def new(address):
+        return call("operator", "POST", "/tickets", {"category": "repair", "matter": "Meter box leaking", "address": address,
+                                                     "caller": {"phone": "13700137000"}})
+
+    contexts = []
+    fetched = {"board": [], "desk": [], "crew": []}
+    try:
+        pages = {}
+        for name, user, path, size in (("board", "dispatcher", "/board", (1920, 1080)), ("desk", "supervisor", "/dispatch", (1440, 900)),
+                                       ("crew", "crew1", "/crew", (390, 844))):
+            ctx, page = _page(browser, live_server, user, path, viewport={"width": size[0], "height": size[1]})
+            contexts.append(ctx)
+            page.wait_for_function("Hotline.current.seq() !== null")  # its opening snapshot is in
+            page.on("request", lambda req, name=name: fetched[name].append(req.url) if "/api/v1/board" in req.url
+                    or "/api/v1/work-orders" in req.url else None)
+            pages[name] = page
+        board, desk, crew = pages["board"], pages["desk"], pages["crew"]
+        before = crew_load()
+
+        waiting = new("3 Mill Lane")  # stays in the desk's queue: its unit choice shows the load
+        ticket = new("8 Harbour Street")
+        number = ticket["number"]
+        board.locator(f'[data-cards="waiting"] .card[data-number="{number}"] .c-addr', has_text="8 Harbour Street").wait_for(timeout=3000)
+        desk.locator(f'#queue .job[data-number="{number}"] .j-addr', has_text="8 Harbour Street").wait_for(timeout=3000)
+
+        ticket = call("dispatcher", "POST", f"/tickets/{number}/dispatch", {"unit": "north-crew-1", "version": ticket["version"]})
+        order = crew.locator(f'.order[data-number="{number}"]')
+        order.get_by_role("button", name="Accept").wait_for(timeout=3000)  # new work: the crew's list, fetched once
+        ticket = call("crew1", "POST", f"/tickets/{number}/steps/accept", {"version": ticket["version"]})
+        crew.locator(f'.order[data-number="{number}"].status-accepted').get_by_role("button", name="Set off").wait_for(timeout=3000)
+        assert crew.locator(f'.order[data-number="{number}"]').get_by_role("button", name="Accept").count() == 0
+        ticket = call("crew1", "POST", f"/tickets/{number}/steps/en_route", {"version": ticket["version"]})
+        load = crew_load()
+        assert load == before + 1
+
+        card = board.locator(f'[data-cards="moving"] .card[data-number="{number}"]')
+        card.locator(".c-unit", has_text="North crew 1").wait_for(timeout=3000)
+        assert "8 Harbour Street" in card.locator(".c-addr").inner_text()
+        strip = board.locator("#units li.unit", has=board.locator(".u-name", has_text="North crew 1"))
+        strip.locator(".u-load", has_text=f"{load} active").wait_for(timeout=3000)
+        assert "unit-in_field" in strip.get_attribute("class")
+
+        row = desk.locator(f'#progress .job[data-number="{number}"].status-en_route')
+        row.locator(".j-addr", has_text="8 Harbour Street").wait_for(timeout=3000)
+        choice = desk.locator(f'#queue .job[data-number="{waiting["number"]}"] select option[value="north-crew-1"]')
+        assert choice.inner_text().endswith(f"{load} active")
+        crew.locator(f'.order[data-number="{number}"].status-en_route').get_by_role("button", name="Arrive on site").wait_for(timeout=3000)
+
+        board.wait_for_timeout(1500)  # longer than the board's reload debounce (800 ms)
+        assert fetched["board"] == [] and fetched["desk"] == [], fetched
+        assert len(fetched["crew"]) == 1, fetched  # the new work order only
+    finally:
+        for ctx in contexts:
+            ctx.close()

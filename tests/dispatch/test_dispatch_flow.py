@@ -64,6 +64,19 @@ def test_illegal_step_and_stale_version_are_conflicts(app, api, crew_user):
     r = api("supervisor").post(f"/api/v1/tickets/{t['number']}/transfer", json={"unit": "south", "reason": "wrong district", "version": t["version"]})
     assert r.status_code == 409
     assert r.json["ticket"]["status"] == "dispatched" and r.json["ticket"]["unit"] == "north"
+    assert r.json["ticket"]["steps"] == ["transfer", "return", "accept"]  # as now stands
+
+
+def test_an_actions_answer_carries_the_steps_the_new_status_allows(app, api, crew_user):
+    """As the ticket's live card does: the crew's page shows the next step from the answer."""
+    t = _new_ticket(api)
+    r = api("dispatcher").post(f"/api/v1/tickets/{t['number']}/dispatch", json={"unit": "north-crew-1", "version": t["version"]})
+    assert r.json["steps"] == ["transfer", "return", "accept"]
+    crew = {"Authorization": f"Bearer {crew_user}"}
+    r = app.test_client().post(f"/api/v1/tickets/{t['number']}/steps/accept", json={"version": r.json["version"]}, headers=crew)
+    assert r.status_code == 200 and r.json["steps"] == ["transfer", "return", "en_route", "on_site", "resolve"]
+    board = api("board").get("/api/v1/board").get_json()
+    assert next(c for c in board["tickets"] if c["number"] == t["number"])["steps"] == r.json["steps"]
 
 
 def test_operator_cannot_dispatch_and_board_token_cannot_write(app, api, tokens):

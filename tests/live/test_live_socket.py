@@ -176,6 +176,30 @@ def test_board_sees_creation_and_every_dispatch_step_in_order(listen, api):
     assert board.drain() == []  # nothing twice
 
 
+def test_ticket_updated_after_a_dispatch_is_the_whole_card_with_the_units_load(listen, api):
+    """A screen updates a card from the event alone: what the snapshot would give for it
+    (address, creation time, the steps now allowed) and the load of the units touched."""
+    board = listen("dispatcher")
+    r = api.post("operator", "/api/v1/tickets", {"category": "repair", "matter": "Meter leaking", "address": "12 Quay Road",
+                                                 "caller": {"phone": "13900139000"}})
+    assert r.status_code == 201, r.text
+    ticket = api.dispatch(r.json(), "crew-a")
+    name, data, _ = board.next(timeout=1.0)
+    assert name == "ticket.created"
+    name, data, _ = board.next(timeout=1.0)
+    assert (name, data["number"], data["status"]) == ("ticket.updated", ticket["number"], "dispatched")
+    assert data["address"] == "12 Quay Road"
+    assert data["created_at"] == ticket["created_at"]
+    assert data["steps"] == ["transfer", "return", "accept"] == ticket["steps"]
+    snapshot = api.get("dispatcher", "/api/v1/board").json()
+    card = next(c for c in snapshot["tickets"] if c["number"] == ticket["number"])
+    assert {k: v for k, v in data.items() if k not in ("seq", "event", "at", "units")} == card
+    (crew_a,) = data["units"]
+    assert crew_a == next(u for u in snapshot["units"] if u["code"] == "crew-a")
+    assert crew_a["load"] >= 1 and crew_a["state"] == "busy"
+    assert "caller" not in data and "13900139000" not in json.dumps(data)  # events go to whole rooms
+
+
 def test_crew_hears_only_its_own_units_tickets(listen, api):
     crew_a = listen("crew_a")
     crew_b = listen("crew_b")

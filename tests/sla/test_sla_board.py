@@ -275,6 +275,9 @@ def test_board_card_counts_down_then_turns_amber_then_red(sla_server, live_page)
     sign_in(page, sla_server, "board")
     page.goto(sla_server.url + "/board")
     page.locator('#live-state[data-state="live"]').wait_for()
+    page.wait_for_function("Hotline.current.seq() !== null")  # the opening snapshot is in
+    refetched = []
+    page.on("request", lambda req: refetched.append(req.url) if "/api/v1/board" in req.url else None)
     ticket = create(sla_server, sla_server.tokens, "repair")
     card = page.locator(f'.card[data-number="{ticket["number"]}"]')
     sla = card.locator(".sla")
@@ -289,6 +292,8 @@ def test_board_card_counts_down_then_turns_amber_then_red(sla_server, live_page)
     # The escalation comes only as an event: the card is marked without a reload.
     card.locator(".badge.escalated").wait_for(timeout=5000)
     assert card.locator(".badge.escalated").inner_text() == "Escalated: unit"
+    # The ticket and SLA events carry the card and its nearest deadline: no snapshot again.
+    assert refetched == []
 
 
 @pytest.mark.browser

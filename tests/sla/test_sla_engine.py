@@ -338,3 +338,22 @@ def test_a_late_callback_goes_to_the_supervisor_not_the_unit(new_ticket, user_of
     assert [e.level for e in callback_esc] == [2]
     steps = db.session.scalars(select(EscalationStep).where(EscalationStep.escalation_id == callback_esc[0].id)).all()
     assert [s.audience for s in steps] == ["supervisor"]
+
+
+def test_an_sla_event_carries_the_tickets_nearest_deadline_whichever_stage_it_names(new_ticket):
+    """An urgent leak: acceptance due at 30 min, arrival at 40 (warned at 30). At 31 min the
+    arrival's warning names the arrival, but the nearest deadline is still the missed
+    acceptance: the event says so (`sla`), so a screen showing the card needs no snapshot."""
+    from hotline.sla.engine.summary import nearest_deadline
+
+    t = new_ticket(category="leak", priority="urgent", unit="north")
+    clock.advance(timedelta(minutes=31))
+    run_sweep()
+    (arrive_warning,) = [e for e in events("sla.warning") if e.payload["stage"] == "arrive"]
+    assert arrive_warning.payload["sla"]["stage"] == "accept"  # not the stage it names
+    (breach,) = events("sla.breached")
+    assert breach.payload["stage"] == "accept"
+    last = max(events("sla.warning") + events("sla.breached"), key=lambda e: e.seq)
+    assert last.payload["sla"] == nearest_deadline(db.session, t)
+    assert (last.payload["sla"]["stage"], last.payload["sla"]["breached"]) == ("accept", True)
+    assert "caller" not in last.payload and "phone" not in str(last.payload)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core.outbox import add_event
 from hotline.sla.engine.escalations import climb_due, open_escalation
+from hotline.sla.engine.summary import nearest_deadline
 from hotline.sla.models import Alert, AlertKind, Escalation, SlaClock
 from hotline.tickets import timeline
 from hotline.units.services import audience
@@ -36,7 +37,9 @@ def _claim(session: Session, clock_id: int, kind: AlertKind, now: datetime) -> b
 
 def _record(session: Session, clock: SlaClock, kind: AlertKind, now: datetime) -> Alert:
     """The alert row, a timeline entry, and the live event. `due_at` is the stage's
-    deadline for both kinds: a warning says what is coming."""
+    deadline for both kinds: a warning says what is coming. `sla` is the ticket's
+    nearest deadline with this alert recorded (the card's `sla`, hotline.live.views),
+    which may be another stage's: a screen takes it as it is, no snapshot needed."""
     ticket = clock.ticket
     due = clock.due_at
     alert = Alert(
@@ -59,6 +62,7 @@ def _record(session: Session, clock: SlaClock, kind: AlertKind, now: datetime) -
             "unit": ticket.unit.code if ticket.unit else None,
             "category": ticket.category.code if ticket.category else None,
             "priority": ticket.priority.value,
+            "sla": nearest_deadline(session, ticket),
         },
         audience(session, ticket.unit_id),
     )

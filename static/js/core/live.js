@@ -9,7 +9,8 @@
      seq); when the server says too much was missed, it reloads the snapshot.
    onState receives "connecting", "live", "reconnecting" or "signed_out".
    The returned object's reload() refetches the snapshot (debounced): use it when an
-   event names a ticket the page does not know or lacks details for.
+   event names a ticket the page does not know or lacks details for (a ticket event is
+   the ticket's whole card: Hotline.ticketCard).
    It needs the Socket.IO client (static/vendor/socket.io.min.js), which only the live
    pages load: call it only where window.io is there. */
 (function () {
@@ -125,6 +126,17 @@
     return handle;
   }
 
+  /* The ticket's card (hotline/live/views.py) a ticket.created / ticket.updated event is,
+     without the event's envelope (seq, event, at) and the units it touched (`units`: code,
+     load and state, as in the board snapshot's list). */
+  const ENVELOPE = ["seq", "event", "at", "units"];
+
+  function ticketCard(ev) {
+    const card = { ...ev };
+    for (const key of ENVELOPE) delete card[key];
+    return card;
+  }
+
   /* The connection indicator: <span id="live-state"> with data-state and a label. */
   function showState(state) {
     const box = Hotline.$("live-state");
@@ -133,5 +145,5 @@
     box.querySelector(".label").textContent = Hotline.t("state_" + state);
   }
 
-  Object.assign(Hotline, { live, showState });
+  Object.assign(Hotline, { live, showState, ticketCard });
 })();
