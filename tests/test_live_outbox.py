@@ -5,7 +5,7 @@ import pytest
 
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
-from hotline.live import outbox
+from hotline.core import outbox
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import TicketCreate
 from hotline.tickets.services import create_ticket

@@ -35,6 +35,7 @@ from hotline.sla.panel.views import (
 from hotline.tickets import services as tickets
 from hotline.tickets.access import actionable_ticket
 from hotline.tickets.models import Priority
+from hotline.tickets.routes import form_action
 from hotline.tickets.services import active_categories
 
 bp = Blueprint("ticket_sla", __name__)
@@ -97,7 +98,7 @@ def pause_clocks(number: str):
         sla.pause_ticket(actionable_ticket(ticket.number, current_user), data.reason, current_user, data.stage)
         flash(_("Clocks paused."), "ok")
 
-    return _form_action(number, action, "pause")
+    return form_action(number, action, "pause")
 
 
 @bp.post("/tickets/<number>/sla/resume")
@@ -108,7 +109,7 @@ def resume_clocks(number: str):
         sla.resume_ticket(actionable_ticket(ticket.number, current_user), current_user, data.stage)
         flash(_("Clocks running again."), "ok")
 
-    return _form_action(number, action, "resume")
+    return form_action(number, action, "resume")
 
 
 @bp.post("/tickets/<number>/sla/extensions")
@@ -119,7 +120,7 @@ def request_extension(number: str):
         sla.request_extension(actionable_ticket(ticket.number, current_user), data.stage, data.minutes, data.reason, current_user)
         flash(_("Extension requested: a supervisor decides."), "ok")
 
-    return _form_action(number, action, "extension")
+    return form_action(number, action, "extension")
 
 
 @bp.post("/tickets/<number>/reply")
@@ -130,7 +131,7 @@ def reply(number: str):
         tickets.reply_to_caller(actionable_ticket(ticket.number, current_user), data.message, current_user, data.version)
         flash(_("Reply recorded."), "ok")
 
-    return _form_action(number, action, "reply")
+    return form_action(number, action, "reply")
 
 
 @bp.post("/tickets/<number>/reclassify")
@@ -147,4 +148,4 @@ def reclassify(number: str):
         )
         flash(_("Reclassified: the deadlines follow the new category and priority."), "ok")
 
-    return _form_action(number, action, "reclassify")
+    return form_action(number, action, "reclassify")
