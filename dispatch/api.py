@@ -1,11 +1,13 @@
 """Dispatch endpoints of the JSON API: act on tickets, units, routing rules."""
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from dispatch.routing import services as routing
 from dispatch.schemas import DispatchIn, ReturnIn, RoutingRuleIn, StepIn, TransferIn
 from dispatch.workorders import services
+from hotline.core import error_catalog
 from hotline.core.api import bp, json_body
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
@@ -23,6 +25,8 @@ from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.units.models import Unit
 from hotline.units.services import find_unit
 
+error_catalog.define({"no_such_step": _l("no step '%(step)s'; steps are %(steps)s")})
+
 STEPS = ("accept", "en_route", "on_site", "resolve")
 
 
@@ -34,8 +38,8 @@ def _act(number: str, action):
         db.session.commit()
     except Conflict as exc:
         db.session.rollback()
-        current = visible_ticket(number, current_user)
-        raise Conflict(exc.message, **{**exc.details, "ticket": ticket_summary(current, current_user)}) from None
+        exc.details["ticket"] = ticket_summary(visible_ticket(number, current_user), current_user)
+        raise
     return jsonify(ticket_detail(ticket, current_user))
 
 
@@ -66,7 +70,7 @@ def return_ticket(number: str):
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
-        raise NotFound(f"no step '{step}'; steps are {', '.join(STEPS)}")
+        raise NotFound("no_such_step", step=step, steps=", ".join(STEPS))
     data = parse(StepIn, json_body())
     return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
 

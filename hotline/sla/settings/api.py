@@ -3,7 +3,9 @@ and a deadline preview, areas. Admins edit; supervisors and managers read."""
 from datetime import date
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
+from hotline.core import error_catalog
 from hotline.core.api import bp, json_body
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
@@ -20,6 +22,8 @@ from hotline.sla.settings.schemas import (
     PolicyUpdate,
     PreviewQuery,
 )
+
+error_catalog.define({"not_a_day": _l("'%(day)s' is not a date (YYYY-MM-DD)")})
 
 
 @bp.get("/v1/sla/policies")
@@ -80,7 +84,7 @@ def remove_sla_calendar_day(calendar_id: int, day: str):
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
-        raise NotFound(f"'{day}' is not a date (YYYY-MM-DD)") from None
+        raise NotFound("not_a_day", day=day) from None
     calendar = svc.remove_day(calendar_id, parsed)
     db.session.commit()
     return jsonify(svc.calendar_view(calendar))

@@ -2,11 +2,15 @@
 extension decisions and the on-time report's period."""
 from typing import Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import AwareDatetime, Field, model_validator
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.validation import Strict, Text
 from hotline.sla.models import AlertKind, ExtensionStatus, Stage
+
+error_catalog.define({"to_before_from": _l("must not be before 'from'")})
 
 
 class _Period(Strict):
@@ -17,7 +21,7 @@ class _Period(Strict):
     def _ordered(self):
         if self.start and self.end and self.start > self.end:
             # Named after the field (a ValueError here would carry no field path).
-            raise ValidationFailed({"to": "must not be before 'from'"})
+            raise ValidationFailed.at("to", "to_before_from")
         return self
 
 
