@@ -2,6 +2,7 @@
 from typing import get_args
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from dispatch.schemas import (
 )
 from dispatch.workorders import services
 from hotline.core.api import bp, committed, json_body
+from hotline.core import error_catalog
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
@@ -40,6 +42,8 @@ from hotline.units.services import find_unit
 STEPS = get_args(Step)
 _CONFLICT = {409: "Illegal step or stale version; `ticket` holds the current state"}
 
+error_catalog.define({"no_such_step": _l("no step '%(step)s'; steps are %(steps)s")})
+
 
 def _act(number: str, action):
     """Run a step; on a conflict answer 409 with the ticket as it now stands. Either way
@@ -51,8 +55,8 @@ def _act(number: str, action):
     except Conflict as exc:
         db.session.rollback()
         current = visible_ticket(number, current_user)
-        now = {**ticket_summary(current, current_user), "steps": steps_available(current)}
-        raise Conflict(exc.message, **{**exc.details, "ticket": now}) from None
+        exc.details["ticket"] = {**ticket_summary(current, current_user), "steps": steps_available(current)}
+        raise
     return committed({**ticket_detail(ticket, current_user), "steps": steps_available(ticket)})
 
 
@@ -91,7 +95,7 @@ def return_ticket(number: str):
 @require(CREW_STEPS)
 def step_ticket(number: str, step: str):
     if step not in STEPS:
-        raise NotFound(f"no step '{step}'; steps are {', '.join(STEPS)}")
+        raise NotFound("no_such_step", step=step, steps=", ".join(STEPS))
     data = parse(StepIn, json_body())
     return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
 

@@ -32,7 +32,7 @@ def save_rule(data) -> RoutingRule:
     """Create or update the rule for (category, area). Rules are deactivated, never deleted."""
     category = db.session.scalar(select(Category).where(Category.code == data.category))
     if category is None:
-        raise ValidationFailed({"category": f"unknown category '{data.category}'"})
+        raise ValidationFailed.at("category", "unknown_category", code=data.category)
     unit = find_unit(data.unit)
     area = data.area or None
     rule = db.session.scalar(

@@ -4,19 +4,26 @@ Each function checks the version the person acted on, moves the ticket through
 its state machine (hotline.tickets.services.move: legal or 409, timeline, signals)
 and records the step on the work order. Live events follow from the ticket change
 by themselves."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from dispatch.routing.services import unit_for
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
-from hotline.core import clock
+from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.tickets import workflow
 from hotline.tickets.access import check_unit_member
 from hotline.tickets.models import Ticket
-from hotline.tickets.services import check_version, move
+from hotline.tickets.services import check_ticket_version, move
 from hotline.units.models import Unit
 from hotline.users.models import User
+
+error_catalog.define({
+    "already_with_unit": _l("the ticket is already with this unit"),
+    "say_how_resolved": _l("say how it was resolved"),
+    "no_active_work_order": _l("ticket %(number)s has no active work order"),
+})
 
 
 def active_work_order(ticket: Ticket) -> WorkOrder | None:
@@ -44,7 +51,7 @@ def _send(ticket: Ticket, unit: Unit, actor: User | None, instructions: str | No
 def dispatch_ticket(
     ticket: Ticket, unit: Unit, actor: User | None, expected_version: int | None, instructions: str | None = None
 ) -> WorkOrder:
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     now = clock.now()
     move(ticket, "dispatch", actor, {"unit_id": unit.id, "dispatched_at": ticket.dispatched_at or now}, instructions)
     order = _send(ticket, unit, actor, instructions)
@@ -53,9 +60,9 @@ def dispatch_ticket(
 
 
 def transfer_ticket(ticket: Ticket, unit: Unit, reason: str, actor: User, expected_version: int | None) -> WorkOrder:
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     if unit.id == ticket.unit_id:
-        raise ValidationFailed({"unit": "the ticket is already with this unit"})
+        raise ValidationFailed.at("unit", "already_with_unit")
     workflow.next_status(ticket, "transfer")  # an illegal step says why before anything changes
     _end_active(ticket, WorkOrderStatus.TRANSFERRED, reason)
     move(ticket, "transfer", actor, {"unit_id": unit.id}, reason)
@@ -66,7 +73,7 @@ def transfer_ticket(ticket: Ticket, unit: Unit, reason: str, actor: User, expect
 
 def return_ticket(ticket: Ticket, reason: str, actor: User, expected_version: int | None) -> None:
     """The unit sends it back: the dispatcher's queue, flagged as returned."""
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     check_unit_member(ticket, actor)
     workflow.next_status(ticket, "return")
     _end_active(ticket, WorkOrderStatus.RETURNED, reason)
@@ -84,14 +91,14 @@ _STEP_FIELDS = {
 
 def advance(ticket: Ticket, step: str, actor: User, expected_version: int | None, result: str | None = None) -> WorkOrder:
     """A crew's step on its work order: accept, en_route, on_site, resolve."""
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     check_unit_member(ticket, actor)
     workflow.next_status(ticket, step)  # an illegal step says why before anything else
     if step == "resolve" and not result:
-        raise ValidationFailed({"result": "say how it was resolved"})
+        raise ValidationFailed.at("result", "say_how_resolved")
     order = active_work_order(ticket)
     if order is None:
-        raise Conflict(f"ticket {ticket.number} has no active work order")
+        raise Conflict("no_active_work_order", number=ticket.number)
     now = clock.now()
     field, order_status = _STEP_FIELDS[step]
     ticket_fields = {}

@@ -1,5 +1,6 @@
 """Callback endpoints of the JSON API: the queue, recording an attempt, the rates."""
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hotline.callbacks import services
@@ -15,12 +16,17 @@ from hotline.callbacks.schemas import (
 from hotline.callbacks.serialize import callback_view, callback_views, resolved_results
 from hotline.callers.privacy import can_see_caller
 from hotline.core.api import bp, committed, json_body
+from hotline.core import error_catalog
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, require
 from hotline.core.validation import parse, parse_query
 from hotline.tickets.services import count
+
+error_catalog.define({
+    "confidential_callback": _l("ticket %(number)s is confidential: its operator or a supervisor calls back"),
+})
 
 
 @bp.get("/v1/callbacks")
@@ -47,7 +53,7 @@ def record_attempt(callback_id: int):
     ticket = callback.ticket
     if not can_see_caller(current_user, ticket):
         # A confidential caller is called back by the operator who took the call or a supervisor.
-        raise Forbidden(f"ticket {ticket.number} is confidential: its operator or a supervisor calls back")
+        raise Forbidden("confidential_callback", number=ticket.number)
     services.record_attempt(
         callback, current_user, data.version,
         reached=data.reached, solved=data.solved, satisfaction=data.satisfaction, words=data.words,

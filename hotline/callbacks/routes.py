@@ -13,11 +13,10 @@ from hotline.callbacks.reports import rates
 from hotline.callbacks.schemas import RatesQuery
 from hotline.callbacks.serialize import callback_views
 from hotline.core import clock
-from hotline.core.errors import ValidationFailed
+from hotline.core.errors import ValidationFailed, page_errors
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
 from hotline.core.labels import define
-from hotline.core.messages import localize_fields
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, can, require
 from hotline.core.validation import parse_query
 from hotline.core.web import filter_args
@@ -67,7 +66,7 @@ def rates_page():
     try:
         query = parse_query(RatesQuery, filter_args(_multi(args)))
     except ValidationFailed as exc:
-        query, errors = RatesQuery(), localize_fields(exc.fields)
+        query, errors = RatesQuery(), page_errors(exc)
     by_unit, total = rates(query.resolved_from, query.resolved_to, "unit")
     by_category, _ = rates(query.resolved_from, query.resolved_to, "category")
     return render_template(

@@ -3,6 +3,7 @@ is reached (or the attempts run out), and what the answer does to the ticket."""
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, nulls_last, select
 from sqlalchemy.orm import joinedload
 
@@ -13,8 +14,8 @@ from hotline.callbacks.models import (
     CallbackStatus,
     Satisfaction,
 )
-from hotline.core import clock
-from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core import clock, error_catalog
+from hotline.core.errors import Conflict, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.core.outbox import add_event
@@ -22,6 +23,13 @@ from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.services import close_ticket, reopen_ticket
 from hotline.users.models import User
+
+error_catalog.define({
+    "callback_done": _l("callback %(id)s is already %(status)s"),
+    "say_if_solved": _l("say whether the matter is solved"),
+    "record_satisfaction": _l("record how satisfied the caller is"),
+    "write_callers_words": _l("write down what the caller said: it goes back to the unit"),
+})
 
 
 def open_callback(ticket: Ticket) -> Callback:
@@ -55,7 +63,7 @@ def queue(due_only: bool = False) -> Select:
 
 
 def get_callback(callback_id: int) -> Callback:
-    callback = get_or_404(Callback, callback_id, "callback")
+    callback = get_or_404(Callback, callback_id, _l("callback"))
     return callback
 
 
@@ -83,20 +91,19 @@ def record_attempt(
     """One call to the caller. Reached: solved and satisfied closes (归档) the ticket;
     unsolved or dissatisfied reopens it to its unit with the caller's words. Not
     reached: try again later, until the attempts run out."""
-    if expected_version is not None and expected_version != callback.version:
-        raise Conflict(f"callback {callback.id} was changed by someone else", current_version=callback.version)
+    check_version(callback, expected_version, what=_l("callback"))
     if callback.status != CallbackStatus.PENDING:
-        raise Conflict(f"callback {callback.id} is already {callback.status.value}")
+        raise Conflict("callback_done", id=callback.id, status=callback.status.value)
     if reached:
-        errors = {}
+        problems = {}
         if solved is None:
-            errors["solved"] = "say whether the matter is solved"
+            problems["solved"] = Problem("say_if_solved")
         if satisfaction is None:
-            errors["satisfaction"] = "record how satisfied the caller is"
+            problems["satisfaction"] = Problem("record_satisfaction")
         if (solved is False or satisfaction == Satisfaction.DISSATISFIED) and not words:
-            errors["words"] = "write down what the caller said: it goes back to the unit"
-        if errors:
-            raise ValidationFailed(errors)
+            problems["words"] = Problem("write_callers_words")
+        if problems:
+            raise ValidationFailed(problems)
     now = clock.now()
     attempt = CallbackAttempt(
         callback_id=callback.id, at=now, operator_id=actor.id, reached=reached,

@@ -1,8 +1,15 @@
 """Phone numbers normalized to E.164, so every spelling of a number is one caller."""
 import phonenumbers
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
+
+error_catalog.define({
+    "not_a_phone_number": _l("not a phone number"),
+    "not_a_possible_phone_number": _l("not a possible phone number"),
+})
 
 
 def default_region() -> str:
@@ -14,9 +21,9 @@ def normalize_phone(raw: str, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse(raw, default_region())
     except phonenumbers.NumberParseException:
-        raise ValidationFailed({field: "not a phone number"}) from None
+        raise ValidationFailed.at(field, "not_a_phone_number") from None
     if not phonenumbers.is_possible_number(number):
-        raise ValidationFailed({field: "not a possible phone number"})
+        raise ValidationFailed.at(field, "not_a_possible_phone_number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

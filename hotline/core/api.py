@@ -1,13 +1,17 @@
 """The JSON API under /api/v1: everything the console does, for machines too."""
 from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf, db
 from hotline.core.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
+
+error_catalog.define({"body_not_json": _l("the body must be JSON (Content-Type: application/json)")})
 
 
 def bearer_token() -> str | None:
@@ -40,7 +44,7 @@ def openapi_json():
 def json_body() -> dict:
     data = request.get_json(silent=True)
     if data is None:
-        raise ValidationFailed({"": "the body must be JSON (Content-Type: application/json)"})
+        raise ValidationFailed.at("", "body_not_json")
     return data
 
 

@@ -7,9 +7,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from hotline.core.errors import DomainError, ValidationFailed
+from hotline.core.errors import DomainError, ValidationFailed, say
 from hotline.core.extensions import db, login_manager
-from hotline.core.messages import localize, localize_fields
 
 log = logging.getLogger(__name__)
 
@@ -18,20 +17,25 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _answer(status: int, message: str, **extra):
+def _answer(status: int, error: str, shown: str | None = None, /, **extra):
+    """`error` for machines; `shown` (default: the same) on the page a person reads."""
     if _wants_json():
-        return jsonify(error=message, **extra), status
-    return render_template("error.html", status=status, message=localize(message)), status
+        return jsonify(error=error, **extra), status
+    return render_template("error.html", status=status, message=shown or error), status
 
 
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
-        extra = dict(exc.details)
-        if isinstance(exc, ValidationFailed):  # `fields` stays stable English for machines
-            extra["messages"] = localize_fields(exc.fields)
-        return _answer(exc.status, exc.message, **extra)
+        # `error` and `fields` in stable English for machines, with the codes beside them;
+        # `message` and `messages` in the reader's language.
+        extra = {**exc.details, "message": say(exc)}
+        if isinstance(exc, ValidationFailed):
+            extra["fields"] = exc.fields
+            extra["messages"] = {path: say(problem) for path, problem in exc.problems.items()}
+            extra["codes"] = {path: problem.code for path, problem in exc.problems.items()}
+        return _answer(exc.status, exc.message, extra["message"], **extra)
 
     @app.errorhandler(StaleDataError)
     def _stale(exc):

@@ -1,16 +1,94 @@
-"""Input shapes, validated before any rule runs: one message per field path."""
+"""Input shapes, validated before any rule runs: one problem per field path.
+
+Pydantic's errors become catalog codes by their `type` and `ctx` (never by their English):
+the API keeps pydantic's English in `fields`, pages show the catalog's words."""
 from typing import Annotated
 
+from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
-from hotline.core.errors import ValidationFailed
+from hotline.core import error_catalog as catalog
+from hotline.core.errors import Problem, ValidationFailed
 
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\t", "\r"}
+
+catalog.define({
+    "required": _l("Required."),
+    "not_expected": _l("Not expected here."),
+    "too_short_text": _l("At least %(min_length)s characters."),
+    "too_long_text": _l("At most %(max_length)s characters."),
+    "too_few": _l("At least %(min_length)s needed."),
+    "too_many": _l("At most %(max_length)s allowed."),
+    "wrong_form": _l("Not in the expected form."),
+    "more_than": _l("Must be more than %(gt)s."),
+    "positive": _l("Must be more than zero."),
+    "at_least": _l("At least %(ge)s."),
+    "less_than": _l("Must be less than %(lt)s."),
+    "at_most": _l("At most %(le)s."),
+    "not_a_date": _l("Not a valid date."),
+    "not_a_time": _l("Not a valid time (HH:MM)."),
+    "not_whole_number": _l("Not a whole number."),
+    "not_a_number": _l("Not a number."),
+    "not_yes_or_no": _l("Not yes or no."),
+    "not_text": _l("Not text."),
+    "not_allowed_value": _l("Not one of the allowed values."),
+    "invalid": _l("Not valid."),
+    "control_characters": _l("Contains control characters."),
+    "body_not_object": _l("the body must be a JSON object"),
+})
+
+# pydantic's error type -> catalog code (the values of `ctx` are its parameters).
+_PYDANTIC = {
+    "missing": "required",
+    "extra_forbidden": "not_expected",
+    "string_too_short": "too_short_text",
+    "string_too_long": "too_long_text",
+    "too_short": "too_few",
+    "too_long": "too_many",
+    "string_pattern_mismatch": "wrong_form",
+    "greater_than": "more_than",
+    "greater_than_equal": "at_least",
+    "less_than": "less_than",
+    "less_than_equal": "at_most",
+    "int_parsing": "not_whole_number",
+    "int_type": "not_whole_number",
+    "int_from_float": "not_whole_number",
+    "float_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "bool_parsing": "not_yes_or_no",
+    "bool_type": "not_yes_or_no",
+    "string_type": "not_text",
+    "enum": "not_allowed_value",
+    "literal_error": "not_allowed_value",
+    "time_parsing": "not_a_time",
+    "time_type": "not_a_time",
+    **dict.fromkeys(
+        ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_past",
+         "date_future", "datetime_parsing", "datetime_type", "datetime_from_date_parsing", "datetime_object_invalid",
+         "datetime_past", "datetime_future", "timezone_aware", "timezone_naive"),
+        "not_a_date",
+    ),
+}
+
+
+def problem_of(error: dict) -> Problem:
+    """One pydantic error as a Problem, with pydantic's English for the API. An empty
+    required string (min_length 1) is "Required.", more than 0 "Must be more than zero.";
+    an error type raised by our own validators (PydanticCustomError) is a catalog code already."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        code = "required"
+    elif kind == "greater_than" and ctx.get("gt") == 0:
+        code = "positive"
+    else:
+        code = kind if kind in catalog.codes() else _PYDANTIC.get(kind, "invalid")
+    return Problem(code, english=error["msg"], **ctx)
 
 
 def _no_control_chars(value: str) -> str:
     if any(c in _CONTROL for c in value):
-        raise ValueError("contains control characters")
+        raise PydanticCustomError("control_characters", "contains control characters")
     return value
 
 
@@ -27,17 +105,17 @@ class Strict(BaseModel):
 
 
 def parse(model: type[BaseModel], data) -> BaseModel:
-    """Validate or raise ValidationFailed with one message per field path."""
+    """Validate or raise ValidationFailed with one problem per field path."""
     if not isinstance(data, dict):
-        raise ValidationFailed({"": "the body must be a JSON object"})
+        raise ValidationFailed.at("", "body_not_object")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        fields: dict[str, str] = {}
+        problems: dict[str, Problem] = {}
         for err in exc.errors():
             path = ".".join(str(p) for p in err["loc"]) or ""
-            fields.setdefault(path, err["msg"])
-        raise ValidationFailed(fields) from None
+            problems.setdefault(path, problem_of(err))
+        raise ValidationFailed(problems) from None
 
 
 def parse_query(model: type[BaseModel], args) -> BaseModel:

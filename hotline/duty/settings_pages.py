@@ -6,12 +6,10 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from hotline.core import clock
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, NotFound, ValidationFailed, first_part, page_errors
 from hotline.core.extensions import db
-from hotline.core.messages import localize
 from hotline.core.permissions import MANAGE_DUTY_SETUP, READ_ROSTER, can, require
 from hotline.core.validation import parse
 from hotline.core.web import settings_bp as bp
@@ -21,31 +19,6 @@ from hotline.duty.seats import services as seats
 from hotline.duty.seats.schemas import SeatIn
 
 READ_DUTY_SETUP = READ_ROSTER | MANAGE_DUTY_SETUP  # as GET /api/v1/shift-templates and /api/v1/seats
-
-_MESSAGES = {
-    "a role is listed twice": _l("A role is listed twice."),
-    "max is below min": _l("Below the minimum."),
-    "a shift cannot last 24 hours or none: give different times": _l("Give different start and end times (a shift cannot last 0 or 24 hours)."),
-    "Input should be in a valid time format": _l("Not a valid time (HH:MM)."),
-    "Input should be greater than or equal to 0": _l("At least 0."),
-    "Input should be less than or equal to 50": _l("At most 50."),
-    "Input should be less than or equal to 10000": _l("At most 10000."),
-}
-
-
-def _say(message: str) -> str:
-    if message in _MESSAGES:
-        return str(_MESSAGES[message])
-    if message.startswith("Input should be in a valid time format"):
-        return str(_MESSAGES["Input should be in a valid time format"])
-    if "was changed by someone else" in message:
-        return _("Changed by someone else meanwhile: reload the page and make your change again.")
-    if message.startswith("the code of a"):
-        return _("The code cannot change.")
-    if message.startswith("no shift template") or message.startswith("no seat"):
-        return _("Not found: it may have been removed. Reload the page.")
-    return localize(message)
-
 
 def _number_or_text(text: str):
     text = (text or "").strip()
@@ -81,17 +54,15 @@ def _template_input(form) -> tuple[dict, list]:
     return raw, roles
 
 
-def _template_errors(exc: ValidationFailed, roles: list) -> dict[str, str]:
+def _template_errors(exc, roles: list) -> dict[str, str]:
     """Per form field: `staffing.1.max` is shown beside the max box of the second staffed role."""
-    out: dict[str, str] = {}
-    for path, message in exc.fields.items():
+    def key(path: str) -> str:
         parts = path.split(".")
         if parts[0] == "staffing" and len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) < len(roles):
-            key = f"{'max' if parts[2] == 'max' else 'min'}_{roles[int(parts[1])].value}"
-        else:
-            key = parts[0]
-        out.setdefault(key, _say(message))
-    return out
+            return f"{'max' if parts[2] == 'max' else 'min'}_{roles[int(parts[1])].value}"
+        return parts[0]
+
+    return page_errors(exc, key)
 
 
 def _shifts_page(errors=None, status=200):
@@ -132,12 +103,9 @@ def save_duty_shift():
         else:
             rosters.create_template(data)
         db.session.commit()
-    except ValidationFailed as exc:
+    except (ValidationFailed, Conflict, NotFound) as exc:
         db.session.rollback()
-        return _shifts_page(_template_errors(exc, roles), 422)
-    except (Conflict, NotFound) as exc:
-        db.session.rollback()
-        return _shifts_page({"": _say(exc.message)}, exc.status)
+        return _shifts_page(_template_errors(exc, roles), exc.status)
     flash(_("Shift %(code)s saved. Coverage of every roster, published ones included, is checked against it from now on.",
             code=raw["code"]), "ok")
     return redirect(url_for("settings.duty_shifts") + (f"#shift-{form['id']}" if form.get("id", "").isdigit() else ""))
@@ -182,11 +150,8 @@ def save_duty_seat():
         else:
             seats.create_seat(data)
         db.session.commit()
-    except ValidationFailed as exc:
+    except (ValidationFailed, Conflict, NotFound) as exc:
         db.session.rollback()
-        return _seats_page({k.split(".")[0]: _say(v) for k, v in exc.fields.items()}, 422)
-    except (Conflict, NotFound) as exc:
-        db.session.rollback()
-        return _seats_page({"": _say(exc.message)}, exc.status)
+        return _seats_page(page_errors(exc, key=first_part), exc.status)
     flash(_("Seat %(code)s saved.", code=raw["code"]), "ok")
     return redirect(url_for("settings.duty_seats"))

@@ -1,4 +1,7 @@
 """Which tickets a person may see and act on (before masking decides how much)."""
+from flask_babel import lazy_gettext as _l
+
+from hotline.core import error_catalog
 from hotline.core.errors import Forbidden, NotFound
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
@@ -6,11 +9,16 @@ from hotline.tickets.models import Ticket
 from hotline.tickets.services import TicketFilter, count, get_ticket, search_tickets
 from hotline.users.models import User
 
+error_catalog.define({
+    "crew_or_desk_only": _l("only the unit's crew or the dispatch desk may do this"),
+    "not_your_unit": _l("this ticket is not with your unit"),
+})
+
 
 def visible_ticket(number: str, user: User) -> Ticket:
     ticket = get_ticket(number)
     if not scope_for(user).sees_unit(ticket.unit_id):
-        raise NotFound(f"no ticket {number}")  # not 403: do not confirm it exists
+        raise NotFound("not_found", what=_l("ticket"), id=number)  # not 403: do not confirm it exists
     return ticket
 
 
@@ -19,9 +27,9 @@ def check_unit_member(ticket: Ticket, actor: User) -> None:
     if actor.role in CENTER_STAFF - {Role.OPERATOR}:
         return
     if actor.role != Role.CREW or actor.unit_id is None:
-        raise Forbidden("only the unit's crew or the dispatch desk may do this")
+        raise Forbidden("crew_or_desk_only")
     if ticket.unit_id is None or not scope_for(actor).sees_unit(ticket.unit_id):
-        raise Forbidden("this ticket is not with your unit")
+        raise Forbidden("not_your_unit")
 
 
 def actionable_ticket(number: str, user: User) -> Ticket:

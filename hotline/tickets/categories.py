@@ -1,11 +1,15 @@
 """Editing categories. Nothing is deleted: a category no longer used is deactivated."""
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from sqlalchemy import select
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.validation import Strict, Text, parse
 from hotline.tickets.models import Category, Priority
+
+error_catalog.define({"no_such_category": _l("no such category")})
 
 
 class CategoryForm(Strict):
@@ -31,15 +35,15 @@ def save_category(form) -> Category:
     clash = db.session.scalar(select(Category).where(Category.code == data.code))
     if data.id is None:
         if clash:
-            raise ValidationFailed({"code": "this code is taken"})
+            raise ValidationFailed.at("code", "code_taken")
         category = Category()
         db.session.add(category)
     else:
         category = db.session.get(Category, data.id)
         if category is None:
-            raise ValidationFailed({"id": "no such category"})
+            raise ValidationFailed.at("id", "no_such_category")
         if clash and clash.id != category.id:
-            raise ValidationFailed({"code": "this code is taken"})
+            raise ValidationFailed.at("code", "code_taken")
     for field in ("code", "name_en", "name_zh", "default_priority", "answerable_on_call", "active", "sort_order"):
         setattr(category, field, getattr(data, field))
     return category

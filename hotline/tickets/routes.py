@@ -4,9 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hotline.core import signals
-from hotline.core.errors import DomainError, ValidationFailed
+from hotline.core.errors import DomainError, ValidationFailed, page_errors
 from hotline.core.extensions import db
-from hotline.core.messages import localize, localize_fields
 from hotline.core.permissions import (
     ADD_NOTE,
     CANCEL_TICKET,
@@ -44,7 +43,7 @@ def ticket_list():
         query = parse_query(TicketQuery, filter_args(request.args))
         errors = {}
     except ValidationFailed as exc:
-        query, errors = TicketQuery(), localize_fields(exc.fields)
+        query, errors = TicketQuery(), page_errors(exc)
     tickets, total = find_tickets(query, current_user)
     return render_template(
         "tickets/list.html",
@@ -97,8 +96,7 @@ def form_action(number: str, action, form: str | None = None):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        errors = localize_fields(exc.fields) if isinstance(exc, ValidationFailed) else {"": localize(exc.message)}
-        return _detail_page(visible_ticket(number, current_user), errors, form), exc.status
+        return _detail_page(visible_ticket(number, current_user), page_errors(exc), form), exc.status
     return redirect(url_for("tickets.ticket_page", number=number))
 
 

@@ -4,6 +4,7 @@ happened through the signals in hotline.core.signals; this module imports none o
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -11,8 +12,9 @@ from hotline.callers.models import Caller
 from hotline.callers.phones import try_normalize_phone
 from hotline.callers.services import find_or_create_caller, remember_address
 from hotline.calls.models import Call
-from hotline.core import clock, signals
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core import clock, error_catalog, signals
+from hotline.core.error_catalog import Term
+from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.tickets import timeline, workflow
 from hotline.tickets.models import (
@@ -31,6 +33,20 @@ from hotline.tickets.timeline import EventKind
 from hotline.units.models import Unit
 from hotline.users.models import User
 
+error_catalog.define({
+    "unknown_category": _l("unknown category '%(code)s'"),
+    "answered_before_rang": _l("answered before it rang"),
+    "ended_before_answered": _l("ended before it was answered"),
+    "phone_needed": _l("a phone ticket needs the caller's number"),
+    "consultation_only": _l("only a consultation can be answered on the call"),
+    "no_unit_to_return_to": _l("ticket %(number)s has no unit to go back to"),
+    "ticket_not_open": _l("ticket %(number)s is %(status)s"),
+    "reclassify_not_open": _l("ticket %(number)s is %(status)s; only an open ticket can be reclassified"),
+    "cancel_not_open": _l("ticket %(number)s is %(status)s; only an open ticket can be cancelled"),
+    "reclassify_nothing_given": _l("give a new category, priority or area"),
+    "nothing_changed": _l("nothing changed"),
+})
+
 
 def active_categories() -> list[Category]:
     return db.session.scalars(
@@ -41,14 +57,14 @@ def active_categories() -> list[Category]:
 def _category(code: str) -> Category:
     category = db.session.scalar(select(Category).where(Category.code == code))
     if category is None or not category.active:
-        raise ValidationFailed({"category": f"unknown category '{code}'"})
+        raise ValidationFailed.at("category", "unknown_category", code=code)
     return category
 
 
 def _unit(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None or not unit.active:
-        raise ValidationFailed({"unit": f"unknown unit '{code}'"})
+        raise ValidationFailed.at("unit", "unknown_unit", code=code)
     return unit
 
 
@@ -56,9 +72,9 @@ def _record_call(call_in: CallIn, caller: Caller, operator: User, now: datetime)
     answered = call_in.answered_at or now
     rang = call_in.rang_at or answered
     if rang > answered:
-        raise ValidationFailed({"call.answered_at": "answered before it rang"})
+        raise ValidationFailed.at("call.answered_at", "answered_before_rang")
     if call_in.ended_at and call_in.ended_at < answered:
-        raise ValidationFailed({"call.ended_at": "ended before it was answered"})
+        raise ValidationFailed.at("call.ended_at", "ended_before_answered")
     call = Call(
         line=call_in.line,
         caller_number=caller.phone,
@@ -80,9 +96,9 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
     category = _category(data.category)
     channel = data.channel or default_channel
     if channel == Channel.PHONE and data.caller is None:
-        raise ValidationFailed({"caller.phone": "a phone ticket needs the caller's number"})
+        raise ValidationFailed.at("caller.phone", "phone_needed")
     if data.answer and not category.answerable_on_call:
-        raise ValidationFailed({"answer": "only a consultation can be answered on the call"})
+        raise ValidationFailed.at("answer", "consultation_only")
 
     caller = None
     if data.caller:
@@ -148,7 +164,7 @@ def reopen_ticket(ticket: Ticket, words: str, actor: User) -> None:
     """The callback found it unsolved: back to the same unit with the caller's words,
     as a new cycle whose SLA clocks start again from now (dispatch sends the work order)."""
     if ticket.unit_id is None:
-        raise Conflict(f"ticket {ticket.number} has no unit to go back to")
+        raise Conflict("no_unit_to_return_to", number=ticket.number)
     now = clock.now()
     move(ticket, "reopen", actor, {
         "cycle": ticket.cycle + 1, "reopened_at": now, "dispatched_at": now,
@@ -174,25 +190,20 @@ def hand_over(ticket: Ticket, incoming: User, note: str) -> None:
 def get_ticket(number: str) -> Ticket:
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
     if ticket is None:
-        raise NotFound(f"no ticket {number}")
+        raise NotFound("not_found", what=_l("ticket"), id=number)
     return ticket
 
 
-def check_version(ticket: Ticket, expected: int | None) -> None:
+def check_ticket_version(ticket: Ticket, expected: int | None) -> None:
     """The version the caller last saw must still be current (optimistic locking)."""
-    if expected is not None and expected != ticket.version:
-        raise Conflict(
-            f"ticket {ticket.number} was changed by someone else (now version {ticket.version})",
-            current_version=ticket.version,
-            ticket_status=ticket.status.value,
-        )
+    check_version(ticket, expected, what=_l("ticket"), ident=ticket.number, ticket_status=ticket.status.value)
 
 
 def reply_to_caller(ticket: Ticket, message: str, actor: User, expected_version: int | None) -> None:
     """答复: the caller has been given an answer (stops the reply clock)."""
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     if not ticket.is_open:
-        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}")
+        raise Conflict("ticket_not_open", number=ticket.number, status=Term("status", ticket.status.value))
     changes = timeline.apply_changes(ticket, {"replied_at": ticket.replied_at or clock.now()})
     timeline.record(ticket, EventKind.REPLIED, actor, changes, message)
     db.session.flush()
@@ -204,9 +215,9 @@ def reclassify(
 ) -> None:
     """A new category, priority or area: the SLA clocks are re-targeted by the
     session hook (working time used so far kept, paused time still excluded)."""
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     if not ticket.is_open:
-        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}; only an open ticket can be reclassified")
+        raise Conflict("reclassify_not_open", number=ticket.number, status=Term("status", ticket.status.value))
     values = {}
     if category is not None:
         values["category_id"] = _category(category).id
@@ -215,11 +226,11 @@ def reclassify(
     if area is not None:
         values["area"] = area or None
     if not values:
-        raise ValidationFailed({"category": "give a new category, priority or area"})
+        raise ValidationFailed.at("category", "reclassify_nothing_given")
     before = ticket.priority
     changes = timeline.apply_changes(ticket, values)
     if not changes:
-        raise ValidationFailed({"category": "nothing changed"})
+        raise ValidationFailed.at("category", "nothing_changed")
     timeline.record(ticket, EventKind.RECLASSIFIED, actor, changes, reason)
     db.session.flush()
     signals.ticket_reclassified.send(ticket, actor=actor, changes=changes)
@@ -237,9 +248,9 @@ def add_note(ticket: Ticket, body: str, actor: User) -> TicketNote:
 
 def cancel_ticket(ticket: Ticket, reason: str, actor: User, expected_version: int | None) -> None:
     """A wrong ticket is cancelled with a reason, never deleted."""
-    check_version(ticket, expected_version)
+    check_ticket_version(ticket, expected_version)
     if not ticket.is_open:
-        raise Conflict(f"ticket {ticket.number} is {ticket.status.value}; only an open ticket can be cancelled")
+        raise Conflict("cancel_not_open", number=ticket.number, status=Term("status", ticket.status.value))
     move(ticket, "cancel", actor, {"cancelled_at": clock.now(), "cancel_reason": reason}, reason, shown=("status",))
 
 

@@ -3,9 +3,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from hotline.core.errors import ValidationFailed
+from hotline.core.errors import ValidationFailed, page_errors
 from hotline.core.extensions import db
-from hotline.core.messages import localize_fields
 from hotline.core.permissions import MANAGE_SETTINGS, require
 from hotline.core.web import settings_bp
 from hotline.tickets.categories import save_category
@@ -26,7 +25,7 @@ def categories():
             return redirect(url_for("settings.categories"))
         except ValidationFailed as exc:
             db.session.rollback()
-            errors, status = localize_fields(exc.fields), 422
+            errors, status = page_errors(exc), 422
     items = db.session.scalars(select(Category).order_by(Category.sort_order, Category.id)).all()
     return render_template(
         "settings/categories.html", categories=items, priorities=list(Priority), errors=errors, form=request.form

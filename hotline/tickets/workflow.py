@@ -1,4 +1,8 @@
 """The ticket's state machine. An illegal step is refused with a reason (409)."""
+from flask_babel import lazy_gettext as _l
+
+from hotline.core import error_catalog
+from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict
 from hotline.tickets.models import OPEN_STATUSES, Status, Ticket
 
@@ -21,6 +25,10 @@ STEPS: dict[str, tuple[frozenset[Status], Status]] = {
     "cancel": (OPEN_STATUSES, S.CANCELLED),
 }
 
+error_catalog.define({
+    "illegal_step": _l("cannot %(step)s ticket %(number)s: it is %(status)s; %(step)s needs one of: %(allowed)s"),
+})
+
 # The timeline kind a step records, where it is not the step's own name.
 STEP_EVENT = {"answer_on_call": "answered_on_call", "cancel": "cancelled"}
 
@@ -30,10 +38,9 @@ def next_status(ticket: Ticket, step: str) -> Status:
     allowed_from, target = STEPS[step]
     if ticket.status not in allowed_from:
         raise Conflict(
-            f"cannot {step} ticket {ticket.number}: it is {ticket.status.value}; "
-            f"{step} needs one of: {', '.join(sorted(s.value for s in allowed_from))}",
-            ticket_status=ticket.status.value,
-            current_version=ticket.version,
+            "illegal_step", step=step, number=ticket.number, status=Term("status", ticket.status.value),
+            allowed=", ".join(sorted(s.value for s in allowed_from)),
+            details={"ticket_status": ticket.status.value, "current_version": ticket.version},
         )
     return target
 

@@ -1,9 +1,13 @@
 """Which units a person works for."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.units.models import Unit
+
+error_catalog.define({"unknown_unit": _l("unknown unit '%(code)s'")})
 
 
 def member_unit_ids(user) -> set[int]:
@@ -30,5 +34,5 @@ def find_unit(code: str, field: str = "unit") -> Unit:
     """An active unit by its code, or the field error that names it."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None or not unit.active:
-        raise ValidationFailed({field: f"unknown unit '{code}'"})
+        raise ValidationFailed.at(field, "unknown_unit", code=code)
     return unit

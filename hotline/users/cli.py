@@ -4,7 +4,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from hotline.core.errors import DomainError
+from hotline.core.errors import DomainError, ValidationFailed
 from hotline.core.extensions import db
 from hotline.users.models import ApiToken, Role, User
 from hotline.users.services import create_token, create_user, revoke_token
@@ -21,7 +21,7 @@ def register_cli(app: Flask) -> None:
         try:
             create_user(username, password, Role(role), display_name)
         except DomainError as exc:
-            raise click.ClickException(str(exc.details or exc.message)) from None
+            raise click.ClickException("; ".join(exc.fields.values()) if isinstance(exc, ValidationFailed) else exc.message) from None
         db.session.commit()
         click.echo(f"created {role} {username}")
 

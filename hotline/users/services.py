@@ -5,13 +5,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from hotline.core import clock
+from hotline.core import clock, error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.users.models import ApiToken, LoginEvent, Role, User
+
+error_catalog.define({"user_exists": _l("user '%(username)s' exists")})
 
 TOKEN_PREFIX = "hl_"
 
@@ -77,7 +80,7 @@ def create_user(
     username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None
 ) -> User:
     if db.session.scalar(select(User).where(User.username == username)):
-        raise ValidationFailed({"username": f"user '{username}' exists"})
+        raise ValidationFailed.at("username", "user_exists", username=username)
     user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id)
     user.set_password(password)
     db.session.add(user)
@@ -106,6 +109,6 @@ def user_for_token(secret: str) -> User | None:
 
 
 def revoke_token(token_id: int) -> ApiToken:
-    token = get_or_404(ApiToken, token_id, "token")
+    token = get_or_404(ApiToken, token_id, _l("token"))
     token.revoked_at = token.revoked_at or clock.now()
     return token

@@ -84,7 +84,7 @@ def test_a_bad_maximum_is_refused_beside_its_box_and_nothing_changes(live_server
         row = page.locator('.shift-row[data-shift="pm"]')
         error = row.locator('[data-error-for="max_operator"]')
         error.wait_for()
-        assert error.inner_text().endswith("Below the minimum.")
+        assert error.inner_text().endswith("Max is below min.")
         assert row.locator('input[name="max_operator"]').input_value() == "0"  # kept as typed
         assert "Operator 1–3" in row.locator(".heads").inner_text()
     finally:

@@ -181,8 +181,8 @@ def test_removing_a_role_and_deactivating_keep_the_shift(app, duty):
 
 
 @pytest.mark.parametrize("changes,field,message", [
-    ({"min_operator": "3", "max_operator": "2"}, "max_operator", "Below the minimum."),
-    ({"ends": "08:30"}, "ends", "Give different start and end times"),
+    ({"min_operator": "3", "max_operator": "2"}, "max_operator", "Max is below min."),
+    ({"ends": "08:30"}, "ends", "give different times"),
     ({"starts": "25:99"}, "starts", "Not a valid time"),
     ({"starts": ""}, "starts", "Not a valid time"),
     ({"name_zh": ""}, "name_zh", "Required."),
@@ -225,7 +225,7 @@ def test_a_stale_version_is_409_and_says_reload(app, duty):
     assert admin.post("/settings/duty/shifts", data=day_form(duty, token, max_operator="4")).status_code == 302
     r = admin.post("/settings/duty/shifts", data=day_form(duty, token, min_operator="2"))  # the version seen before
     assert r.status_code == 409
-    assert "Changed by someone else meanwhile" in error_beside(r.get_data(as_text=True), "general", f"t{duty['day'][0]}-")
+    assert "Shift day was changed by someone else" in error_beside(r.get_data(as_text=True), "general", f"t{duty['day'][0]}-")
     assert template(app, "day")["staffing"]["operator"] == (1, 4)
 
 
@@ -233,7 +233,7 @@ def test_the_code_of_a_shift_cannot_change_through_the_form(app, duty):
     client = signed_in(app, "admin")
     r = client.post("/settings/duty/shifts", data=day_form(duty, token_of(client, "/settings/duty/shifts"), code="dayx"))
     assert r.status_code == 422
-    assert "The code cannot change." in error_beside(r.get_data(as_text=True), "code", f"t{duty['day'][0]}-")
+    assert "The code of a shift cannot change." in error_beside(r.get_data(as_text=True), "code", f"t{duty['day'][0]}-")
 
 
 def test_an_unknown_shift_id_is_404_not_500(app, duty):
@@ -278,7 +278,7 @@ def test_admin_creates_renames_and_deactivates_a_seat(app, duty):
     assert "Seat B01 saved." in html
     # Someone who still had version 1 on screen does not overwrite it.
     r = client.post("/settings/duty/seats", data={"csrf_token": token, "id": str(seat_id), "code": "B01", "name": "Door", "sort_order": "9", "version": "1"})
-    assert r.status_code == 409 and "Changed by someone else" in r.get_data(as_text=True)
+    assert r.status_code == 409 and "Seat B01 was changed by someone else" in r.get_data(as_text=True)
     assert seat(app, "B01") == ("Window 2", 9, False)
 
 

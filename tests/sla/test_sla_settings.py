@@ -341,7 +341,7 @@ def test_a_bad_policy_form_keeps_what_was_typed_and_says_why_beside_the_field(se
     # A stale version says so instead of overwriting.
     assert client.post("/settings/sla/policies", data={**form, "minutes": "45"}).status_code == 302
     r = client.post("/settings/sla/policies", data={**form, "minutes": "50"}, headers={"Accept-Language": "en"})
-    assert r.status_code == 409 and "Changed by someone else" in r.get_data(as_text=True)
+    assert r.status_code == 409 and f"Policy {p['id']} was changed by someone else" in r.get_data(as_text=True)
     assert policy(api, id=p["id"])["minutes"] == 45
 
 

@@ -30,7 +30,7 @@ def _day_arg(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationFailed({"day": "Not a valid date."}) from None
+        raise ValidationFailed.at("day", "not_a_date") from None
 
 
 @bp.get("/v1/duty-log")

@@ -7,8 +7,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hotline.core import clock
-from hotline.core.errors import ValidationFailed
-from hotline.core.messages import localize_fields
+from hotline.core.errors import ValidationFailed, page_errors
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 from hotline.core.validation import parse_query
 from hotline.duty.dutylog import services
@@ -43,7 +42,7 @@ def search():
     try:
         query = parse_query(LogQuery, _args())
     except ValidationFailed as exc:
-        query, errors = LogQuery(), localize_fields(exc.fields)
+        query, errors = LogQuery(), page_errors(exc)
     if request.args and not errors:
         hits, total = services.search(query)
     return render_template("dutylog/search.html", query=query, hits=hits, total=total, errors=errors,

@@ -2,9 +2,10 @@
 signature, and the search across past logs and handovers."""
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from hotline.core import clock
+from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.duty.dutylog.models import DutyLogEntry, DutyLogReview
@@ -17,6 +18,14 @@ from hotline.users.models import User
 
 # An entry may be written down a little after the fact, never ahead of it.
 CLOCK_SKEW = timedelta(minutes=2)
+
+error_catalog.define({
+    "in_the_future": _l("in the future"),
+    "log_closed": _l("the duty log of %(day)s is reviewed and signed; write today's log instead"),
+    "day_to_come": _l("a day still to come cannot be reviewed"),
+    "log_already_reviewed": _l("the duty log of %(day)s is already reviewed and signed"),
+    "log_not_reviewed": _l("the duty log of %(day)s is not reviewed"),
+})
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -35,15 +44,15 @@ def add_entry(data: EntryIn, author: User) -> DutyLogEntry:
     now = clock.now()
     at = data.at.astimezone(timezone.utc) if data.at else now
     if at > now + CLOCK_SKEW:
-        raise ValidationFailed({"at": "in the future"})
+        raise ValidationFailed.at("at", "in_the_future")
     day = clock.local(at).date()
     if review_of(day) is not None:
-        raise Conflict(f"the duty log of {day.isoformat()} is reviewed and signed; write today's log instead")
+        raise Conflict("log_closed", day=day.isoformat())
     ticket = None
     if data.ticket:
         ticket = db.session.scalar(select(Ticket).where(Ticket.number == data.ticket))
         if ticket is None:
-            raise ValidationFailed({"ticket": f"no ticket {data.ticket}"})
+            raise ValidationFailed.at("ticket", "not_found", what=_l("ticket"), id=data.ticket)
     shift = shift_at(at)
     entry = DutyLogEntry(
         day=day, at=at, kind=data.kind, body=data.body, ticket_id=ticket.id if ticket else None,
@@ -70,9 +79,9 @@ def _entries_checksum(entries: list[DutyLogEntry]) -> str:
 def review_day(day: date, comment: str | None, reviewer: User) -> DutyLogReview:
     """每日检查签字: the supervisor has read the day's log and signs it; the day is then closed."""
     if day > clock.local().date():
-        raise ValidationFailed({"day": "a day still to come cannot be reviewed"})
+        raise ValidationFailed.at("day", "day_to_come")
     if review_of(day) is not None:
-        raise Conflict(f"the duty log of {day.isoformat()} is already reviewed and signed")
+        raise Conflict("log_already_reviewed", day=day.isoformat())
     entries = entries_of(day)
     review = DutyLogReview(
         day=day, reviewer_id=reviewer.id, signed_at=clock.now(), comment=comment or None,
@@ -105,7 +114,7 @@ def recent_days(limit: int = 14) -> list[dict]:
 def get_review(day: date) -> DutyLogReview:
     review = review_of(day)
     if review is None:
-        raise NotFound(f"the duty log of {day.isoformat()} is not reviewed")
+        raise NotFound("log_not_reviewed", day=day.isoformat())
     return review
 
 

@@ -7,10 +7,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from hotline.core.errors import ValidationFailed
+from hotline.core.errors import Problem, ValidationFailed, page_errors, say
 from hotline.core.extensions import db
 from hotline.core.i18n import local_time
-from hotline.core.messages import localize_fields
 from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, require
 from hotline.core.validation import parse_query
 from hotline.core.web import filter_args
@@ -22,7 +21,7 @@ from hotline.duty.handover.models import (
     StandingKind,
 )
 from hotline.duty.handover.search import HandoverQuery, find_handovers
-from hotline.duty.handover.services import REASON_TEXT, SUPERVISORS, blockers
+from hotline.duty.handover.services import REASONS, SUPERVISORS, blockers
 from hotline.users.models import Role, User
 
 bp = Blueprint("handover", __name__)
@@ -37,7 +36,7 @@ def index():
         query = parse_query(HandoverQuery, filter_args(request.args))
         errors = {}
     except ValidationFailed as exc:
-        query, errors = HandoverQuery(), localize_fields(exc.fields)
+        query, errors = HandoverQuery(), page_errors(exc)
     handovers, total = find_handovers(query)
     mine = db.session.scalars(
         select(Handover).where(
@@ -75,7 +74,7 @@ def page(handover_id: int):
     return render_template(
         "handover/page.html",
         h=h, **_sections(h),
-        blockers=blockers(h) if draft else [], reason_text=REASON_TEXT,
+        blockers=blockers(h) if draft else [], reason_text=reason_texts(),
         verification=checksum.verify(h) if h.is_signed else None,
         can_prepare=draft and (current_user.id == h.outgoing_id or current_user.role in SUPERVISORS),
         can_review=draft and current_user.id == h.incoming_id,
@@ -109,4 +108,4 @@ def _iso_local_time(value: str | None, fmt: str = "MM-dd HH:mm") -> str:
 @bp.app_template_global()
 def reason_texts() -> dict:
     """The refusal reasons by code, in the reader's language, for the page's script."""
-    return {code: str(text) for code, text in REASON_TEXT.items()}
+    return {code: say(Problem(code)) for code in REASONS}

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from hotline.core import clock, signals
-from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotline.core import clock, error_catalog, signals
+from hotline.core.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.core.outbox import add_event
@@ -46,23 +46,39 @@ NO_INCOMING = "no_incoming"
 NOT_ACKNOWLEDGED = "not_acknowledged"
 OVERRIDABLE = (EMERGENCY_WITHOUT_PLAN, MISSING_NEXT_STEP, CHECKLIST_INCOMPLETE, INCOMING_NOT_SIGNED_IN)
 
-# Services speak stable English (machines and tests rely on it); pages show REASON_TEXT.
-REASON = {
-    EMERGENCY_WITHOUT_PLAN: "An emergency is unresolved and has no written plan.",
-    MISSING_NEXT_STEP: "An open ticket carried over has no next step written.",
-    CHECKLIST_INCOMPLETE: "The checklist is incomplete: a count is missing, or differs without a note.",
-    INCOMING_NOT_SIGNED_IN: "The incoming person is not signed in for the next shift.",
-    NO_INCOMING: "No incoming person is named.",
-    NOT_ACKNOWLEDGED: "The incoming person has not acknowledged every flagged item.",
-}
-REASON_TEXT = {
+# The reasons are error codes: `message` in English in the answers, say() on pages.
+REASONS = error_catalog.define({
     EMERGENCY_WITHOUT_PLAN: _l("An emergency is unresolved and has no written plan."),
     MISSING_NEXT_STEP: _l("An open ticket carried over has no next step written."),
     CHECKLIST_INCOMPLETE: _l("The checklist is incomplete: a count is missing, or differs without a note."),
     INCOMING_NOT_SIGNED_IN: _l("The incoming person is not signed in for the next shift."),
     NO_INCOMING: _l("No incoming person is named."),
     NOT_ACKNOWLEDGED: _l("The incoming person has not acknowledged every flagged item."),
-}
+})
+
+error_catalog.define({
+    "unknown_user": _l("unknown user '%(username)s'"),
+    "handover_open": _l("handover %(id)s is already open"),
+    "incoming_is_outgoing": _l("the incoming person must be someone else"),
+    "handover_locked": _l("handover %(id)s is signed and locked; add an addendum instead"),
+    "prepare_outgoing_only": _l("only the outgoing person (or a supervisor) prepares the handover"),
+    "no_item_here": _l("no item %(id)s in this handover"),
+    "no_count_here": _l("no count %(id)s in this handover"),
+    "review_incoming_only": _l("only the incoming person reviews the handover"),
+    "no_item_in_handover": _l("no item %(item)s in handover %(handover)s"),
+    "dispute_needs_note": _l("say what is disputed"),
+    "override_supervisors_only": _l("only a supervisor or manager may override a refusal"),
+    "nothing_to_override": _l("nothing to override: no refusal a supervisor may lift stands now"),
+    "sign_signers_only": _l("only the outgoing and the incoming person sign the handover"),
+    "wrong_password": _l("wrong password"),
+    "already_signed": _l("handover %(id)s is already signed by the %(signer)s person"),
+    "handover_refused": _l("handover refused: %(reasons)s"),
+    "not_signed_yet": _l("handover %(id)s is not signed yet; change it directly"),
+    "addendum_signers_only": _l("only the two signers or a supervisor add to a signed handover"),
+    "standing_item_closed": _l("standing item %(id)s is already closed"),
+    "no_checklist_item": _l("no checklist item %(id)s"),
+})
+SIGNER = {"outgoing": _l("outgoing"), "incoming": _l("incoming")}
 
 
 @dataclass
@@ -75,14 +91,15 @@ class Blocker:
         return self.code in OVERRIDABLE
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": REASON[self.code], "items": self.items, "overridable": self.overridable}
+        return {"code": self.code, "message": Problem(self.code).english, "items": self.items,
+                "overridable": self.overridable}
 
 
 # --- finding ---------------------------------------------------------------------------------
 
 
 def get_handover(handover_id: int) -> Handover:
-    h = get_or_404(Handover, handover_id, "handover")
+    h = get_or_404(Handover, handover_id, _l("handover"))
     return h
 
 
@@ -95,7 +112,7 @@ def open_draft_of(user: User) -> Handover | None:
 def _user(username: str, field_name: str = "incoming") -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        raise ValidationFailed({field_name: f"unknown user '{username}'"})
+        raise ValidationFailed.at(field_name, "unknown_user", username=username)
     return user
 
 
@@ -105,12 +122,12 @@ def _user(username: str, field_name: str = "incoming") -> User:
 def open_handover(outgoing: User, incoming_username: str | None) -> Handover:
     """The outgoing person opens a handover; the system fills in what it knows."""
     if (existing := open_draft_of(outgoing)) is not None:
-        raise Conflict(f"handover {existing.id} is already open", handover_id=existing.id)
+        raise Conflict("handover_open", id=existing.id, details={"handover_id": existing.id})
     now = clock.now()
     shifts = shifts_at(now, outgoing)
     incoming = _user(incoming_username) if incoming_username else _default_incoming(shifts.next_people, outgoing, now)
     if incoming is not None and incoming.id == outgoing.id:
-        raise ValidationFailed({"incoming": "the incoming person must be someone else"})
+        raise ValidationFailed.at("incoming", "incoming_is_outgoing")
     h = Handover(
         shift_template_id=shifts.template_id, shift_day=shifts.day, shift_start=shifts.start, shift_end=now,
         next_template_id=shifts.next_template_id, next_day=shifts.next_day, next_start=shifts.next_start,
@@ -175,17 +192,13 @@ def refresh(h: Handover, actor: User, expected_version: int) -> Handover:
 
 def _check_editable(h: Handover, expected_version: int | None) -> None:
     if h.is_signed:
-        raise Conflict(f"handover {h.id} is signed and locked; add an addendum instead", handover_id=h.id)
-    if expected_version is not None and expected_version != h.version:
-        raise Conflict(
-            f"handover {h.id} was changed by someone else (now version {h.version})",
-            current_version=h.version,
-        )
+        raise Conflict("handover_locked", id=h.id, details={"handover_id": h.id})
+    check_version(h, expected_version, what=_l("handover"))
 
 
 def _may_prepare(h: Handover, actor: User) -> None:
     if actor.id != h.outgoing_id and actor.role not in SUPERVISORS:
-        raise Forbidden("only the outgoing person (or a supervisor) prepares the handover")
+        raise Forbidden("prepare_outgoing_only")
 
 
 def _changed(h: Handover, clear: tuple[str, ...]) -> None:
@@ -219,7 +232,7 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
     if "incoming" in fields:
         incoming = _user(data.incoming) if data.incoming else None
         if incoming is not None and incoming.id == h.outgoing_id:
-            raise ValidationFailed({"incoming": "the incoming person must be someone else"})
+            raise ValidationFailed.at("incoming", "incoming_is_outgoing")
         h.incoming_id = incoming.id if incoming else None
     if "notes" in fields:
         h.notes = data.notes or None
@@ -229,7 +242,7 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
     for n, edit in enumerate(data.items):
         item = items.get(edit.id)
         if item is None:
-            raise ValidationFailed({f"items.{n}.id": f"no item {edit.id} in this handover"})
+            raise ValidationFailed.at(f"items.{n}.id", "no_item_here", id=edit.id)
         step = edit.next_step or None
         if step != item.next_step:
             item.next_step = step
@@ -238,7 +251,7 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
     for n, edit in enumerate(data.counts):
         count = counts.get(edit.id)
         if count is None:
-            raise ValidationFailed({f"counts.{n}.id": f"no count {edit.id} in this handover"})
+            raise ValidationFailed.at(f"counts.{n}.id", "no_count_here", id=edit.id)
         count.counted = edit.counted
         count.note = edit.note or None
     _changed(h, clear=("outgoing", "incoming"))
@@ -253,12 +266,12 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
 def review_item(h: Handover, item_id: int, decision: str, note: str | None, actor: User, expected_version: int) -> HandoverItem:
     _check_editable(h, expected_version)
     if actor.id != h.incoming_id:
-        raise Forbidden("only the incoming person reviews the handover")
+        raise Forbidden("review_incoming_only")
     item = next((i for i in h.items if i.id == item_id), None)
     if item is None:
-        raise NotFound(f"no item {item_id} in handover {h.id}")
+        raise NotFound("no_item_in_handover", item=item_id, handover=h.id)
     if decision == "dispute" and not note:
-        raise ValidationFailed({"note": "say what is disputed"})
+        raise ValidationFailed.at("note", "dispute_needs_note")
     item.review = Review.ACKNOWLEDGED if decision == "acknowledge" else Review.DISPUTED
     item.review_note = note or None
     item.reviewed_at = clock.now()
@@ -316,11 +329,11 @@ def standing_blockers(h: Handover, signer: str, now=None) -> list[Blocker]:
 
 def override(h: Handover, reason: str, actor: User, expected_version: int) -> HandoverOverride:
     if actor.role not in SUPERVISORS:
-        raise Forbidden("only a supervisor or manager may override a refusal")
+        raise Forbidden("override_supervisors_only")
     _check_editable(h, expected_version)
     codes = [b.code for b in blockers(h) if b.overridable and b.code not in h.overridden]
     if not codes:
-        raise Conflict("nothing to override: no refusal a supervisor may lift stands now")
+        raise Conflict("nothing_to_override")
     record = HandoverOverride(by_id=actor.id, at=clock.now(), reason=reason, codes=codes)
     h.overrides.append(record)
     h.updated_at = record.at
@@ -336,14 +349,15 @@ def sign(h: Handover, actor: User, password: str, expected_version: int) -> Hand
     elif actor.id == h.incoming_id:
         signer = "incoming"
     else:
-        raise Forbidden("only the outgoing and the incoming person sign the handover")
+        raise Forbidden("sign_signers_only")
     if not actor.check_password(password):
-        raise ValidationFailed({"password": "wrong password"})
+        raise ValidationFailed.at("password", "wrong_password")
     if getattr(h, f"{signer}_signed_at") is not None:
-        raise Conflict(f"handover {h.id} is already signed by the {signer} person")
+        raise Conflict("already_signed", id=h.id, signer=SIGNER[signer])
     refused = standing_blockers(h, signer)
     if refused:
-        raise Conflict("handover refused: " + "; ".join(b.code for b in refused), blockers=[b.as_dict() for b in refused])
+        raise Conflict("handover_refused", reasons=[Problem(b.code, english=b.code) for b in refused],
+                       details={"blockers": [b.as_dict() for b in refused]})
     now = clock.now()
     setattr(h, f"{signer}_signed_at", now)
     h.updated_at = now
@@ -372,9 +386,9 @@ def _complete(h: Handover, now) -> None:
 
 def add_addendum(h: Handover, body: str, actor: User) -> HandoverAddendum:
     if not h.is_signed:
-        raise Conflict(f"handover {h.id} is not signed yet; change it directly")
+        raise Conflict("not_signed_yet", id=h.id)
     if actor.id not in (h.outgoing_id, h.incoming_id) and actor.role not in SUPERVISORS:
-        raise Forbidden("only the two signers or a supervisor add to a signed handover")
+        raise Forbidden("addendum_signers_only")
     addendum = HandoverAddendum(handover_id=h.id, author_id=actor.id, at=clock.now(), body=body)
     addendum.checksum = checksum.addendum_checksum(addendum, h.checksum or "")
     db.session.add(addendum)
@@ -408,11 +422,10 @@ def add_standing_item(data: StandingItemIn, actor: User) -> StandingItem:
 
 
 def close_standing_item(item_id: int, note: str, actor: User, expected_version: int) -> StandingItem:
-    item = get_or_404(StandingItem, item_id, "standing item")
-    if expected_version != item.version:
-        raise Conflict(f"standing item {item_id} was changed by someone else (now version {item.version})", current_version=item.version)
+    item = get_or_404(StandingItem, item_id, _l("standing item"))
+    check_version(item, expected_version, what=_l("standing item"), required=True)
     if not item.is_open:
-        raise Conflict(f"standing item {item_id} is already closed")
+        raise Conflict("standing_item_closed", id=item_id)
     item.closed_at, item.closed_by_id, item.close_note = clock.now(), actor.id, note
     db.session.flush()
     _announce_standing(item, actor)
@@ -446,7 +459,7 @@ def save_checklist(data: ChecklistSave) -> list[ChecklistItem]:
         if line.id is not None:
             row = existing.get(line.id)
             if row is None:
-                raise ValidationFailed({f"items.{n}.id": f"no checklist item {line.id}"})
+                raise ValidationFailed.at(f"items.{n}.id", "no_checklist_item", id=line.id)
         else:
             row = ChecklistItem()
             db.session.add(row)

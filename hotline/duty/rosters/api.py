@@ -3,12 +3,13 @@ swap and leave requests, and who is on which shift."""
 from datetime import date
 
 from flask import current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.api import bp, committed, json_body
-from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.errors import Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
 from hotline.core.openapi import operation
@@ -131,10 +132,8 @@ def save_shift_template():
     existing = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == data.code))
     if existing is None:
         template = services.create_template(data)
-    elif data.version is None:  # never overwrite a shift the caller has not seen
-        raise Conflict(f"shift {data.code} exists: send the version you saw to change it",
-                       code="stale", current_version=existing.version)
-    else:
+    else:  # never overwrite a shift the caller has not seen: the version is required
+        check_version(existing, data.version, what=_l("shift"), ident=data.code, required=True)
         template = services.update_template(existing.id, data, data.version)
     return committed(template_view(template), 201 if existing is None else 200)
 
@@ -179,7 +178,8 @@ def publish_roster(month: str):
 def list_shift_requests():
     status = request.args.get("status")
     if status and status not in RequestStatus.__members__.values():
-        raise ValidationFailed({"status": "Input should be 'pending', 'approved', 'refused' or 'withdrawn'"})
+        raise ValidationFailed({"status": Problem(
+            "not_allowed_value", english="Input should be 'pending', 'approved', 'refused' or 'withdrawn'")})
     items = shift_requests.visible_requests(current_user, RequestStatus(status) if status else None)
     return jsonify(items=[request_view(r) for r in items])
 

@@ -3,10 +3,12 @@ Approval re-checks coverage and only then rewrites the published roster."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from hotline.core import clock
-from hotline.core.errors import Conflict, Forbidden, ValidationFailed
+from hotline.core import clock, error_catalog
+from hotline.core.error_catalog import Term
+from hotline.core.errors import Conflict, Forbidden, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.duty.rosters.models import (
@@ -29,6 +31,27 @@ from hotline.users.models import Role, User
 
 DECIDERS = (Role.SUPERVISOR, Role.MANAGER)
 
+error_catalog.define({
+    "not_published": _l("the roster of %(month)s is not published yet"),
+    "shift_started": _l("the %(shift)s shift of %(day)s has already started"),
+    "not_on_own_shift": _l("you are not on the %(shift)s shift of %(day)s"),
+    "swap_needs_partner": _l("a swap needs the colleague who takes the shift"),
+    "swap_needs_someone_else": _l("a swap needs someone else"),
+    "partner_shift_half_given": _l("give both the day and the shift you take in return, or neither"),
+    "partner_not_on_shift": _l("%(user)s is not on the %(shift)s shift of %(day)s"),
+    "leave_names_no_partner": _l("a leave request names no partner: the supervisor names the substitute"),
+    "roster_changed": _l("%(user)s is no longer on the %(shift)s shift of %(day)s"),
+    "already_on": _l("%(user)s is already on the %(shift)s shift of %(day)s"),
+    "overlap": _l("%(user)s already works a shift that overlaps the %(shift)s shift of %(day)s"),
+    "coverage": _l("approving would leave a shift %(gaps)s"),
+    "gap_empty": _l("%(shift)s %(day)s with nobody on duty"),
+    "gap_below_min": _l("%(shift)s %(day)s with %(count)s %(role)s (at least %(limit)s needed)"),
+    "decided": _l("request %(id)s is already %(status)s"),
+    "substitute_for_leave_only": _l("only a leave request takes a substitute"),
+    "substitute_is_on_leave": _l("the substitute cannot be the person on leave"),
+    "withdraw_own_only": _l("only the person who filed a request can withdraw it"),
+})
+
 
 @dataclass
 class Move:
@@ -43,14 +66,14 @@ class Move:
 def _published(day: date) -> Roster:
     roster = db.session.scalar(select(Roster).where(Roster.month == day.replace(day=1)))
     if roster is None or roster.status != RosterStatus.PUBLISHED:
-        raise Conflict(f"the roster of {day:%Y-%m} is not published yet", code="not_published")
+        raise Conflict("not_published", month=f"{day:%Y-%m}")
     return roster
 
 
 def _not_started(day: date, template: ShiftTemplate, field: str) -> None:
     starts, _ = slot_times(template, day)
     if starts <= clock.now():
-        raise ValidationFailed({field: f"the {template.code} shift of {day.isoformat()} has already started"})
+        raise ValidationFailed.at(field, "shift_started", shift=template.code, day=day.isoformat())
 
 
 def _on_shift(user: User, day: date, template: ShiftTemplate) -> bool:
@@ -64,21 +87,22 @@ def file_request(requester: User, kind: RequestKind, day: date, template: ShiftT
     _published(day)
     _not_started(day, template, "day")
     if not _on_shift(requester, day, template):
-        raise ValidationFailed({"shift": f"you are not on the {template.code} shift of {day.isoformat()}"})
+        raise ValidationFailed.at("shift", "not_on_own_shift", shift=template.code, day=day.isoformat())
     if kind == RequestKind.SWAP:
         if partner is None:
-            raise ValidationFailed({"partner": "a swap needs the colleague who takes the shift"})
+            raise ValidationFailed.at("partner", "swap_needs_partner")
         if partner.id == requester.id:
-            raise ValidationFailed({"partner": "a swap needs someone else"})
+            raise ValidationFailed.at("partner", "swap_needs_someone_else")
         if (partner_day is None) != (partner_template is None):
-            raise ValidationFailed({"partner_shift": "give both the day and the shift you take in return, or neither"})
+            raise ValidationFailed.at("partner_shift", "partner_shift_half_given")
         if partner_day is not None:
             _published(partner_day)
             _not_started(partner_day, partner_template, "partner_day")
             if not _on_shift(partner, partner_day, partner_template):
-                raise ValidationFailed({"partner_shift": f"{partner.username} is not on the {partner_template.code} shift of {partner_day.isoformat()}"})
+                raise ValidationFailed.at("partner_shift", "partner_not_on_shift", user=partner.username,
+                                              shift=partner_template.code, day=partner_day.isoformat())
     elif partner or partner_day or partner_template:
-        raise ValidationFailed({"partner": "a leave request names no partner: the supervisor names the substitute"})
+        raise ValidationFailed.at("partner", "leave_names_no_partner")
     request = ShiftRequest(
         kind=kind, requester_id=requester.id, day=day, template_id=template.id, reason=reason,
         partner_id=partner.id if partner else None, partner_day=partner_day,
@@ -90,7 +114,7 @@ def file_request(requester: User, kind: RequestKind, day: date, template: ShiftT
 
 
 def get_request(request_id: int) -> ShiftRequest:
-    request = get_or_404(ShiftRequest, request_id, "request")
+    request = get_or_404(ShiftRequest, request_id, _l("request"))
     return request
 
 
@@ -116,6 +140,14 @@ def _moves(request: ShiftRequest, substitute: User | None) -> list[Move]:
     return moves
 
 
+def _gap(gap) -> Problem:
+    """A shift an approval would leave short, for the refusal's message."""
+    if gap.kind == "empty":
+        return Problem("gap_empty", shift=gap.template.code, day=gap.day.isoformat())
+    return Problem("gap_below_min", shift=gap.template.code, day=gap.day.isoformat(), count=gap.count,
+                   role=Term("role", gap.role.value), limit=gap.limit)
+
+
 def _check_moves(moves: list[Move]) -> None:
     """Each move still fits the roster as it stands, and leaves no shift worse covered."""
     leaving = {(m.off.id, m.day, m.template.id) for m in moves if m.off}
@@ -123,14 +155,14 @@ def _check_moves(moves: list[Move]) -> None:
     for m in moves:
         people = rostered(m.template.id, m.day)
         if m.off and all(p.id != m.off.id for p in people):
-            raise Conflict(f"{m.off.username} is no longer on the {m.template.code} shift of {m.day.isoformat()}", code="roster_changed")
+            raise Conflict("roster_changed", user=m.off.username, shift=m.template.code, day=m.day.isoformat())
         after = [p for p in people if not (m.off and p.id == m.off.id)]
         if m.on:
             if any(p.id == m.on.id for p in after):
-                raise Conflict(f"{m.on.username} is already on the {m.template.code} shift of {m.day.isoformat()}", code="already_on")
+                raise Conflict("already_on", user=m.on.username, shift=m.template.code, day=m.day.isoformat())
             ignore = {(d, t) for (uid, d, t) in leaving if uid == m.on.id}
             if overlapping_shift(m.on, m.day, m.template, ignore):
-                raise Conflict(f"{m.on.username} already works a shift that overlaps the {m.template.code} shift of {m.day.isoformat()}", code="overlap")
+                raise Conflict("overlap", user=m.on.username, shift=m.template.code, day=m.day.isoformat())
             after.append(m.on)
         before_gaps = {(g.kind, g.role): g.count for g in cell_gaps(m.day, m.template, people)}
         for gap in cell_gaps(m.day, m.template, after):
@@ -140,21 +172,13 @@ def _check_moves(moves: list[Move]) -> None:
             if was is None or gap.count < was:
                 problems.append(gap)
     if problems:
-        raise Conflict(
-            "approving would leave a shift " + "; ".join(
-                f"{g.template.code} {g.day.isoformat()} " + ("with nobody on duty" if g.kind == "empty" else f"with {g.count} {g.role.value} (at least {g.limit} needed)")
-                for g in problems
-            ),
-            code="coverage",
-            gaps=[g.view() for g in problems],
-        )
+        raise Conflict("coverage", gaps=[_gap(g) for g in problems], details={"gaps": [g.view() for g in problems]})
 
 
 def _check_pending(request: ShiftRequest, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != request.version:
-        raise Conflict(f"request {request.id} was changed by someone else (now version {request.version})", code="stale", current_version=request.version)
+    check_version(request, expected_version, what=_l("request"))
     if request.status != RequestStatus.PENDING:
-        raise Conflict(f"request {request.id} is already {request.status.value}", code="decided")
+        raise Conflict("decided", id=request.id, status=request.status.value)
 
 
 def decide(request: ShiftRequest, actor: User, approve: bool, expected_version: int | None,
@@ -162,10 +186,10 @@ def decide(request: ShiftRequest, actor: User, approve: bool, expected_version: 
     """Approve (the roster changes, with history) or refuse a pending request."""
     _check_pending(request, expected_version)
     if substitute is not None and request.kind != RequestKind.LEAVE:
-        raise ValidationFailed({"substitute": "only a leave request takes a substitute"})
+        raise ValidationFailed.at("substitute", "substitute_for_leave_only")
     if approve:
         if substitute is not None and substitute.id == request.requester_id:
-            raise ValidationFailed({"substitute": "the substitute cannot be the person on leave"})
+            raise ValidationFailed.at("substitute", "substitute_is_on_leave")
         _not_started(request.day, request.template, "day")
         moves = _moves(request, substitute)
         _check_moves(moves)
@@ -185,7 +209,7 @@ def decide(request: ShiftRequest, actor: User, approve: bool, expected_version: 
 
 def withdraw(request: ShiftRequest, user: User, expected_version: int | None) -> ShiftRequest:
     if request.requester_id != user.id:
-        raise Forbidden("only the person who filed a request can withdraw it")
+        raise Forbidden("withdraw_own_only")
     _check_pending(request, expected_version)
     request.status = RequestStatus.WITHDRAWN
     request.decided_at = clock.now()

@@ -3,11 +3,12 @@ and coverage. Swap and leave requests are in requests.py."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from hotline.core import clock
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core import clock, error_catalog
+from hotline.core.errors import Conflict, NotFound, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.duty.rosters.models import (
@@ -83,6 +84,22 @@ def now_and_next() -> tuple[ShiftSlot | None, ShiftSlot | None]:
 
 ROSTERED_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER)
 
+error_catalog.define({
+    "not_a_month": _l("not a month (YYYY-MM)"),
+    "unknown_shift": _l("unknown shift '%(code)s'"),
+    "not_rosterable": _l("'%(username)s' is not center staff who can be rostered"),
+    "day_not_in_month": _l("%(day)s is not in %(month)s"),
+    "person_listed_twice": _l("a person is listed twice"),
+    "overlapping_shift": _l("%(user)s is already on the %(shift)s shift of %(day)s, which overlaps"),
+    "no_roster": _l("no roster for %(month)s"),
+    "nobody_on_duty": _l("nobody would be on duty in a 24-hour center: a supervisor must override with a reason"),
+    "gaps": _l("the roster has coverage gaps: confirm to publish anyway"),
+    "role_not_rostered": _l("'%(role)s' is not rostered"),
+    "max_below_min": _l("max is below min"),
+    "role_listed_twice": _l("a role is listed twice"),
+    "shift_of_no_length": _l("a shift cannot last 24 hours or none: give different times"),
+})
+
 Cell = tuple[date, int]  # (day, template id)
 
 
@@ -91,20 +108,20 @@ def parse_month(text: str) -> date:
         year, month = (int(p) for p in text.split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValidationFailed({"month": "not a month (YYYY-MM)"}) from None
+        raise ValidationFailed.at("month", "not_a_month") from None
 
 
 def find_template(code: str, field: str = "shift") -> ShiftTemplate:
     template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == code))
     if template is None or not template.active:
-        raise ValidationFailed({field: f"unknown shift '{code}'"})
+        raise ValidationFailed.at(field, "unknown_shift", code=code)
     return template
 
 
 def find_staff(username: str, field: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or user.role not in ROSTERED_ROLES:
-        raise ValidationFailed({field: f"'{username}' is not center staff who can be rostered"})
+        raise ValidationFailed.at(field, "not_rosterable", username=username)
     return user
 
 
@@ -123,13 +140,8 @@ def roster_of(month: date, create: bool = False) -> Roster | None:
     return roster
 
 
-def check_version(roster: Roster, expected: int | None) -> None:
-    if expected is not None and roster.version != expected:
-        raise Conflict(
-            f"the roster of {roster.month:%Y-%m} was changed by someone else (now version {roster.version})",
-            code="stale",
-            current_version=roster.version,
-        )
+def _check_version(roster: Roster, expected: int | None) -> None:
+    check_version(roster, expected, what=_l("roster"), ident=f"{roster.month:%Y-%m}")
 
 
 def cells(first: date, last: date) -> dict[Cell, list[User]]:
@@ -248,15 +260,16 @@ def set_cell(month: date, day: date, template: ShiftTemplate, people: list[User]
     """Draw one cell of the grid: exactly these people on this shift of this day.
     On a published roster every edit is kept in its history with who and when."""
     if day.replace(day=1) != month:
-        raise ValidationFailed({"day": f"{day.isoformat()} is not in {month:%Y-%m}"})
+        raise ValidationFailed.at("day", "day_not_in_month", day=day.isoformat(), month=f"{month:%Y-%m}")
     if len({p.id for p in people}) != len(people):
-        raise ValidationFailed({"people": "a person is listed twice"})
+        raise ValidationFailed.at("people", "person_listed_twice")
     roster = roster_of(month, create=True)
-    check_version(roster, expected_version)
+    _check_version(roster, expected_version)
     for i, person in enumerate(people):
         if clash := overlapping_shift(person, day, template):
             other = db.session.get(ShiftTemplate, clash[1])
-            raise ValidationFailed({f"people.{i}": f"{person.username} is already on the {other.code} shift of {clash[0].isoformat()}, which overlaps"})
+            raise ValidationFailed.at(f"people.{i}", "overlapping_shift", user=person.username, shift=other.code,
+                                          day=clash[0].isoformat())
     existing = db.session.scalars(
         select(RosterAssignment).where(RosterAssignment.day == day, RosterAssignment.template_id == template.id)
     ).all()
@@ -283,17 +296,13 @@ def publish(month: date, actor: User, expected_version: int | None, confirm_gaps
     nobody on duty is refused unless a supervisor overrides with a reason (kept)."""
     roster = roster_of(month)
     if roster is None:
-        raise NotFound(f"no roster for {month:%Y-%m}")
-    check_version(roster, expected_version)
+        raise NotFound("no_roster", month=f"{month:%Y-%m}")
+    _check_version(roster, expected_version)
     cover = coverage(month)
     if cover.holes and not override_reason:
-        raise Conflict(
-            "nobody would be on duty in a 24-hour center: a supervisor must override with a reason",
-            code="nobody_on_duty",
-            coverage=cover.view(),
-        )
+        raise Conflict("nobody_on_duty", details={"coverage": cover.view()})
     if cover.gaps and not confirm_gaps and not override_reason:
-        raise Conflict("the roster has coverage gaps: confirm to publish anyway", code="gaps", coverage=cover.view())
+        raise Conflict("gaps", details={"coverage": cover.view()})
     was_published = roster.status == RosterStatus.PUBLISHED
     roster.status = RosterStatus.PUBLISHED
     roster.published_at = clock.now()
@@ -313,18 +322,18 @@ def history(roster: Roster) -> list[RosterChange]:
 
 def save_template(data) -> ShiftTemplate:
     """Create or update a shift template (by code) and its head counts."""
-    fields = {}
+    problems = {}
     for i, rule in enumerate(data.staffing):
         if rule.role not in ROSTERED_ROLES:
-            fields[f"staffing.{i}.role"] = f"'{rule.role.value}' is not rostered"
+            problems[f"staffing.{i}.role"] = Problem("role_not_rostered", role=rule.role.value)
         if rule.max is not None and rule.max < rule.min:
-            fields[f"staffing.{i}.max"] = "max is below min"
+            problems[f"staffing.{i}.max"] = Problem("max_below_min")
     if len({r.role for r in data.staffing}) != len(data.staffing):
-        fields["staffing"] = "a role is listed twice"
+        problems["staffing"] = Problem("role_listed_twice")
     if data.starts == data.ends:
-        fields["ends"] = "a shift cannot last 24 hours or none: give different times"
-    if fields:
-        raise ValidationFailed(fields)
+        problems["ends"] = Problem("shift_of_no_length")
+    if problems:
+        raise ValidationFailed(problems)
     template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == data.code))
     if template is None:
         template = ShiftTemplate(code=data.code)
@@ -358,20 +367,16 @@ def all_templates() -> list[ShiftTemplate]:
 def create_template(data) -> ShiftTemplate:
     """A new shift; unlike save_template, an existing code is refused rather than overwritten."""
     if db.session.scalar(select(ShiftTemplate.id).where(ShiftTemplate.code == data.code)) is not None:
-        raise ValidationFailed({"code": "this code is taken"})
+        raise ValidationFailed.at("code", "code_taken")
     return save_template(data)
 
 
 def update_template(template_id: int, data, expected_version: int | None) -> ShiftTemplate:
     """Edit a shift as last seen (409 when someone saved it since). The code stays."""
-    template = get_or_404(ShiftTemplate, template_id, "shift template")
-    if expected_version is not None and template.version != expected_version:
-        raise Conflict(
-            f"shift {template.code} was changed by someone else (now version {template.version})",
-            code="stale", current_version=template.version,
-        )
+    template = get_or_404(ShiftTemplate, template_id, _l("shift template"))
+    check_version(template, expected_version, what=_l("shift"), ident=template.code)
     if data.code != template.code:
-        raise ValidationFailed({"code": "the code of a shift cannot change"})
+        raise ValidationFailed.at("code", "code_fixed", what=_l("shift"))
     flag_modified(template, "name_en")  # a head-count change alone must bump the version too
     return save_template(data)
 

@@ -3,12 +3,13 @@ the wall board, and the sign-out log."""
 from datetime import date, datetime, timedelta
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from hotline.core import clock
+from hotline.core import clock, error_catalog
 from hotline.core.api import bp, committed, json_body
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
@@ -38,6 +39,11 @@ from hotline.duty.seats.schemas import (
 from hotline.duty.seats.services import counts, slot_view
 
 _CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (seat_taken, not_rostered, not_signed_in...)"}
+error_catalog.define({
+    "not_signed_in": _l("%(user)s is not signed in to a seat"),
+    "no_such_shift": _l("no shift '%(code)s'"),
+})
+NOT_A_DATE = Problem("not_a_date", english="Input should be a valid date")  # as pydantic says it
 
 
 def seat_view(seat: Seat) -> dict:
@@ -66,7 +72,7 @@ def me_view() -> dict:
 def _my_session():
     session = services.signed_in(current_user)
     if session is None:
-        raise Conflict(f"{current_user.username} is not signed in to a seat", code="not_signed_in")
+        raise Conflict("not_signed_in", user=current_user.username)
     return session
 
 
@@ -145,7 +151,7 @@ def away_log():
     try:
         day = date.fromisoformat(text) if text else clock.local().date()
     except ValueError:
-        raise ValidationFailed({"day": "Input should be a valid date"}) from None
+        raise ValidationFailed({"day": NOT_A_DATE}) from None
     start = datetime.combine(day, datetime.min.time(), tzinfo=clock.center_tz())
     entries = services.away_log(start, start + timedelta(days=1))
     return jsonify(
@@ -181,10 +187,10 @@ def shift_detail(day: str, shift: str):
     try:
         on = date.fromisoformat(day)
     except ValueError:
-        raise ValidationFailed({"day": "Input should be a valid date"}) from None
+        raise ValidationFailed({"day": NOT_A_DATE}) from None
     template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == shift))
     if template is None:
-        raise NotFound(f"no shift '{shift}'")
+        raise NotFound("no_such_shift", code=shift)
     s = rosters.slot(template, on)
     view = slot_view(s, current_locale())
     view["people"] = [{**person(u), **counts(u, s.starts_at, s.ends_at)} for u in s.people]

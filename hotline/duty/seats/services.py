@@ -2,11 +2,12 @@
 sign-out log for time away, and the work counted per person per shift."""
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from hotline.calls.models import Call
-from hotline.core import clock
-from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core import clock, error_catalog
+from hotline.core.errors import Conflict, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.core.outbox import add_event
@@ -16,6 +17,15 @@ from hotline.duty.rosters.slots import ShiftSlot, candidate_slots, slot_times
 from hotline.duty.seats.models import AwayEntry, Seat, SeatSession, SeatState
 from hotline.tickets.models import Ticket
 from hotline.users.models import User
+
+error_catalog.define({
+    "unknown_seat": _l("unknown seat '%(code)s'"),
+    "signed_in": _l("%(user)s is already signed in at seat %(seat)s"),
+    "seat_taken": _l("seat %(seat)s is taken by %(user)s"),
+    "day_needed": _l("give the day of the shift"),
+    "not_rostered": _l("%(user)s is not on the roster for a shift now or within the hour"),
+    "away_reason_needed": _l("say why you are away"),
+})
 
 # A session left open this long after its shift ended no longer counts as signed in.
 SIGNED_IN_GRACE = timedelta(hours=2)
@@ -53,7 +63,7 @@ EARLY_SIGN_IN = timedelta(minutes=60)  # the incoming shift arrives early (5-30 
 def find_seat(code: str) -> Seat:
     seat = db.session.scalar(select(Seat).where(Seat.code == code))
     if seat is None or not seat.active:
-        raise ValidationFailed({"seat": f"unknown seat '{code}'"})
+        raise ValidationFailed.at("seat", "unknown_seat", code=code)
     return seat
 
 
@@ -83,9 +93,7 @@ def my_shifts(user: User, at: datetime | None = None) -> list[ShiftSlot]:
 
 
 def _check_version(session: SeatSession, expected: int | None) -> None:
-    if expected is not None and expected != session.version:
-        raise Conflict(f"seat session {session.id} was changed meanwhile (now version {session.version})",
-                       code="stale", current_version=session.version)
+    check_version(session, expected, what=_l("seat session"))
 
 
 def sign_in(user: User, seat_code: str, template: ShiftTemplate | None = None, day: date | None = None) -> SeatSession:
@@ -95,17 +103,17 @@ def sign_in(user: User, seat_code: str, template: ShiftTemplate | None = None, d
     stale = open_session(user)
     if stale is not None:
         if signed_in(user, now) is stale:
-            raise Conflict(f"{user.username} is already signed in at seat {stale.seat.code}", code="signed_in")
+            raise Conflict("signed_in", user=user.username, seat=stale.seat.code)
         _close(stale, now)  # left open after its shift: closed now, no away entry invented
     if (taken := occupant(seat, now)) is not None:
-        raise Conflict(f"seat {seat.code} is taken by {taken.user.username}", code="seat_taken")
+        raise Conflict("seat_taken", seat=seat.code, user=taken.user.username)
     options = my_shifts(user, now)
     if template is not None:
         if day is None:
-            raise ValidationFailed({"day": "give the day of the shift"})
+            raise ValidationFailed.at("day", "day_needed")
         options = [s for s in options if s.key == (template.id, day)]
     if not options:
-        raise Conflict(f"{user.username} is not on the roster for a shift now or within the hour", code="not_rostered")
+        raise Conflict("not_rostered", user=user.username)
     slot = options[0]
     session = SeatSession(user_id=user.id, seat_id=seat.id, template_id=slot.template.id, day=slot.day,
                           signed_in_at=now, state=SeatState.READY, state_since=now)
@@ -121,7 +129,7 @@ def set_state(session: SeatSession, state: SeatState, reason: str | None, expect
     _check_version(session, expected_version)
     now = clock.now()
     if state == SeatState.AWAY and not reason:
-        raise ValidationFailed({"reason": "say why you are away"})
+        raise ValidationFailed.at("reason", "away_reason_needed")
     if session.state == SeatState.AWAY and state == SeatState.AWAY:
         session.away_reason = reason  # a new reason, same absence
         db.session.flush()
@@ -262,7 +270,7 @@ def all_seats() -> list[Seat]:
 def create_seat(data) -> Seat:
     """A new seat; an existing code is refused rather than overwritten."""
     if db.session.scalar(select(Seat.id).where(Seat.code == data.code)) is not None:
-        raise ValidationFailed({"code": "this code is taken"})
+        raise ValidationFailed.at("code", "code_taken")
     seat = Seat(code=data.code, name=data.name, sort_order=data.sort_order, active=data.active)
     db.session.add(seat)
     db.session.flush()
@@ -272,12 +280,10 @@ def create_seat(data) -> Seat:
 def update_seat(seat_id: int, data, expected_version: int | None) -> Seat:
     """Rename, reorder, (de)activate, as last seen (409 when someone saved it since). A
     deactivated seat takes no new sign-in; whoever sits there stays until they sign out."""
-    seat = get_or_404(Seat, seat_id, "seat")
-    if expected_version is None or expected_version != seat.version:
-        raise Conflict(f"seat {seat.code} was changed by someone else (now version {seat.version})",
-                       code="stale", current_version=seat.version)
+    seat = get_or_404(Seat, seat_id, _l("seat"))
+    check_version(seat, expected_version, what=_l("seat"), ident=seat.code, required=True)
     if data.code != seat.code:
-        raise ValidationFailed({"code": "the code of a seat cannot change"})
+        raise ValidationFailed.at("code", "code_fixed", what=_l("seat"))
     seat.name, seat.sort_order, seat.active = data.name, data.sort_order, data.active
     db.session.flush()
     return seat

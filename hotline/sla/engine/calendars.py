@@ -10,6 +10,25 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from flask_babel import lazy_gettext as _l
+
+from hotline.core import error_catalog
+from hotline.core.errors import Problem
+
+error_catalog.define({
+    "period_ends_before_start": _l("working period %(start)s-%(end)s ends before it starts"),
+    "periods_overlap": _l("working periods overlap"),
+    "no_working_time": _l("the calendar has no working time in ten years"),
+})
+
+
+class HoursError(ValueError):
+    """Working time that cannot be: `problem` says why."""
+
+    def __init__(self, code: str, **params):
+        self.problem = Problem(code, **params)
+        super().__init__(self.problem.english)
+
 
 # Past this many days without a working hour we stop looking: a calendar with no
 # working day at all must not loop forever.
@@ -37,12 +56,12 @@ def _parse_hours(hours) -> tuple[tuple[time, time], ...]:
     for start, end in hours:
         s, e = time.fromisoformat(start), time.fromisoformat(end)
         if e <= s:
-            raise ValueError(f"working period {start}-{end} ends before it starts")
+            raise HoursError("period_ends_before_start", start=start, end=end)
         periods.append((s, e))
     periods.sort()
     for (_, e1), (s2, _) in zip(periods, periods[1:]):
         if s2 < e1:
-            raise ValueError("working periods overlap")
+            raise HoursError("periods_overlap")
     return tuple(periods)
 
 
@@ -89,7 +108,7 @@ class WorkingTime:
                     return (begin + timedelta(seconds=remaining)).astimezone(start.tzinfo)
                 remaining -= available
             day += timedelta(days=1)
-        raise ValueError("the calendar has no working time in ten years")
+        raise HoursError("no_working_time")
 
     def elapsed(self, start: datetime, end: datetime) -> float:
         """Working seconds between two moments."""

@@ -1,8 +1,11 @@
 """What people do to SLA clocks: pause and resume, ask for and decide an
 extension (延期), acknowledge alerts and escalations."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from hotline.core import clock as app_clock
+from hotline.core import error_catalog
+from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
@@ -24,6 +27,15 @@ from hotline.tickets.timeline import EventKind
 from hotline.units.services import audience
 from hotline.users.models import User
 
+error_catalog.define({
+    "no_clock_to_pause": _l("ticket %(number)s has no running clock to pause"),
+    "no_paused_clock": _l("ticket %(number)s has no paused clock"),
+    "no_running_clock": _l("ticket %(number)s has no running %(stage)s clock"),
+    "deadline_passed": _l("the %(stage)s deadline has passed: an extension must be asked for before it"),
+    "extension_waiting": _l("an extension of the %(stage)s deadline is already waiting for a decision"),
+    "extension_decided": _l("extension %(id)s was already %(status)s"),
+})
+
 
 def running_clocks(ticket: Ticket, stage: Stage | None = None) -> list[SlaClock]:
     return [
@@ -37,7 +49,7 @@ def pause_ticket(ticket: Ticket, reason: str, actor: User, stage: Stage | None =
     now = app_clock.now()
     targets = [c for c in running_clocks(ticket, stage) if not c.paused]
     if not targets:
-        raise Conflict(f"ticket {ticket.number} has no running clock to pause")
+        raise Conflict("no_clock_to_pause", number=ticket.number)
     for c in targets:
         clocks.pause(db.session, c, now, reason)
         db.session.add(Pause(clock_id=c.id, reason=reason, started_at=now, started_by_id=actor.id))
@@ -50,7 +62,7 @@ def resume_ticket(ticket: Ticket, actor: User, stage: Stage | None = None) -> li
     now = app_clock.now()
     targets = [c for c in running_clocks(ticket, stage) if c.paused]
     if not targets:
-        raise Conflict(f"ticket {ticket.number} has no paused clock")
+        raise Conflict("no_paused_clock", number=ticket.number)
     for c in targets:
         clocks.resume(db.session, c, now)
         pause = db.session.scalar(
@@ -72,13 +84,13 @@ def request_extension(ticket: Ticket, stage: Stage, minutes: int, reason: str, a
     """Asked for before the deadline; one pending request per clock."""
     candidates = running_clocks(ticket, stage)
     if not candidates:
-        raise ValidationFailed({"stage": f"ticket {ticket.number} has no running {stage.value} clock"})
+        raise ValidationFailed.at("stage", "no_running_clock", number=ticket.number, stage=Term("stage", stage.value))
     c = candidates[0]
     now = app_clock.now()
     if c.breached_at is not None or (c.due_at is not None and c.due_at <= now):
-        raise Conflict(f"the {stage.value} deadline has passed: an extension must be asked for before it")
+        raise Conflict("deadline_passed", stage=Term("stage", stage.value))
     if db.session.scalar(select(Extension).where(Extension.clock_id == c.id, Extension.status == ExtensionStatus.PENDING)):
-        raise Conflict(f"an extension of the {stage.value} deadline is already waiting for a decision")
+        raise Conflict("extension_waiting", stage=Term("stage", stage.value))
     ext = Extension(clock_id=c.id, minutes=minutes, reason=reason, requested_at=now, requested_by_id=actor.id)
     db.session.add(ext)
     _clock_entry(ticket, EventKind.EXTENSION_REQUESTED, actor, reason, [stage])
@@ -88,7 +100,7 @@ def request_extension(ticket: Ticket, stage: Stage, minutes: int, reason: str, a
 
 def decide_extension(ext: Extension, approve: bool, note: str | None, actor: User) -> Extension:
     if ext.status != ExtensionStatus.PENDING:
-        raise Conflict(f"extension {ext.id} was already {ext.status.value}")
+        raise Conflict("extension_decided", id=ext.id, status=ext.status.value)
     now = app_clock.now()
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     ext.decided_at, ext.decided_by_id, ext.decision_note = now, actor.id, note
@@ -103,12 +115,12 @@ def decide_extension(ext: Extension, approve: bool, note: str | None, actor: Use
 
 
 def get_extension(ext_id: int) -> Extension:
-    ext = get_or_404(Extension, ext_id, "extension")
+    ext = get_or_404(Extension, ext_id, _l("extension"))
     return ext
 
 
 def acknowledge_alert(alert_id: int, actor: User, comment: str | None) -> Alert:
-    alert = get_or_404(Alert, alert_id, "alert")
+    alert = get_or_404(Alert, alert_id, _l("alert"))
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by_id = app_clock.now(), actor.id
     if comment:
@@ -118,7 +130,7 @@ def acknowledge_alert(alert_id: int, actor: User, comment: str | None) -> Alert:
 
 
 def acknowledge_escalation(esc_id: int, actor: User, note: str | None) -> Escalation:
-    esc = get_or_404(Escalation, esc_id, "escalation")
+    esc = get_or_404(Escalation, esc_id, _l("escalation"))
     first = esc.acknowledged_at is None
     acknowledge(db.session, esc, actor.id, app_clock.now(), note)
     if first:  # the board drops its badge, the supervisors' page its row

@@ -3,8 +3,10 @@ and a deadline preview, areas. Admins edit; supervisors and managers read."""
 from datetime import date
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from hotline.core.api import bp, committed, json_body
+from hotline.core import error_catalog
 from hotline.core.errors import NotFound
 from hotline.core.openapi import operation
 from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, require
@@ -33,6 +35,7 @@ _APPLIES = (
     " A new clock takes the policy as it is now; a running clock keeps its target unless its ticket is"
     " reclassified (category, priority or area), then counts the time already used against the new one."
 )
+error_catalog.define({"not_a_day": _l("'%(day)s' is not a date (YYYY-MM-DD)")})
 
 
 @bp.get("/v1/sla/policies")
@@ -100,7 +103,7 @@ def remove_sla_calendar_day(calendar_id: int, day: str):
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
-        raise NotFound(f"'{day}' is not a date (YYYY-MM-DD)") from None
+        raise NotFound("not_a_day", day=day) from None
     calendar = svc.remove_day(calendar_id, parsed)
     return committed(svc.calendar_view(calendar))
 

@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from hotline.core import clock as app_clock
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, NotFound, ValidationFailed, first_part, page_errors
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
-from hotline.core.messages import localize
 from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, can, require
 from hotline.core.validation import parse
 from hotline.core.web import settings_bp as bp
@@ -40,35 +39,9 @@ STAGE_NAMES = {
 UNITS = ("min", "h", "d")
 GRID_DAYS = 60
 
-_MESSAGES = {
-    "may not be empty": _l("Required."),
-    "working periods overlap": _l("Working periods overlap."),
-    "this name is taken": _l("This name is taken."),
-    "Input should be greater than 0": _l("Must be more than zero."),
-    "List should have at least 1 item after validation, not 0": _l("At least one working period."),
-}
-
-
-def _say(message: str) -> str:
-    if message in _MESSAGES:
-        return str(_MESSAGES[message])
-    if message.startswith("policy ") and "already active" in message:
-        return _("Another active policy has this category, priority and stage: deactivate it first.")
-    if message.startswith("unknown calendar"):
-        return _("Unknown calendar.")
-    if "ends before it starts" in message:
-        return _("A working period ends before it starts.")
-    if "was changed by someone else" in message:
-        return _("Changed by someone else meanwhile; reload and try again.")
-    return localize(message)
-
-
-def _errors(exc: ValidationFailed) -> dict[str, str]:
+def _errors(exc) -> dict[str, str]:
     """Per field; `hours.0.1` and the like are shown beside the hours field."""
-    out: dict[str, str] = {}
-    for path, message in exc.fields.items():
-        out.setdefault(path.split(".")[0], _say(message))
-    return out
+    return page_errors(exc, key=first_part)
 
 
 # --- how targets read --------------------------------------------------------------------------
@@ -200,7 +173,7 @@ def save_sla_policy():
         return _policy_page(_errors(exc), 422)
     except (Conflict, NotFound) as exc:
         db.session.rollback()
-        return _policy_page({"": _say(exc.message)}, exc.status)
+        return _policy_page(_errors(exc), exc.status)
     flash(_("Policy saved. New tickets use it from now on."), "ok")
     return redirect(url_for("settings.sla_policies"))
 
@@ -272,14 +245,14 @@ def _preview(args) -> dict:
         start = datetime.fromisoformat(args["from"]) if args.get("from") else None
         minutes = _to_minutes(out["amount"], out["unit"], svc.day_minutes(calendar))
         if not isinstance(minutes, float) or minutes <= 0:
-            raise ValidationFailed({"minutes": "Input should be greater than 0"})
+            raise ValidationFailed.at("minutes", "positive")
         result = svc.preview(calendar, start, minutes)
         out["deadline"] = datetime.fromisoformat(result["deadline"])
         out["start"] = datetime.fromisoformat(result["from"])
         out["text"] = describe_minutes(minutes, svc.day_minutes(calendar))
-    except (ValueError, NotFound) as exc:
-        out["error"] = _("Not a valid date.") if isinstance(exc, ValueError) else _say(exc.message)
-    except ValidationFailed as exc:
+    except ValueError:
+        out["error"] = _("Not a valid date.")
+    except (NotFound, ValidationFailed) as exc:
         out["error"] = next(iter(_errors(exc).values()))
     return out
 
@@ -306,7 +279,7 @@ def save_sla_calendar():
             try:
                 day = date.fromisoformat(form.get("day", ""))
             except ValueError:
-                raise NotFound("no such day") from None
+                raise NotFound("not_a_day", day=form.get("day", "")) from None
             svc.remove_day(calendar_id or -1, day)
             message = _("Day removed. New deadlines count it from now on.")
         else:
@@ -323,7 +296,7 @@ def save_sla_calendar():
         return _calendar_page(_errors(exc), 422, f"{action}-{target}")
     except (Conflict, NotFound) as exc:
         db.session.rollback()
-        return _calendar_page({"": _say(exc.message)}, exc.status, f"{action}-{target}")
+        return _calendar_page(_errors(exc), exc.status, f"{action}-{target}")
     flash(message, "ok")
     return redirect(url_for("settings.sla_calendars") + (f"#calendar-{calendar_id}" if calendar_id else ""))
 
@@ -360,6 +333,6 @@ def save_sla_area():
         return _area_page(_errors(exc), 422)
     except NotFound as exc:
         db.session.rollback()
-        return _area_page({"": _say(exc.message)}, 404)
+        return _area_page(_errors(exc), 404)
     flash(_("Area saved. New tickets in it use it from now on."), "ok")
     return redirect(url_for("settings.sla_areas"))

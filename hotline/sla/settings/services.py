@@ -11,14 +11,16 @@ moves a running clock's deadline at that same moment, not before."""
 from datetime import date, datetime, timedelta
 
 import holidays
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from hotline.core import clock as app_clock
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core import error_catalog
+from hotline.core.errors import NotFound, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
-from hotline.sla.engine.calendars import WorkingTime, _public_calendar
+from hotline.sla.engine.calendars import HoursError, WorkingTime, _public_calendar
 from hotline.sla.engine.clocks import reschedule_running, timer_for
 from hotline.sla.models import Area, Calendar, CalendarDay, Policy, Stage
 from hotline.sla.settings.schemas import (
@@ -45,11 +47,20 @@ def _number(value: float | None):
     return int(value) if float(value).is_integer() else value
 
 
-def _check_version(kind: str, row, expected: int) -> None:
-    if expected != row.version:
-        raise Conflict(
-            f"{kind} {row.id} was changed by someone else (now version {row.version})", current_version=row.version
-        )
+error_catalog.define({
+    "unknown_calendar": _l("unknown calendar '%(code)s'"),
+    "policy_already_active": _l("policy %(other)s is already active for this category, priority and stage"),
+    "no_day_exception": _l("calendar %(calendar)s has no exception on %(day)s"),
+    "name_taken": _l("this name is taken"),
+    "may_not_be_empty": _l("may not be empty"),
+})
+
+
+def _refuse_empty(values: dict, names) -> None:
+    """Fields sent as null that may not be empty."""
+    empty = {name: Problem("may_not_be_empty") for name in names if name in values and values[name] is None}
+    if empty:
+        raise ValidationFailed(empty)
 
 
 # --- policies ---------------------------------------------------------------------------------
@@ -67,7 +78,7 @@ def all_policies() -> list[Policy]:
 
 
 def get_policy(policy_id: int) -> Policy:
-    policy = get_or_404(Policy, policy_id, "policy")
+    policy = get_or_404(Policy, policy_id, _l("policy"))
     return policy
 
 
@@ -76,7 +87,7 @@ def _category_id(code: str | None) -> int | None:
         return None
     category_id = db.session.scalar(select(Category.id).where(Category.code == code))
     if category_id is None:
-        raise ValidationFailed({"category": f"unknown category '{code}'"})
+        raise ValidationFailed.at("category", "unknown_category", code=code)
     return category_id
 
 
@@ -85,7 +96,7 @@ def _calendar_id(code: str | None) -> int | None:
         return None
     calendar_id = db.session.scalar(select(Calendar.id).where(Calendar.code == code))
     if calendar_id is None:
-        raise ValidationFailed({"calendar": f"unknown calendar '{code}'"})
+        raise ValidationFailed.at("calendar", "unknown_calendar", code=code)
     return calendar_id
 
 
@@ -104,13 +115,11 @@ def _refuse_duplicate(policy: Policy) -> None:
         stmt = stmt.where(Policy.id != policy.id)
     other = db.session.scalar(stmt)
     if other is not None:
-        raise ValidationFailed({"stage": f"policy {other} is already active for this category, priority and stage"})
+        raise ValidationFailed.at("stage", "policy_already_active", other=other)
 
 
 def _apply(policy: Policy, values: dict) -> None:
-    errors = {k: "may not be empty" for k in NOT_NULL if k in values and values[k] is None}
-    if errors:
-        raise ValidationFailed(errors)
+    _refuse_empty(values, NOT_NULL)
     if "category" in values:
         policy.category_id = _category_id(values["category"])
     if "calendar" in values:
@@ -131,7 +140,7 @@ def create_policy(data: PolicyIn) -> Policy:
 
 def update_policy(policy_id: int, data: PolicyUpdate) -> Policy:
     policy = get_policy(policy_id)
-    _check_version("policy", policy, data.version)
+    check_version(policy, data.version, what=_l("policy"), required=True)
     with db.session.no_autoflush:
         _apply(policy, {k: getattr(data, k) for k in data.model_fields_set if k != "version"})
     db.session.flush()
@@ -161,7 +170,7 @@ def all_calendars() -> list[Calendar]:
 
 
 def get_calendar(calendar_id: int) -> Calendar:
-    calendar = get_or_404(Calendar, calendar_id, "calendar")
+    calendar = get_or_404(Calendar, calendar_id, _l("calendar"))
     return calendar
 
 
@@ -169,8 +178,8 @@ def _checked_hours(periods) -> list[list[str]]:
     hours = [list(p) for p in periods]
     try:
         WorkingTime.from_spec(app_clock.center_tz(), hours, None)
-    except ValueError as exc:
-        raise ValidationFailed({"hours": str(exc)}) from None
+    except HoursError as exc:
+        raise ValidationFailed({"hours": exc.problem}) from None
     return sorted(hours)
 
 
@@ -182,7 +191,7 @@ def _bump(calendar: Calendar) -> None:
 
 def create_calendar(data: CalendarIn) -> Calendar:
     if db.session.scalar(select(Calendar.id).where(Calendar.code == data.code)):
-        raise ValidationFailed({"code": "this code is taken"})
+        raise ValidationFailed.at("code", "code_taken")
     calendar = Calendar(
         code=data.code, name=data.name, hours=_checked_hours(data.hours), public_holidays=data.public_holidays
     )
@@ -193,11 +202,9 @@ def create_calendar(data: CalendarIn) -> Calendar:
 
 def update_calendar(calendar_id: int, data: CalendarUpdate) -> Calendar:
     calendar = get_calendar(calendar_id)
-    _check_version("calendar", calendar, data.version)
+    check_version(calendar, data.version, what=_l("calendar"), required=True)
     sent = data.model_fields_set
-    errors = {k: "may not be empty" for k in ("name", "hours", "public_holidays") if k in sent and getattr(data, k) is None}
-    if errors:
-        raise ValidationFailed(errors)
+    _refuse_empty({k: getattr(data, k) for k in sent}, ("name", "hours", "public_holidays"))
     if "name" in sent:
         calendar.name = data.name
     if "hours" in sent:
@@ -228,7 +235,7 @@ def remove_day(calendar_id: int, day: date) -> Calendar:
     calendar = get_calendar(calendar_id)
     row = db.session.scalar(select(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day))
     if row is None:
-        raise NotFound(f"calendar {calendar.code} has no exception on {day.isoformat()}")
+        raise NotFound("no_day_exception", calendar=calendar.code, day=day.isoformat())
     db.session.delete(row)
     _bump(calendar)
     db.session.flush()
@@ -251,8 +258,8 @@ def preview(calendar: Calendar, start: datetime | None, minutes: float) -> dict:
     start = app_clock.now() if start is None else start if start.tzinfo else start.replace(tzinfo=tz)
     try:
         due = working_time(calendar).add(start, minutes * 60)
-    except ValueError as exc:
-        raise ValidationFailed({"minutes": str(exc)}) from None
+    except HoursError as exc:
+        raise ValidationFailed({"minutes": exc.problem}) from None
     return {
         "calendar": calendar.code,
         "version": calendar.version,
@@ -312,14 +319,14 @@ def all_areas() -> list[Area]:
 
 
 def get_area(area_id: int) -> Area:
-    area = get_or_404(Area, area_id, "area")
+    area = get_or_404(Area, area_id, _l("area"))
     return area
 
 
 def _refuse_taken_name(name: str, area_id: int | None) -> None:
     other = db.session.scalar(select(Area.id).where(Area.name == name))
     if other is not None and other != area_id:
-        raise ValidationFailed({"name": "this name is taken"})
+        raise ValidationFailed.at("name", "name_taken")
 
 
 def create_area(data: AreaIn) -> Area:
@@ -333,9 +340,7 @@ def create_area(data: AreaIn) -> Area:
 def update_area(area_id: int, data: AreaUpdate) -> Area:
     area = get_area(area_id)
     sent = data.model_fields_set
-    errors = {k: "may not be empty" for k in ("name", "outside_city") if k in sent and getattr(data, k) is None}
-    if errors:
-        raise ValidationFailed(errors)
+    _refuse_empty({k: getattr(data, k) for k in sent}, ("name", "outside_city"))
     if "name" in sent:
         _refuse_taken_name(data.name, area.id)
         area.name = data.name

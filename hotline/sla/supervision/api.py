@@ -1,6 +1,7 @@
 """Supervision endpoints of the JSON API: warnings and breaches, escalations,
 extension requests and on-time rates."""
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -157,7 +158,7 @@ def acknowledge_sla_escalation(esc_id: int):
     esc = db.session.get(Escalation, esc_id)
     scope = _escalation_scope(current_user)
     if esc is None or (scope is not None and esc.ticket.unit_id not in scope):
-        raise NotFound(f"no escalation {esc_id}")  # not 403: do not confirm it exists
+        raise NotFound("not_found", what=_l("escalation"), id=esc_id)  # not 403: do not confirm it exists
     services.acknowledge_escalation(esc_id, current_user, data.note)
     view = _escalation_view(esc)
     return committed(view)

@@ -31,7 +31,7 @@ def unit_and_children(code: str) -> set[int]:
     """A unit chosen by code and the units under it (a branch and its crews)."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise ValidationFailed({"unit": f"no unit '{code}'"})
+        raise ValidationFailed.at("unit", "unknown_unit", code=code)
     return {unit.id, *db.session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))}
 
 
@@ -43,7 +43,7 @@ def alert_select(q: AlertQuery) -> Select:
     if q.category:
         category_id = db.session.scalar(select(Category.id).where(Category.code == q.category))
         if category_id is None:
-            raise ValidationFailed({"category": f"no category '{q.category}'"})
+            raise ValidationFailed.at("category", "unknown_category", code=q.category)
         stmt = stmt.join(Ticket, Ticket.id == Alert.ticket_id).where(Ticket.category_id == category_id)
     if q.stage:
         stmt = stmt.where(Alert.stage == q.stage)

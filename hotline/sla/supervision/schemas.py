@@ -4,13 +4,17 @@ extension decisions and the on-time report's period; and of their answers
 from datetime import datetime
 from typing import Literal
 
+from flask_babel import lazy_gettext as _l
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.openapi import PageOut
 from hotline.core.validation import Strict, Text
 from hotline.sla.models import AlertKind, ExtensionStatus, Stage
 from hotline.tickets.models import Priority
+
+error_catalog.define({"to_before_from": _l("must not be before 'from'")})
 
 
 class _Period(Strict):
@@ -21,7 +25,7 @@ class _Period(Strict):
     def _ordered(self):
         if self.start and self.end and self.start > self.end:
             # Named after the field (a ValueError here would carry no field path).
-            raise ValidationFailed({"to": "must not be before 'from'"})
+            raise ValidationFailed.at("to", "to_before_from")
         return self
 
 
