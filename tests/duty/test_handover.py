@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from hotline.core import clock
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.core.extensions import db
-from hotline.duty.handover import checksum, services
+from hotline.duty.handover import checksum, services, standing
 from hotline.duty.handover.models import (
     ChecklistItem,
     Flag,
@@ -337,14 +337,14 @@ def test_refresh_keeps_written_steps_and_adds_new_work(center, shift_work, new_t
 
 
 def test_standing_items_open_until_closed(center, user_of):
-    item = services.add_standing_item(StandingItemIn(kind="instruction", title="No water cut notices by SMS this week", source="Office"), center["op"])
+    item = standing.add_standing_item(StandingItemIn(kind="instruction", title="No water cut notices by SMS this week", source="Office"), center["op"])
     db.session.commit()
-    assert services.open_standing_items() == [item]
+    assert standing.open_standing_items() == [item]
     with pytest.raises(Conflict):
-        services.close_standing_item(item.id, "done", center["op"], item.version + 1)
-    services.close_standing_item(item.id, "Instruction withdrawn", user_of("supervisor"), item.version)
+        standing.close_standing_item(item.id, "done", center["op"], item.version + 1)
+    standing.close_standing_item(item.id, "Instruction withdrawn", user_of("supervisor"), item.version)
     db.session.commit()
-    assert services.open_standing_items() == []
+    assert standing.open_standing_items() == []
 
 
 # --- the API --------------------------------------------------------------------------------------------

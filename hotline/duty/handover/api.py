@@ -12,7 +12,7 @@ from hotline.core.permissions import (
     require,
 )
 from hotline.core.validation import parse, parse_query
-from hotline.duty.handover import checksum, services
+from hotline.duty.handover import checksum, services, standing
 from hotline.duty.handover.schemas import (
     AddendumIn,
     AddendumOut,
@@ -156,7 +156,7 @@ def verify_handover(handover_id: int):
 @require(HANDOVER)
 def list_standing_items():
     show_all = request.args.get("all") in ("1", "true")
-    items = services.recent_standing_items() if show_all else services.open_standing_items()
+    items = standing.recent_standing_items() if show_all else standing.open_standing_items()
     return jsonify(items=[standing_view(s) for s in items])
 
 
@@ -166,7 +166,7 @@ def list_standing_items():
 @require(HANDOVER)
 def add_standing_item():
     data = parse(StandingItemIn, json_body())
-    item = services.add_standing_item(data, current_user)
+    item = standing.add_standing_item(data, current_user)
     view = standing_view(item)
     return committed(view, 201)
 
@@ -176,13 +176,13 @@ def add_standing_item():
 @require(HANDOVER)
 def close_standing_item(item_id: int):
     data = parse(StandingClose, json_body())
-    item = services.close_standing_item(item_id, data.note, current_user, data.version)
+    item = standing.close_standing_item(item_id, data.note, current_user, data.version)
     view = standing_view(item)
     return committed(view)
 
 
 def _checklist_view():
-    return [{"id": c.id, "name": c.name, "expected": c.expected, "active": c.active} for c in services.all_checklist()]
+    return [{"id": c.id, "name": c.name, "expected": c.expected, "active": c.active} for c in standing.all_checklist()]
 
 
 @bp.get("/v1/handover-checklist")
@@ -199,6 +199,6 @@ def get_checklist():
 @require(MANAGE_CHECKLIST)
 def save_checklist():
     data = parse(ChecklistSave, json_body())
-    services.save_checklist(data)
+    standing.save_checklist(data)
     items = _checklist_view()
     return committed({"items": items})

@@ -13,7 +13,7 @@ from hotline.core.i18n import local_time
 from hotline.core.permissions import HANDOVER, MANAGE_CHECKLIST, require
 from hotline.core.validation import parse_query
 from hotline.core.web import filter_args
-from hotline.duty.handover import checksum, services
+from hotline.duty.handover import checksum, services, standing
 from hotline.duty.handover.models import (
     Handover,
     HandoverStatus,
@@ -47,7 +47,7 @@ def index():
     return render_template(
         "handover/index.html",
         handovers=handovers, total=total, query=query, errors=errors, mine=mine,
-        standing=services.open_standing_items(), standing_kinds=list(StandingKind),
+        standing=standing.open_standing_items(), standing_kinds=list(StandingKind),
         people=_people(),
     )
 
@@ -96,7 +96,7 @@ def print_view(handover_id: int):
 @bp.get("/handover/checklist")
 @require(MANAGE_CHECKLIST)
 def checklist():
-    return render_template("handover/checklist.html", lines=services.all_checklist())
+    return render_template("handover/checklist.html", lines=standing.all_checklist())
 
 
 @bp.app_template_filter("iso_local_time")
