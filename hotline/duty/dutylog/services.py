@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from hotline.core import clock, error_catalog
-from hotline.core.errors import Conflict, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.duty.dutylog.models import DutyLogEntry, DutyLogReview
 from hotline.duty.dutylog.schemas import EntryIn, LogQuery
@@ -24,7 +24,6 @@ error_catalog.define({
     "log_closed": _l("the duty log of %(day)s is reviewed and signed; write today's log instead"),
     "day_to_come": _l("a day still to come cannot be reviewed"),
     "log_already_reviewed": _l("the duty log of %(day)s is already reviewed and signed"),
-    "log_not_reviewed": _l("the duty log of %(day)s is not reviewed"),
 })
 
 
@@ -109,13 +108,6 @@ def recent_days(limit: int = 14) -> list[dict]:
     reviews = {r.day: r for r in db.session.scalars(select(DutyLogReview).where(DutyLogReview.day > today - timedelta(days=limit)))}
     days = sorted(set(counts) | set(reviews) | {today}, reverse=True)
     return [{"day": d, "entries": counts.get(d, 0), "review": reviews.get(d)} for d in days]
-
-
-def get_review(day: date) -> DutyLogReview:
-    review = review_of(day)
-    if review is None:
-        raise NotFound("log_not_reviewed", day=day.isoformat())
-    return review
 
 
 def search(query: LogQuery) -> tuple[list[dict], int]:
