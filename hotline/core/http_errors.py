@@ -2,15 +2,30 @@
 import logging
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from hotline.core.errors import DomainError, ValidationFailed, say
+from hotline.core import error_catalog
+from hotline.core.errors import Conflict, DomainError, ValidationFailed, say
 from hotline.core.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+
+error_catalog.define({
+    "changed_meanwhile": _l("Changed by someone else meanwhile; reload and try again."),
+    "csrf_failed": _l("The form expired or came from elsewhere (CSRF check failed); reload the page and try again."),
+    "internal_error": _l("Internal error; it has been logged."),
+})
+
+
+class _Answered(DomainError):
+    """An error the framework raised (CSRF, 500): answered like a domain's, with its code."""
+
+    def __init__(self, code: str, status: int):
+        super().__init__(code)
+        self.status = status
 
 
 def _wants_json() -> bool:
@@ -28,6 +43,9 @@ def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
+        return _domain_answer(exc)
+
+    def _domain_answer(exc: DomainError):
         # `error` and `fields` in stable English for machines, with the codes beside them;
         # `message` and `messages` in the reader's language.
         extra = {**exc.details, "message": say(exc)}
@@ -39,12 +57,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(StaleDataError)
     def _stale(exc):
-        db.session.rollback()
-        return _answer(409, _("Changed by someone else meanwhile; reload and try again."))
+        db.session.rollback()  # two writers flushed the same row's version: the second loses
+        return _domain_answer(Conflict("changed_meanwhile"))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return _answer(400, _("The form expired or came from elsewhere (CSRF check failed); reload the page and try again."))
+        return _domain_answer(_Answered("csrf_failed", 400))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -58,4 +76,4 @@ def init_app(app) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _answer(500, _("Internal error; it has been logged."))
+        return _domain_answer(_Answered("internal_error", 500))

@@ -48,9 +48,14 @@ STANDARD_ERRORS = {
 class ErrorOut(BaseModel):
     """Every error answer under /api (hotline/core/http_errors.py)."""
 
-    error: str
-    fields: dict[str, str] | None = Field(None, description="422: a message per field path ('caller.phone')")
+    error: str = Field(description="what went wrong, in stable English")
+    code: str | None = Field(None, description="the error's code in the catalog (hotline/core/error_catalog.py); "
+                                               "absent on a bare HTTP error (404 of an unknown path, 405)")
+    message: str | None = Field(None, description="the same in the reader's language")
+    current_version: int | None = Field(None, description="409 stale: the version the row has now")
+    fields: dict[str, str] | None = Field(None, description="422: a message per field path ('caller.phone'), English")
     messages: dict[str, str] | None = Field(None, description="422: the same in the reader's language")
+    codes: dict[str, str] | None = Field(None, description="422: the code per field path")
 
 
 class PageOut(BaseModel):
