@@ -1,8 +1,9 @@
 """The ground floor: what every domain stands on and nothing domain-specific.
 
-Extensions, ORM settings, config, the clock, errors, validation, the API and
-settings blueprints, permissions and scope, signals, navigation, the vocabulary,
-the live-event outbox. Imports no domain package (the architecture test checks)."""
+Extensions, ORM settings, config, the clock, errors and their catalog, validation,
+the API (with its OpenAPI generator) and settings blueprints, permissions and scope,
+signals, navigation, the vocabulary, the live-event outbox. Imports no domain
+package (the architecture test checks)."""
 from flask import Flask
 
 from hotline.core.config import PROJECT_ROOT
