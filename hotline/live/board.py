@@ -44,6 +44,9 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     """Active units (all, or these) with their load of active work orders and whether a
     crew is out in the field: the board's unit strip, and in each ticket event the
     units it touched."""
+    if unit_ids is not None and not unit_ids:
+        return []  # a ticket with no unit yet touches none: no queries
+
     def counts(statuses) -> dict[int, int]:
         stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
         if unit_ids is not None:
