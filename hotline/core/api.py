@@ -6,6 +6,7 @@ from flask_login import current_user
 from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf, db
+from hotline.core.idempotency import record_answer
 from hotline.core.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -55,6 +56,9 @@ def via_token() -> bool:
 def committed(body, status: int = 200, headers: dict | None = None):
     """Every write handler ends here: commit, then answer with `body`. The body is
     serialized by the caller before this runs (it is an argument): after the commit
-    every attribute is expired, and reading one would open a second transaction."""
+    every attribute is expired, and reading one would open a second transaction.
+    Under @idempotent the answer is stored with the key, in the same transaction."""
+    response = jsonify(body)
+    record_answer(response.get_data(as_text=True), status, headers)
     db.session.commit()
-    return jsonify(body), status, headers or {}
+    return response, status, headers or {}

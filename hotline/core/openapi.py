@@ -184,6 +184,7 @@ def _operation(op: Operation, method: str, view, rule, schemas: dict) -> dict:
     if op.public:
         out["security"] = []
     parameters = _path_parameters(rule.rule, op.path, schemas) + _query_parameters(op.query, schemas)
+    parameters += getattr(view, "openapi_headers", [])  # left by decorators (@idempotent)
     if parameters:
         out["parameters"] = parameters
     if op.body is not None:
@@ -193,7 +194,7 @@ def _operation(op: Operation, method: str, view, rule, schemas: dict) -> dict:
         responses[str(status)] = {"description": description}
         if op.response is not None:
             responses[str(status)]["content"] = {"application/json": {"schema": _ref(op.response)}}
-    for status, description in sorted(_errors(op, method, rule, roles).items()):
+    for status, description in sorted(_errors(op, method, view, rule, roles).items()):
         if description is not None:
             responses[str(status)] = _error_response(description)
         elif status in STANDARD_ERRORS:
@@ -204,7 +205,7 @@ def _operation(op: Operation, method: str, view, rule, schemas: dict) -> dict:
     return out
 
 
-def _errors(op: Operation, method: str, rule, roles) -> dict[int, str | None]:
+def _errors(op: Operation, method: str, view, rule, roles) -> dict[int, str | None]:
     """The error statuses the route can answer: derived, then the declared ones."""
     derived: set[int] = set()
     if roles and not op.public:
@@ -220,6 +221,7 @@ def _errors(op: Operation, method: str, rule, roles) -> dict[int, str | None]:
     if any("version" in m.model_fields for m in (op.body, op.query) if m is not None):
         derived.add(409)
     out: dict[int, str | None] = dict.fromkeys(derived - op.never)
+    out.update(getattr(view, "openapi_errors", {}))  # left by decorators (@idempotent)
     out.update(op.errors)
     return out
 

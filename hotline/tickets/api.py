@@ -3,6 +3,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from hotline.core.api import bp, committed, json_body, via_token
+from hotline.core.idempotency import idempotent
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     ADD_NOTE,
@@ -31,8 +32,11 @@ from hotline.tickets.serialize import note_view, ticket_detail, ticket_summary
 
 @bp.post("/v1/tickets")
 @operation("Create a ticket (log a call); a consultation with an answer is closed at once",
-           body=TicketCreate, response=TicketOut, status=201, returns="The new ticket")
+           body=TicketCreate, response=TicketOut, status=201, returns="The new ticket",
+           description="Send an `Idempotency-Key` header to make a retry safe: the same key again "
+                       "answers the first answer and creates no second ticket.")
 @require(CREATE_TICKET)
+@idempotent
 def create_ticket():
     data = parse(TicketCreate, json_body())
     default_channel = Channel.API if via_token() else Channel.PHONE

@@ -1,0 +1,42 @@
+"""ops: idempotency keys (retried POSTs create nothing twice), the SLA scheduler's heartbeat (/healthz)
+
+Revision ID: 0007_ops_idempotency_heartbeat
+Revises: 0006_seat_version
+Create Date: 2026-11-29 11:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import hotline.core.orm
+
+
+# revision identifiers, used by Alembic.
+revision = '0007_ops_idempotency_heartbeat'
+down_revision = '0006_seat_version'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('idempotency_key',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('created_at', hotline.core.orm.UTCDateTime(), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_key')),
+    sa.UniqueConstraint('user_id', 'key', name='uq_idempotency_key_user_id_key')
+    )
+    with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_idempotency_key_created_at'), ['created_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_idempotency_key_created_at'))
+
+    op.drop_table('idempotency_key')
