@@ -136,3 +136,38 @@ def test_render_nginx_for_systemd():
     assert re.findall(r"server 127\.0\.0\.1:(\d+)", out) == ["8001", "8002", "8003"]
     assert "proxy_set_header Upgrade $http_upgrade;" in out and "proxy_buffering off;" in out
     assert "@" not in re.sub(r"#.*", "", out)
+
+
+def test_one_key_sent_at_once_to_both_web_processes_creates_one_ticket(prod_layout):  # noqa: F811
+    """Idempotency across processes (and on PostgreSQL when HOTLINE_TEST_DATABASE_URL is set)."""
+    import threading
+    import uuid
+
+    layout = prod_layout
+    headers = {"Authorization": f"Bearer {layout.tokens['operator']}"}
+    for round_ in range(5):
+        key = str(uuid.uuid4())
+        body = {"category": "repair", "matter": f"idempotent {key}", "caller": {"phone": "13900139000"}}
+        barrier = threading.Barrier(8)
+        answers = []
+
+        def post(url):
+            barrier.wait()
+            r = requests.post(url + "/api/v1/tickets", json=body, timeout=30,
+                              headers={**headers, "Idempotency-Key": key})
+            answers.append((r.status_code, r.json()))
+
+        threads = [threading.Thread(target=post, args=(layout.web[i % 2],)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(answers) == 8
+        assert all(status in (201, 409) for status, _ in answers), answers
+        assert len({a["number"] for status, a in answers if status == 201}) == 1, answers
+    count = layout.run_in_app("""
+from sqlalchemy import func, select
+from hotline.tickets.models import Ticket
+print(db.session.scalar(select(func.count()).select_from(Ticket).where(Ticket.matter.like("idempotent %"))))
+""")
+    assert int(count.strip().splitlines()[-1]) == 5
