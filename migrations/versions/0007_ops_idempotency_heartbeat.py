@@ -34,8 +34,20 @@ def upgrade():
     with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idempotency_key_created_at'), ['created_at'], unique=False)
 
+    heartbeat = op.create_table('scheduler_heartbeat',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('swept_at', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('next_deadline', hotline.core.orm.UTCDateTime(), nullable=True),
+    sa.Column('interval_seconds', sa.Integer(), nullable=True),
+    sa.Column('process', sa.String(length=120), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scheduler_heartbeat'))
+    )
+    # The one row, updated by every sweep (never swept yet: all NULL).
+    op.bulk_insert(heartbeat, [{'id': 1}])
+
 
 def downgrade():
+    op.drop_table('scheduler_heartbeat')
     with op.batch_alter_table('idempotency_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_idempotency_key_created_at'))
 

@@ -1,5 +1,7 @@
 def test_healthz(client):
-    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json == {
+        "status": "ok", "database": "ok", "redis": "off", "scheduler": {"status": "off", "mode": "embedded"},
+        "down": []}
 
 
 def test_create_and_read_ticket(api, users):

@@ -171,3 +171,32 @@ from hotline.tickets.models import Ticket
 print(db.session.scalar(select(func.count()).select_from(Ticket).where(Ticket.matter.like("idempotent %"))))
 """)
     assert int(count.strip().splitlines()[-1]) == 5
+
+
+def test_health_through_nginx_sees_the_workers_sweeps_and_redis(prod_layout):  # noqa: F811
+    for url in [prod_layout.url, *prod_layout.web]:
+        r = requests.get(url + "/healthz", timeout=5)
+        assert r.status_code == 200, r.text
+        health = r.json()
+        assert health["redis"] == "ok" and health["down"] == []
+        scheduler = health["scheduler"]
+        # The web processes start no scheduler: what they report is the sla-worker's heartbeat.
+        assert scheduler["status"] == "ok" and scheduler["mode"] == "worker"
+        assert scheduler["last_sweep"] and scheduler["process"].endswith(f":{prod_layout.pids['sla_worker']}")
+
+
+def test_redis_outage_is_named_and_the_layout_keeps_running(tmp_path):
+    layout = ProdLayout(tmp_path / "instance", web=1).start()
+    try:
+        import os
+        import signal
+        import time
+
+        os.kill(layout.pids["redis"], signal.SIGTERM)
+        assert wait_gone([layout.pids["redis"]]) == []
+        r = requests.get(layout.url + "/healthz", timeout=10)
+        assert r.status_code == 503 and r.json()["down"] == ["redis"], r.text
+        time.sleep(1)
+        assert layout.proc.poll() is None and alive(layout.pids["nginx"]) and alive(layout.pids["web"][0])
+    finally:
+        layout.stop()

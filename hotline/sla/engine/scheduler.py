@@ -14,6 +14,8 @@ earliest deadline every SLA_PEEK_SECONDS (one index lookup, no sweep). In worker
 mode its events reach the browsers through the Socket.IO message queue. Two running by mistake record
 nothing twice: the sweep claims each alert with a conditional UPDATE."""
 import logging
+import os
+import socket
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -24,6 +26,7 @@ from flask import Flask
 
 from hotline.core import clock
 from hotline.core.extensions import db
+from hotline.core.heartbeat import beat, mark_started
 from hotline.core.orm import reading_only
 from hotline.sla.engine.sweep import next_deadline, sweep
 
@@ -51,10 +54,13 @@ class SlaScheduler:
         )
         self._lock = threading.Lock()
         self.sweeps = 0  # how many sweeps ran (the benchmark reads it)
+        self.safety = int(app.config.get("SLA_SAFETY_SWEEP_SECONDS", 60))
+        self.process = f"{socket.gethostname()}:{os.getpid()}"[:120]
 
     def start(self) -> None:
         global _active
         _active = self
+        mark_started()
         safety = self.app.config.get("SLA_SAFETY_SWEEP_SECONDS", 60)
         # First run at once: whatever fell due while nothing was running is recorded now.
         self.scheduler.add_job(
@@ -81,6 +87,8 @@ class SlaScheduler:
                 while True:
                     sweep(db.session, clock.now())
                     upcoming = next_deadline(db.session)  # same transaction: sees this sweep's writes
+                    # For /healthz in every process: when this sweep ran and what it waits for.
+                    beat(db.session, clock.now(), upcoming, self.safety, self.process)
                     db.session.commit()
                     self.sweeps += 1
                     if upcoming is None or upcoming > clock.now():
