@@ -3,14 +3,19 @@ Redis, one sla-worker, SQLite or a fresh PostgreSQL database on HOTLINE_TEST_DAT
 tried as a user would: through nginx, with a browser session and a real Socket.IO client."""
 from __future__ import annotations
 
+import os
 import queue
 import re
+import signal
+import time
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 import socketio
+from fixtures.live import browser, live_page, sign_in as browser_sign_in  # noqa: F401
 from fixtures.prod import ROOT, ProdLayout, alive, prod_layout, wait_gone  # noqa: F401
 
 PASSWORD = "correct horse battery"
@@ -188,15 +193,33 @@ def test_health_through_nginx_sees_the_workers_sweeps_and_redis(prod_layout):  #
 def test_redis_outage_is_named_and_the_layout_keeps_running(tmp_path):
     layout = ProdLayout(tmp_path / "instance", web=1).start()
     try:
-        import os
-        import signal
-        import time
-
         os.kill(layout.pids["redis"], signal.SIGTERM)
         assert wait_gone([layout.pids["redis"]]) == []
         r = requests.get(layout.url + "/healthz", timeout=10)
         assert r.status_code == 503 and r.json()["down"] == ["redis"], r.text
         time.sleep(1)
         assert layout.proc.poll() is None and alive(layout.pids["nginx"]) and alive(layout.pids["web"][0])
+    finally:
+        layout.stop()
+
+
+@pytest.mark.browser
+def test_the_wall_board_names_server_trouble(tmp_path, live_page):  # noqa: F811
+    """A board stays connected to its web process while Redis is down: the banner says so."""
+    layout = ProdLayout(tmp_path / "instance", web=1).start()
+    try:
+        layout.seed()
+        browser_sign_in(live_page, layout, "board")
+        live_page.goto(layout.url + "/board")
+        banner = live_page.locator("#server-trouble")
+        live_page.wait_for_function("window.HotlineHealth !== undefined")
+        live_page.evaluate("HotlineHealth.check()")
+        live_page.wait_for_timeout(500)
+        assert banner.is_hidden()
+        os.kill(layout.pids["redis"], signal.SIGTERM)
+        assert wait_gone([layout.pids["redis"]]) == []
+        live_page.evaluate("HotlineHealth.check()")
+        banner.wait_for(state="visible", timeout=10_000)
+        assert "live updates (Redis)" in banner.inner_text()
     finally:
         layout.stop()
