@@ -13,7 +13,7 @@ from hotline.core.extensions import babel, csrf, db, login_manager, migrate, soc
 def init_app(app: Flask) -> None:
     """Bind the extensions and the shared machinery, before the parts register."""
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
-    from hotline.core import health, http_errors, i18n, navigation, outbox
+    from hotline.core import backup, health, http_errors, i18n, navigation, outbox
     from hotline.core.orm import configure_sqlite, write_intent
 
     db.init_app(app)
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(health.bp)
+    backup.register_cli(app)
 
 
 def finish(app: Flask) -> None:
