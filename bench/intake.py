@@ -1,6 +1,7 @@
 """Intake benchmark: tickets per second through the API, against the raw insert rate.
 
     .venv/bin/python bench/intake.py [--clients 8] [--duration 20]
+    .venv/bin/python bench/intake.py --processes 2 [--clients 8]   # scripts/prod's layout, through nginx
 
 1. Starts the app as scripts/demo does (gunicorn -c gunicorn.conf.py: gthread, one
    worker, 100 threads) on a free loopback port, with a fresh instance folder in a
@@ -237,11 +238,141 @@ def run_raw(instance: Path, duration: float) -> float:
     return rate
 
 
+# --- --processes N: the production layout (scripts/prod) through nginx ------------------------
+
+LAYOUT_SEED = """
+import json
+from sqlalchemy import select
+from hotline import create_app
+from hotline.core.extensions import db
+from hotline.users.models import Role, User
+from hotline.users.services import create_token, create_user
+app = create_app()
+with app.app_context():
+    user = create_user("bench", "bench-password", Role.OPERATOR, "压测坐席")
+    db.session.flush()
+    print(json.dumps(create_token(user, "intake benchmark")[1]))
+    db.session.commit()
+"""
+
+LAYOUT_CHECK = """
+import json
+from sqlalchemy import text
+from hotline import create_app
+from hotline.core.extensions import db
+app = create_app()
+with app.app_context():
+    print(json.dumps([n for (n,) in db.session.execute(text("SELECT number FROM ticket"))]))
+"""
+
+
+def _in_layout(info: dict, code: str) -> str:
+    env = dict(os.environ, HOTLINE_INSTANCE=info["instance"], DATABASE_URL=info["database"],
+               HOTLINE_SLA_SCHEDULER="off")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    if result.returncode != 0:
+        sys.exit(f"in the layout:\n{result.stderr[-3000:]}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def layout_client(port, token, source_ip, first_k, step, deadline, out):
+    """One console behind its own address (127.0.X.1): nginx's ip_hash keys on the first three
+    octets, so the clients spread over the web processes as different machines would."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def connect():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source_ip, 0))
+
+    conn = connect()
+    k = first_k
+    while time.monotonic() < deadline:
+        body = json.dumps(payload(k), ensure_ascii=False).encode()
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/api/v1/tickets", body, headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status, data = type(exc).__name__, b""
+            conn.close()
+            conn = connect()
+        out["latencies"].append(time.perf_counter() - t0)
+        out["statuses"][status] += 1
+        if status == 201:
+            out["numbers"].append(json.loads(data)["number"])
+        elif len(out["errors"]) < 5:
+            out["errors"].append((status, data[:300]))
+        k += step
+    conn.close()
+
+
+def run_layout(processes: int, clients: int, duration: float, database_url: str | None, tmp: Path) -> bool:
+    """scripts/prod with `processes` web processes (Redis, one sla-worker, nginx); the clients
+    POST through nginx. Prints the rate, latency, the share of each web process, and checks the
+    database against the 201 answers."""
+    cmd = [sys.executable, str(ROOT / "scripts" / "prod"), "--web", str(processes), "--instance", str(tmp / "prod")]
+    cmd += ["--database-url", database_url] if database_url else ["--sqlite"]
+    layout = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = layout.stdout.readline()
+        if not line:
+            sys.exit("scripts/prod did not start (its message is above)")
+        info = json.loads(line)
+        token = json.loads(_in_layout(info, LAYOUT_SEED))
+        port = int(info["proxy"].rsplit(":", 1)[1])
+        results = [{"latencies": [], "statuses": Counter(), "numbers": [], "errors": []} for _ in range(clients)]
+        start = time.monotonic()
+        deadline = start + duration
+        threads = [threading.Thread(target=layout_client, args=(
+            port, token, f"127.0.{i + 1}.1", i, clients, deadline, results[i])) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=duration + 60)
+        elapsed = time.monotonic() - start
+        numbers = json.loads(_in_layout(info, LAYOUT_CHECK))
+        access = (Path(info["instance"]) / "nginx" / "access.log").read_text(errors="replace").splitlines()
+    finally:
+        if layout.poll() is None:
+            layout.send_signal(signal.SIGTERM)
+            layout.wait(60)
+
+    statuses = sum((r["statuses"] for r in results), Counter())
+    latencies = sorted(x for r in results for x in r["latencies"])
+    answered = [n for r in results for n in r["numbers"]]
+    created = statuses[201]
+    engine = info["database"].split(":", 1)[0]
+    print(f"LAYOUT {processes} web processes behind nginx, Redis, 1 sla-worker, {engine}; "
+          f"{clients} clients, {elapsed:.1f} s: {created} tickets, {created / elapsed:.1f} tickets/s")
+    print("      latency ms: p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}".format(
+        *(1000 * percentile(latencies, q) for q in (0.50, 0.95, 0.99, 1.0))))
+    print(f"      answers: {dict(statuses)}")
+    for status, body in (e for r in results for e in r["errors"][:2]):
+        print(f"      e.g. {status}: {body.decode(errors='replace')}")
+    shares = Counter(line.split()[1] for line in access if "POST /api/v1/tickets" in line)
+    print("      requests per web process: " + ", ".join(f"{addr} {n}" for addr, n in sorted(shares.items())))
+    ok = len(numbers) == created and len(set(numbers)) == len(numbers) and set(numbers) == set(answered)
+    print(f"      check: {len(numbers)} tickets in the database, {len(set(numbers))} distinct numbers, "
+          f"{created} answered 201 -> {'OK' if ok else 'MISMATCH'}")
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="concurrent API clients (default 8)")
     parser.add_argument("--duration", type=float, default=20, help="seconds per phase (default 20)")
+    parser.add_argument("--processes", type=int, default=0, metavar="N",
+                        help="instead: N web processes in scripts/prod's layout, through nginx (Redis, sla-worker)")
     args = parser.parse_args()
+
+    if args.processes:
+        with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
+            ok = run_layout(args.processes, args.clients, args.duration, getattr(args, "database_url", None), Path(tmp))
+        if not ok:
+            sys.exit("the tickets in the database do not match the 201 answers")
+        return
 
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         tmp = Path(tmp)
