@@ -80,7 +80,7 @@ def _iso(at) -> str | None:
 def _scheduler(database_ok: bool) -> dict:
     mode = current_app.config.get("SLA_SCHEDULER", "embedded")
     out = {"status": "off", "mode": mode}
-    if mode == "off" or (mode == "embedded" and not heartbeat.started_here):
+    if mode == "off" or (mode == "embedded" and not heartbeat.started_here(current_app)):
         return out  # no scheduler meant to run (tests, the CLI, a bare `flask run`)
     if not database_ok:
         return {**out, "status": "unknown"}

@@ -14,14 +14,20 @@ from hotline.core.extensions import db
 
 ROW = 1
 
-# Set when this process started a scheduler (embedded in a web worker, or `flask sla-worker`):
-# an embedded-mode process without one (tests, `flask shell`) has no scheduler to report.
-started_here = False
+STARTED = "hotline.scheduler_started"  # in app.extensions while this app runs a scheduler
 
 
-def mark_started() -> None:
-    global started_here
-    started_here = True
+def mark_started(app, running: bool = True) -> None:
+    """The scheduler (embedded in a web worker, or `flask sla-worker`) runs on this app: an
+    embedded-mode app without one (tests, `flask shell`) has no scheduler to report."""
+    if running:
+        app.extensions[STARTED] = True
+    else:
+        app.extensions.pop(STARTED, None)
+
+
+def started_here(app) -> bool:
+    return bool(app.extensions.get(STARTED))
 
 
 class SchedulerHeartbeat(db.Model):

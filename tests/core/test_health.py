@@ -91,10 +91,11 @@ def test_next_deadline_is_reported(app, client, api, monkeypatch):
 
 
 def test_embedded_mode_with_no_scheduler_here_is_off(app, client, monkeypatch):
-    monkeypatch.setattr(heartbeat, "started_here", False)
     assert client.get("/healthz").json["scheduler"] == {"status": "off", "mode": "embedded"}
-    monkeypatch.setattr(heartbeat, "started_here", True)  # embedded, started, never swept
+    heartbeat.mark_started(app)  # embedded, started, never swept
     assert client.get("/healthz").status_code == 503
+    heartbeat.mark_started(app, False)
+    assert client.get("/healthz").status_code == 200
 
 
 def test_database_down_is_named(tmp_path, monkeypatch):

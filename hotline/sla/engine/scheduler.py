@@ -60,7 +60,7 @@ class SlaScheduler:
     def start(self) -> None:
         global _active
         _active = self
-        mark_started()
+        mark_started(self.app)
         safety = self.app.config.get("SLA_SAFETY_SWEEP_SECONDS", 60)
         # First run at once: whatever fell due while nothing was running is recorded now.
         self.scheduler.add_job(
@@ -77,6 +77,7 @@ class SlaScheduler:
         global _active
         if _active is self:
             _active = None
+        mark_started(self.app, False)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
