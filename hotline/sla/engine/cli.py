@@ -1,9 +1,13 @@
 """`flask sla-worker`: the scheduler as its own process; `flask sla-sweep`: one sweep now."""
+import os
+import socket
+
 import click
 from flask import Flask, current_app
 
 from hotline.core import clock
 from hotline.core.extensions import db
+from hotline.core.heartbeat import beat
 from hotline.sla.engine.scheduler import SlaScheduler
 from hotline.sla.engine.sweep import next_deadline, sweep
 
@@ -28,7 +32,10 @@ def register_cli(app: Flask) -> None:
             db.session.commit()
             written += batch
             upcoming = next_deadline(db.session)
-            db.session.rollback()
+            # /healthz sees the sweep (a cron-driven `flask sla-sweep` counts as the scheduler).
+            beat(db.session, clock.now(), upcoming, int(current_app.config.get("SLA_SAFETY_SWEEP_SECONDS", 60)),
+                 f"{socket.gethostname()}:{os.getpid()}"[:120])
+            db.session.commit()
             if not batch or upcoming is None or upcoming > clock.now():
                 break
         click.echo(f"{written} alerts and escalation steps recorded")
