@@ -278,7 +278,8 @@ def _in_layout(info: dict, code: str) -> str:
 
 def layout_client(port, token, source_ip, first_k, step, deadline, out):
     """One console behind its own address (127.0.X.1): nginx's ip_hash keys on the first three
-    octets, so the clients spread over the web processes as different machines would."""
+    octets, so the clients spread over the web processes as different machines would
+    (spread_sources picks addresses that land evenly)."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def connect():
@@ -308,6 +309,24 @@ def layout_client(port, token, source_ip, first_k, step, deadline, out):
     conn.close()
 
 
+def spread_sources(port: int, access_log: Path, clients: int) -> list[str]:
+    """Source addresses that ip_hash sends to the web processes in turn: one probe from each of
+    64 addresses, nginx's access log says where each went, then round-robin over the processes."""
+    for i in range(1, 65):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(f"127.0.{i}.1", 0))
+        conn.request("GET", "/healthz")
+        conn.getresponse().read()
+        conn.close()
+    time.sleep(0.2)
+    by_web: dict[str, list[str]] = {}
+    for line in access_log.read_text(errors="replace").splitlines():
+        remote, upstream, *_ = line.split()
+        if "GET /healthz" in line and remote.startswith("127.0.") and remote not in by_web.get(upstream, []):
+            by_web.setdefault(upstream, []).append(remote)
+    pools = list(by_web.values())
+    return [pools[i % len(pools)][(i // len(pools)) % len(pools[i % len(pools)])] for i in range(clients)]
+
+
 def run_layout(processes: int, clients: int, duration: float, database_url: str | None, tmp: Path) -> bool:
     """scripts/prod with `processes` web processes (Redis, one sla-worker, nginx); the clients
     POST through nginx. Prints the rate, latency, the share of each web process, and checks the
@@ -323,10 +342,11 @@ def run_layout(processes: int, clients: int, duration: float, database_url: str 
         token = json.loads(_in_layout(info, LAYOUT_SEED))
         port = int(info["proxy"].rsplit(":", 1)[1])
         results = [{"latencies": [], "statuses": Counter(), "numbers": [], "errors": []} for _ in range(clients)]
+        sources = spread_sources(port, Path(info["instance"]) / "nginx" / "access.log", clients)
         start = time.monotonic()
         deadline = start + duration
         threads = [threading.Thread(target=layout_client, args=(
-            port, token, f"127.0.{i + 1}.1", i, clients, deadline, results[i])) for i in range(clients)]
+            port, token, sources[i], i, clients, deadline, results[i])) for i in range(clients)]
         for t in threads:
             t.start()
         for t in threads:
