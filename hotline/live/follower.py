@@ -47,6 +47,7 @@ class Follower:
         self._wire_max = 0
         self.resyncs = 0
         self.applied_seqs: list[int] = []
+        self.applied_start = 0  # the seq the client started from
 
     # -- inputs ------------------------------------------------------------------------
 
@@ -218,7 +219,8 @@ class LiveClient:
             first = not self.follower.ready
         if first:
             with self.lock:
-                self.follower.snapshot(answer["seq"] if self.start_seq is None else self.start_seq)
+                self.follower.applied_start = answer["seq"] if self.start_seq is None else self.start_seq
+                self.follower.snapshot(self.follower.applied_start)
         else:
             self._resync()
 
