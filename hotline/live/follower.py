@@ -165,12 +165,14 @@ class LiveClient:
     was applied, in order."""
 
     def __init__(self, url: str, token: str, on_event: Callable[[dict], None] | None = None,
-                 grace: float = GRACE, transports=("websocket",), since: int | None = None):
+                 grace: float = GRACE, transports=("websocket",), since: int | None = None,
+                 on_wire: Callable[[dict], None] | None = None):
         import socketio  # the client side of python-socketio (tests, bench)
 
         self.url, self.token, self.transports = url, token, list(transports)
         self.events: list[dict] = []
         self._user_on_event = on_event
+        self._on_wire = on_wire  # every event as it came off the socket (the benchmark's receipts)
         self.lock = threading.RLock()
         self.follower = Follower(self._applied, grace=grace)
         self.start_seq = since  # None: start from the head at the first hello
@@ -199,6 +201,8 @@ class LiveClient:
 
     def _on_any(self, name, data):
         if isinstance(data, dict) and isinstance(data.get("seq"), int) and "prev" in data:
+            if self._on_wire:
+                self._on_wire(data)
             with self.lock:
                 self.follower.receive(data)
 
