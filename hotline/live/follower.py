@@ -226,6 +226,8 @@ class LiveClient:
                 self.follower.applied_start = answer["seq"] if self.start_seq is None else self.start_seq
                 self.follower.snapshot(self.follower.applied_start)
         else:
+            with self.lock:
+                self.follower.resyncs += 1  # a reconnect: whatever came meanwhile
             self._resync()
 
     def _resync(self) -> None:

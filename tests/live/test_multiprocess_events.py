@@ -37,7 +37,7 @@ def traffic(cluster, per_thread: int, threads_per_web: int = 2, dispatch_every: 
         try:
             for i in range(per_thread):
                 t = cluster.post(web, "operator", "/tickets", {"category": "repair", "matter": f"w{web} t{k} #{i}",
-                                                                 "caller": {"phone": "13900139000"}}, retry_for)
+                                                                 "caller": {"phone": f"1390013{web}{k:03d}"}}, retry_for)
                 if i % dispatch_every == 0:
                     cluster.post(1 - web, "dispatcher", f"/tickets/{t['number']}/dispatch",
                                  {"unit": "crew-n", "version": t["version"]}, retry_for)
