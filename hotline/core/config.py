@@ -42,6 +42,8 @@ def load_config() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Several processes (web workers, `flask sla-worker`) share Socket.IO rooms through it.
         "SOCKETIO_QUEUE": os.environ.get("REDIS_URL"),
+        # Seconds between `live.head` messages (each room's last seq) to the live screens; 0: none.
+        "LIVE_HEAD_SECONDS": float(os.environ.get("HOTLINE_LIVE_HEAD_SECONDS", "5")),
         "HOTLINE_TIMEZONE": tz_name,
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("HOTLINE_LOCALE", "zh_CN"),

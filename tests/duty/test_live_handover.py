@@ -55,7 +55,7 @@ for name in ("operator", "op2", "supervisor", "board", "crew_x"):
 print(json.dumps(tokens))
 """
 
-PAYLOAD_KEYS = {"id", "version", "status", "what", "addenda", "by", "seq", "event", "at"}
+PAYLOAD_KEYS = {"id", "version", "status", "what", "addenda", "by", "seq", "prev", "event", "at"}
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_the_other_screen_follows_a_handover_live(server, browser):  # noqa: F81
             context.close()
 
 
-STANDING_KEYS = {"id", "version", "status", "kind", "by", "seq", "event", "at"}
+STANDING_KEYS = {"id", "version", "status", "kind", "by", "seq", "prev", "event", "at"}
 
 
 def test_standing_items_added_and_closed_reach_the_center(server, listen):

@@ -193,7 +193,7 @@ def test_ticket_updated_after_a_dispatch_is_the_whole_card_with_the_units_load(l
     assert data["steps"] == ["transfer", "return", "accept"] == ticket["steps"]
     snapshot = api.get("dispatcher", "/api/v1/board").json()
     card = next(c for c in snapshot["tickets"] if c["number"] == ticket["number"])
-    assert {k: v for k, v in data.items() if k not in ("seq", "event", "at", "units")} == card
+    assert {k: v for k, v in data.items() if k not in ("seq", "prev", "event", "at", "units")} == card
     (crew_a,) = data["units"]
     assert crew_a == next(u for u in snapshot["units"] if u["code"] == "crew-a")
     assert crew_a["load"] >= 1 and crew_a["state"] == "busy"
@@ -301,3 +301,22 @@ def test_board_token_reads_and_listens_but_cannot_write(listen, api):
     for path, body in writes.items():
         assert api.post("board", path, body).status_code == 403, path
     assert board.drain() == []  # and nothing changed
+
+
+def test_hello_names_the_rooms_and_prev_chains_each_room(listen, api):
+    """A board hears the center; a crew its unit's room. Each event's prev names, for each
+    room it went to, the previous event there: a crew's chain skips the center's other events."""
+    board, crew = listen("dispatcher"), listen("crew_b")
+    hello = board.sio.call("hello", {}, timeout=5)
+    assert hello["rooms"] == ["center"] and hello["interval"] > 0 and isinstance(hello["seq"], int)
+    crew_rooms = crew.sio.call("hello", {}, timeout=5)["rooms"]
+    assert len(crew_rooms) == 1 and crew_rooms[0].startswith("unit:")
+    (room,) = crew_rooms
+    first = api.dispatch(api.new_ticket("first for B"), "crew-b")
+    api.dispatch(api.new_ticket("for A"), "crew-a")
+    api.dispatch(api.new_ticket("second for B"), "crew-b")
+    center = [d for _, d, _ in board.drain()]
+    assert [d["prev"]["center"] for d in center] == [d["seq"] - 1 for d in center]
+    mine = [d for _, d, _ in crew.drain()]
+    assert [d["number"] for d in mine] == [first["number"], mine[1]["number"]] and len(mine) == 2
+    assert mine[1]["prev"][room] == mine[0]["seq"] < mine[1]["seq"] - 1  # others' events in between
