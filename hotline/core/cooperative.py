@@ -6,13 +6,12 @@ hub, and anything that blocks without yielding to the hub (a C call that sleeps 
 waits on a socket gevent cannot see) stalls every connection of the worker. Every
 other way of running the app (tests in-process, the flask CLI, `flask sla-worker`)
 is unpatched, with real threads, even when gevent is installed."""
+import sys
 
 
 def patched() -> bool:
-    """True when gevent has monkey-patched this process (imported lazily: gevent
-    being installed changes nothing for an unpatched process)."""
-    import sys
-
+    """True when gevent has monkey-patched this process. gevent is never imported
+    here: being installed changes nothing for an unpatched process."""
     monkey = sys.modules.get("gevent.monkey")
     return monkey is not None and monkey.is_module_patched("socket") and monkey.is_module_patched("threading")
 
