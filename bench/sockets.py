@@ -1,19 +1,21 @@
 """Sockets benchmark: how many live connections one server holds, what each costs,
 and whether ordinary requests keep their latency with them open.
 
-    .venv/bin/python bench/sockets.py [--clients 2000] [--processes 2] [--samples 200]
+    .venv/bin/python bench/sockets.py [--clients 2000] [--processes 2] [--seconds 30] [--rate 1]
 
 1. Starts the app as scripts/demo does (bench/intake.py's helpers: gunicorn -c
    gunicorn.conf.py, the gevent worker, one process) on a free loopback port with a
    fresh migrated database and bench/board.py's users (an operator and a board token).
-2. Without live connections: `/healthz` and `POST /api/v1/tickets` latency (one
-   keep-alive client, --samples requests each), and the worker's RSS.
+2. Without live connections, for --seconds: `POST /api/v1/tickets` latency at --rate
+   tickets a second, and meanwhile `/healthz` latency every 50 ms (each its own
+   keep-alive client); the worker's RSS.
 3. Opens N authenticated Socket.IO connections (WebSocket transport, board token),
    from --processes swarm processes (bench/swarm.py: python-socketio's client on
    greenlets); prints how many are held, how long connecting took, the worker's RSS
    and memory per connection.
 4. With them connected: the same latencies again (each POST now also pushes its
-   ticket.created to all N), then --events single tickets, each timed from just
+   ticket.created to all N: at 1 ticket/s and 2,000 clients, 2,000 pushes a second),
+   and the worker's CPU; then --events single tickets, each timed from just
    before its POST to the moment the last of the N clients got its event.
 5. Checks no client was dropped and none saw a gap or a reordering in seq.
 Everything stays on 127.0.0.1, every wait is bounded, the server is stopped at the end."""
@@ -22,13 +24,14 @@ import http.client
 import json
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from board import seed  # noqa: E402
 from intake import free_port, payload, percentile, start_server, stop_server  # noqa: E402
-from sla import worker_pid  # noqa: E402
+from sla import cpu_seconds, worker_pid  # noqa: E402
 from swarm import SwarmProcess  # noqa: E402
 
 
@@ -67,18 +70,38 @@ class Http:
         return status, parsed, elapsed
 
 
-def latencies(client: Http, samples: int, first_k: int) -> dict[str, list[float]]:
+def latencies(client: Http, seconds: float, rate: float, first_k: int) -> dict[str, list[float]]:
+    """For `seconds`: POST /api/v1/tickets at `rate` a second (its own keep-alive
+    client, a thread), and meanwhile GET /healthz every 50 ms."""
     got = {"healthz": [], "post": []}
-    bad = 0
-    for i in range(samples):
+    bad = []
+    stop = threading.Event()
+
+    def post():
+        poster = Http(client.port, client.token)
+        start, k = time.monotonic(), 0
+        while not stop.is_set():
+            if stop.wait(max(0.0, start + k / rate - time.monotonic())):
+                break
+            status, _, t = poster.request("POST", "/api/v1/tickets", payload(first_k + k))
+            got["post"].append(t)
+            if status != 201:
+                bad.append(status)
+            k += 1
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
         status, _, t = client.request("GET", "/healthz")
         got["healthz"].append(t)
-        bad += status != 200
-        status, _, t = client.request("POST", "/api/v1/tickets", payload(first_k + i))
-        got["post"].append(t)
-        bad += status != 201
+        if status != 200:
+            bad.append(status)
+        time.sleep(0.05)
+    stop.set()
+    thread.join(timeout=60)
     if bad:
-        print(f"      {bad} requests did not answer 200/201")
+        print(f"      {len(bad)} requests did not answer 200/201, e.g. {bad[:5]}")
     return got
 
 
@@ -92,7 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=2000, help="live connections to open (default 2000)")
     parser.add_argument("--processes", type=int, default=2, help="client processes (default 2)")
-    parser.add_argument("--samples", type=int, default=200, help="requests of each kind per phase (default 200)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each measuring phase (default 30)")
+    parser.add_argument("--rate", type=float, default=1,
+                        help="tickets posted per second while measuring (default 1: with N clients, N pushes/s)")
     parser.add_argument("--events", type=int, default=5, help="single tickets timed to reach every client (default 5)")
     args = parser.parse_args()
 
@@ -107,10 +132,10 @@ def main() -> None:
         try:
             worker = worker_pid(server.pid)
             api = Http(port, tokens["operator"])
-            latencies(api, 20, 10_000_000)  # warm-up
+            latencies(api, 3, 2, 10_000_000)  # warm-up
             print(f"server: gunicorn -c gunicorn.conf.py (gevent, 1 worker), worker pid {worker}")
             print("IDLE  no live connections")
-            idle = latencies(api, args.samples, 0)
+            idle = latencies(api, args.seconds, args.rate, 0)
             show("/healthz", idle["healthz"])
             show("POST /api/v1/tickets", idle["post"])
             rss_before = rss_kb(worker)
@@ -134,8 +159,10 @@ def main() -> None:
             print(f"      worker RSS {rss_after / 1024:.1f} MB: +{(rss_after - rss_before) / 1024:.1f} MB, "
                   f"{per:.1f} KB per connection")
 
-            print(f"LOAD  with {held} connected (each POST also pushes its ticket to all of them)")
-            loaded = latencies(api, args.samples, 100_000)
+            print(f"LOAD  with {held} connected, {args.rate:g} tickets/s, each pushed to all of them")
+            cpu0, t_cpu = cpu_seconds(worker), time.monotonic()
+            loaded = latencies(api, args.seconds, args.rate, 100_000)
+            print(f"      worker CPU {100 * (cpu_seconds(worker) - cpu0) / (time.monotonic() - t_cpu):.0f}% of one core")
             show("/healthz", loaded["healthz"])
             show("POST /api/v1/tickets", loaded["post"])
 

@@ -83,6 +83,7 @@ def _serve() -> None:
     monkey.patch_all()
 
     import argparse
+    import logging
 
     import gevent
     import gevent.socket
@@ -101,7 +102,14 @@ def _serve() -> None:
             self.events = self.out_of_order = self.gaps = self.dropped = 0
 
         def _client(self) -> socketio.Client:
-            sio = socketio.Client(reconnection=False)
+            # websocket-client checks each text frame's UTF-8 in pure Python (about 1 ms for a
+            # 3 KB card): a swarm process would fall seconds behind and miss the server's pings.
+            sio = socketio.Client(reconnection=False, handle_sigint=False,
+                                  websocket_extra_options={"skip_utf8_validation": True})
+            # engine.io's client hands every message to a new threading.Thread (here a
+            # patched one, heavy): a bare greenlet does the same for a fraction of the CPU,
+            # so one swarm process keeps up with more pushes.
+            sio.eio.start_background_task = gevent.spawn
             state = {"last": None}
 
             def on_any(name, data):
@@ -183,6 +191,9 @@ def _serve() -> None:
         parser.add_argument("--concurrency", type=int, default=100, help="handshakes at a time (default 100)")
         parser.add_argument("--timeout", type=float, default=10, help="seconds for one handshake (default 10)")
         args = parser.parse_args()
+        # A dropped client is counted (stats: dropped), not logged once per client.
+        logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
+        logging.getLogger("socketio.client").setLevel(logging.CRITICAL)
 
         swarm = Swarm(args.url, args.token)
         _say(swarm.connect(args.clients, args.concurrency, args.timeout))
