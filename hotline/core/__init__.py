@@ -2,7 +2,8 @@
 
 Extensions, ORM settings, config, the clock, errors and their catalog, validation,
 the API (with its OpenAPI generator) and settings blueprints, permissions and scope,
-signals, navigation, the vocabulary, the live-event outbox. Imports no domain
+signals, navigation, the vocabulary, the live-event outbox, and whether the process
+runs on greenlets (cooperative: gevent's worker) or threads. Imports no domain
 package (the architecture test checks)."""
 from flask import Flask
 
