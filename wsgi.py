@@ -1,4 +1,4 @@
-"""The WSGI entry point: `gunicorn -k gthread -w 1 --threads 100 wsgi:app`."""
+"""The WSGI entry point: `gunicorn -c gunicorn.conf.py wsgi:app` (the gevent worker)."""
 from hotline import create_app
 
 app = create_app()

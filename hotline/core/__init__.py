@@ -2,7 +2,8 @@
 
 Extensions, ORM settings, config, the clock, errors and their catalog, validation,
 the API (with its OpenAPI generator) and settings blueprints, permissions and scope,
-signals, navigation, the vocabulary, the live-event outbox. Imports no domain
+signals, navigation, the vocabulary, the live-event outbox, and whether the process
+runs on greenlets (cooperative: gevent's worker) or threads. Imports no domain
 package (the architecture test checks)."""
 from flask import Flask
 
@@ -38,11 +39,13 @@ def finish(app: Flask) -> None:
     # Imported here: routes are added to these blueprints by the parts, before this runs.
     from hotline.core import labels
     from hotline.core.api import bp as api_bp
+    from hotline.core.cooperative import socketio_async_mode
     from hotline.core.web import settings_bp
 
     app.register_blueprint(settings_bp)
     app.register_blueprint(api_bp)
     # Flask-SocketIO copies its handlers into each new server at init_app: a handler
-    # declared after it would reach this app's server only.
-    socketio.init_app(app, async_mode="threading", message_queue=app.config.get("SOCKETIO_QUEUE"))
+    # declared after it would reach this app's server only. Greenlets under gunicorn's
+    # gevent worker (a WebSocket is then no thread), threads everywhere else.
+    socketio.init_app(app, async_mode=socketio_async_mode(), message_queue=app.config.get("SOCKETIO_QUEUE"))
     labels.init_app(app)

@@ -1,14 +1,19 @@
 """Declarative base, column types and SQLite connection settings."""
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+
+from hotline.core.cooperative import patched
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,12 +73,29 @@ def write_intent() -> bool:
     return not has_request_context() or request.method not in _READ_METHODS
 
 
+# How long a writer waits for SQLite's write lock before giving up (busy).
+BUSY_TIMEOUT_MS = 10_000
+# Under gevent, the longest any one sqlite3 call may sit in SQLite's busy handler.
+COOPERATIVE_BUSY_MS = 50
+
+
 def configure_sqlite(engine: Engine, write_intent) -> None:
     """WAL, a busy timeout, foreign keys; writers start with BEGIN IMMEDIATE.
 
     A deferred transaction that reads and then writes cannot wait for the
     write lock in WAL mode (SQLITE_BUSY_SNAPSHOT), so transactions that may
-    write take the lock up front. `write_intent()` says which ones."""
+    write take the lock up front. `write_intent()` says which ones.
+
+    Under gevent (gunicorn's worker, hotline.core.cooperative) a sqlite3 call runs
+    in C without yielding: one waiting in SQLite's busy handler sleeps there, and
+    the whole worker (every connection) with it; if the holder of the write lock is
+    a greenlet of the same worker, it cannot even run to let go. So there the busy
+    handler is cut to COOPERATIVE_BUSY_MS (reads in WAL mode almost never meet it),
+    writers of the worker queue on the (patched, cooperative) Python lock below, and
+    BEGIN IMMEDIATE against another process's lock (a CLI, `flask sla-worker`) is
+    retried with cooperative sleeps, up to BUSY_TIMEOUT_MS as before."""
+    cooperative = patched()
+    busy_ms = COOPERATIVE_BUSY_MS if cooperative else BUSY_TIMEOUT_MS
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -82,14 +104,15 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     # Writers of this process queue on a Python lock before BEGIN IMMEDIATE: a
     # thread waiting in SQLite's busy handler sleeps and polls (up to 100 ms a
     # try), which under a few concurrent writers gives second-long tail latencies.
     # Other processes (CLI, a scheduler) still meet the busy timeout. The lock is
-    # released once the transaction has ended, wherever it ends.
+    # released once the transaction has ended, wherever it ends. (Created here, after
+    # gevent's monkey-patching when there is any: then it is a gevent lock.)
     write_lock = threading.Lock()
 
     @event.listens_for(engine, "begin")
@@ -97,13 +120,40 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
         if not write_intent():
             connection.exec_driver_sql("BEGIN")
             return
-        got = write_lock.acquire(timeout=10)  # never hang: fall back to the busy timeout
+        got = write_lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)  # never hang: fall back to the busy timeout
         connection.info["holds_write_lock"] = got
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if cooperative:
+                try:
+                    _begin_immediate_yielding(connection.connection.dbapi_connection)
+                except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
+                    raise sa_exc.OperationalError("BEGIN IMMEDIATE", (), exc) from exc
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             _release(connection.info)
             raise
+
+    def _begin_immediate_yielding(raw) -> None:
+        """BEGIN IMMEDIATE without SQLite's busy handler; while another process holds
+        the lock, sleep (a gevent sleep: the worker's other greenlets run) and retry."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.001
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            while True:
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.025)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={busy_ms}")
 
     def _release(info) -> None:
         if info.pop("holds_write_lock", False):
