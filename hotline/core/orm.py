@@ -142,3 +142,17 @@ def listen_once(session, owner: str, *listeners: tuple[str, Callable]) -> None:
     _hooked.add((id(session), owner))
     for name, handler in listeners:
         event.listen(session, name, handler)
+
+
+def upsert(session, model):
+    """An INSERT for `model` in the dialect of the session's database, with its
+    `on_conflict_do_nothing` / `on_conflict_do_update` (SQLite and PostgreSQL alike).
+
+    For rows keyed by a unique column that concurrent requests may both create: a
+    select-then-insert races (both see nothing, one insert violates the key); an
+    INSERT ... ON CONFLICT lets the database settle it (PostgreSQL waits for the other
+    transaction, then skips or updates)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](model)

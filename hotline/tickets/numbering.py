@@ -1,10 +1,9 @@
 """Ticket numbers: the center's local date and a daily sequence, e.g. 20261123-0042."""
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from hotline.core import clock
 from hotline.core.extensions import db
+from hotline.core.orm import upsert
 from hotline.tickets.models import TicketSequence
 
 
@@ -15,10 +14,8 @@ def next_ticket_number(at: datetime) -> str:
     two tickets never share a number (the unique index on ticket.number is the
     backstop)."""
     day = clock.local(at).date()
-    dialect = db.session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     stmt = (
-        insert(TicketSequence)
+        upsert(db.session, TicketSequence)
         .values(day=day, last=1)
         .on_conflict_do_update(
             index_elements=[TicketSequence.day], set_={"last": TicketSequence.last + 1}
