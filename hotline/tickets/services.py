@@ -280,8 +280,8 @@ def search_tickets(f: TicketFilter) -> Select:
         conditions = [
             Ticket.number == q,
             Ticket.number.like(f"{literal}%", escape="\\"),
-            Ticket.matter.like(like, escape="\\"),
-            Ticket.address.like(like, escape="\\"),
+            Ticket.matter.ilike(like, escape="\\"),
+            Ticket.address.ilike(like, escape="\\"),
         ]
         if phone:
             conditions.append(Ticket.caller.has(Caller.phone == phone))

@@ -130,7 +130,7 @@ def search(query: LogQuery) -> tuple[list[dict], int]:
         stmt = select(DutyLogEntry)
         if query.q and query.q.strip():
             stmt = stmt.outerjoin(Ticket, Ticket.id == DutyLogEntry.ticket_id).where(
-                DutyLogEntry.body.like(like_pattern(query.q), escape="\\") | (Ticket.number == query.q.strip())
+                DutyLogEntry.body.ilike(like_pattern(query.q), escape="\\") | (Ticket.number == query.q.strip())
             )
         if entry_kinds:
             stmt = stmt.where(DutyLogEntry.kind.in_(entry_kinds))
