@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -152,7 +153,5 @@ def upsert(session, model):
     select-then-insert races (both see nothing, one insert violates the key); an
     INSERT ... ON CONFLICT lets the database settle it (PostgreSQL waits for the other
     transaction, then skips or updates)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     dialect = session.get_bind().dialect.name
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](model)
