@@ -1,7 +1,13 @@
 """Intake benchmark: tickets per second through the API, against the raw insert rate.
 
     .venv/bin/python bench/intake.py [--clients 8] [--duration 20]
-    .venv/bin/python bench/intake.py --processes 2 [--clients 8]   # scripts/prod's layout, through nginx
+        [--database-url postgresql+psycopg://user@host:port/db | --postgres]
+    .venv/bin/python bench/intake.py --processes 2 [--clients 8] [--postgres]  # scripts/prod's layout, via nginx
+
+Database: SQLite files in a temporary folder by default; with --database-url, fresh
+databases made on that PostgreSQL server (the URL's role may CREATE DATABASE; they
+are dropped at the end); --postgres starts a throwaway cluster (scripts/pg-throwaway)
+for the run. The first line printed names the engine.
 
 1. Starts the app as scripts/demo does (gunicorn -c gunicorn.conf.py: gthread, one
    worker, 100 threads) on a free loopback port, with a fresh instance folder in a
@@ -19,7 +25,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,10 +60,57 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_app(instance: Path):
-    """An app on a new SQLite file in `instance`, migrated, with an operator."""
+class Databases:
+    """Fresh databases for the phases: SQLite files in each phase's instance folder, or
+    databases created on a PostgreSQL server (`admin_url`) and dropped by close()."""
+
+    def __init__(self, admin_url: str | None):
+        self.admin_url = admin_url
+        self.made: list[str] = []
+
+    @property
+    def engine_name(self) -> str:
+        return "postgresql" if self.admin_url else "sqlite"
+
+    def fresh(self, instance: Path, name: str) -> str:
+        if not self.admin_url:
+            return f"sqlite:///{instance / 'hotline.db'}"
+        import sqlalchemy as sa
+
+        db_name = f"hotline_bench_{os.getpid()}_{name}"
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{db_name}"'))
+        admin.dispose()
+        self.made.append(db_name)
+        return sa.engine.make_url(self.admin_url).set(database=db_name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if not self.made:
+            return
+        import sqlalchemy as sa
+
+        admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for db_name in self.made:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def throwaway_postgres(folder: Path) -> str:
+    """Start scripts/pg-throwaway in `folder`; its URL."""
+    out = subprocess.run([str(ROOT / "scripts" / "pg-throwaway"), "start", str(folder)],
+                         check=True, capture_output=True, text=True, timeout=300)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def fresh_app(instance: Path, url: str):
+    """An app on the new database `url` (its instance folder `instance`), migrated, with
+    an operator. DATABASE_URL is left set for the server subprocess."""
+    instance.mkdir(parents=True, exist_ok=True)
     os.environ["HOTLINE_INSTANCE"] = str(instance)
-    os.environ.pop("DATABASE_URL", None)
+    os.environ["DATABASE_URL"] = url
     from flask_migrate import upgrade
 
     from hotline import create_app
@@ -159,8 +211,8 @@ def percentile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def run_http(instance: Path, clients: int, duration: float, log: Path) -> float:
-    app = fresh_app(instance)
+def run_http(instance: Path, url: str, clients: int, duration: float, log: Path) -> float:
+    app = fresh_app(instance, url)
     token = make_token(app)
     port = free_port()
     server = start_server(instance, port, log)
@@ -197,9 +249,13 @@ def run_http(instance: Path, clients: int, duration: float, log: Path) -> float:
     for status, body in (e for r in results for e in r["errors"][:2]):
         print(f"      e.g. {status}: {body.decode(errors='replace')}")
 
-    with sqlite3.connect(instance / "hotline.db") as con:
-        in_db, distinct = con.execute("SELECT count(*), count(DISTINCT number) FROM ticket").fetchone()
-        db_numbers = {n for (n,) in con.execute("SELECT number FROM ticket")}
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as con:
+        in_db, distinct = con.execute(sa.text("SELECT count(*), count(DISTINCT number) FROM ticket")).one()
+        db_numbers = set(con.execute(sa.text("SELECT number FROM ticket")).scalars())
+    engine.dispose()
     ok = in_db == created and distinct == in_db and len(set(numbers)) == created and db_numbers == set(numbers)
     print(
         f"      check: {in_db} tickets in the database, {distinct} distinct numbers, "
@@ -214,14 +270,14 @@ def run_http(instance: Path, clients: int, duration: float, log: Path) -> float:
     return rate if ok else -rate
 
 
-def run_raw(instance: Path, duration: float) -> float:
+def run_raw(instance: Path, url: str, duration: float) -> float:
     from hotline.core.extensions import db
     from hotline.tickets.models import Channel
     from hotline.tickets.schemas import TicketCreate
     from hotline.tickets.services import create_ticket
     from hotline.users.models import User
 
-    app = fresh_app(instance)
+    app = fresh_app(instance, url)
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "bench"))
         k = 0
@@ -385,19 +441,33 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20, help="seconds per phase (default 20)")
     parser.add_argument("--processes", type=int, default=0, metavar="N",
                         help="instead: N web processes in scripts/prod's layout, through nginx (Redis, sla-worker)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="PostgreSQL admin URL: fresh databases are made on that server")
+    where.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL (scripts/pg-throwaway)")
     args = parser.parse_args()
-
-    if args.processes:
-        with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
-            ok = run_layout(args.processes, args.clients, args.duration, getattr(args, "database_url", None), Path(tmp))
-        if not ok:
-            sys.exit("the tickets in the database do not match the 201 answers")
-        return
 
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         tmp = Path(tmp)
-        http_rate = run_http(tmp / "http", args.clients, args.duration, tmp / "gunicorn.log")
-        raw_rate = run_raw(tmp / "raw", args.duration)
+        admin_url = args.database_url
+        if args.postgres:
+            admin_url = throwaway_postgres(tmp / "pg")
+        databases = Databases(admin_url)
+        try:
+            print(f"ENGINE {databases.engine_name}" + (f" ({admin_url})" if admin_url else ""))
+            if args.processes:
+                layout_url = databases.fresh(tmp / "layout", "layout") if admin_url else None
+                if not run_layout(args.processes, args.clients, args.duration, layout_url, tmp):
+                    sys.exit("the tickets in the database do not match the 201 answers")
+                return
+            http_url = databases.fresh(tmp / "http", "http")
+            http_rate = run_http(tmp / "http", http_url, args.clients, args.duration, tmp / "gunicorn.log")
+            raw_url = databases.fresh(tmp / "raw", "raw")
+            raw_rate = run_raw(tmp / "raw", raw_url, args.duration)
+        finally:
+            databases.close()
+            if args.postgres:
+                subprocess.run([str(ROOT / "scripts" / "pg-throwaway"), "stop", str(tmp / "pg"), "--remove"],
+                               timeout=60)
     print(f"RATIO HTTP / raw = {abs(http_rate) / raw_rate:.2f}")
     if http_rate < 0:
         sys.exit("the tickets in the database do not match the 201 answers")

@@ -2,8 +2,9 @@
 
 Extensions, ORM settings, config, the clock, errors and their catalog, validation,
 the API (with its OpenAPI generator) and settings blueprints, permissions and scope,
-signals, navigation, the vocabulary, the live-event outbox, and whether the process
-runs on greenlets (cooperative: gevent's worker) or threads. Imports no domain
+signals, navigation, the vocabulary, the live-event outbox, the checks every request passes
+(request_checks), health, idempotency, backups, and whether the process runs on greenlets
+(cooperative: gevent's worker) or threads. Imports no domain
 package (the architecture test checks)."""
 from flask import Flask
 
@@ -14,7 +15,7 @@ from hotline.core.extensions import babel, csrf, db, login_manager, migrate, soc
 def init_app(app: Flask) -> None:
     """Bind the extensions and the shared machinery, before the parts register."""
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
-    from hotline.core import backup, health, http_errors, i18n, navigation, outbox
+    from hotline.core import backup, health, http_errors, i18n, navigation, outbox, request_checks
     from hotline.core.orm import configure_sqlite, write_intent
 
     db.init_app(app)
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
             configure_sqlite(db.engine, write_intent)
     outbox.install(db.session)
     http_errors.init_app(app)
+    request_checks.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(health.bp)

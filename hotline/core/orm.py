@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -192,3 +193,15 @@ def listen_once(session, owner: str, *listeners: tuple[str, Callable]) -> None:
     _hooked.add((id(session), owner))
     for name, handler in listeners:
         event.listen(session, name, handler)
+
+
+def upsert(session, model):
+    """An INSERT for `model` in the dialect of the session's database, with its
+    `on_conflict_do_nothing` / `on_conflict_do_update` (SQLite and PostgreSQL alike).
+
+    For rows keyed by a unique column that concurrent requests may both create: a
+    select-then-insert races (both see nothing, one insert violates the key); an
+    INSERT ... ON CONFLICT lets the database settle it (PostgreSQL waits for the other
+    transaction, then skips or updates)."""
+    dialect = session.get_bind().dialect.name
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect](model)

@@ -1,11 +1,24 @@
-"""Ticket numbers: the center's local date and a daily sequence, e.g. 20261123-0042."""
+"""Ticket numbers: the center's local date and a daily sequence, e.g. 20261123-0042.
+
+Numbers are gap-free per day, so taking one locks the day's sequence row until the
+commit: every other new ticket of the day waits for it. A new ticket is therefore
+written with a provisional number and numbered by `give_number`, the last statement
+of its creation, which holds the lock only for the rest of the request (serializing
+the answer, the commit). On SQLite writers serialize on the database anyway."""
+import secrets
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from hotline.core import clock
+from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
-from hotline.tickets.models import TicketSequence
+from hotline.core.orm import listen_once, upsert
+from hotline.tickets.models import Ticket, TicketSequence
+
+PROVISIONAL_PREFIX = "~"
 
 
 def next_ticket_number(at: datetime) -> str:
@@ -15,10 +28,8 @@ def next_ticket_number(at: datetime) -> str:
     two tickets never share a number (the unique index on ticket.number is the
     backstop)."""
     day = clock.local(at).date()
-    dialect = db.session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     stmt = (
-        insert(TicketSequence)
+        upsert(db.session, TicketSequence)
         .values(day=day, last=1)
         .on_conflict_do_update(
             index_elements=[TicketSequence.day], set_={"last": TicketSequence.last + 1}
@@ -27,3 +38,63 @@ def next_ticket_number(at: datetime) -> str:
     )
     seq = db.session.execute(stmt).scalar_one()
     return f"{day:%Y%m%d}-{seq:04d}"
+
+
+def provisional_number() -> str:
+    """Unique, never committed, and unlike any real number (17 characters)."""
+    return PROVISIONAL_PREFIX + secrets.token_hex(8)
+
+
+def give_number(session: Session, ticket: Ticket, at: datetime) -> str:
+    """Replace the ticket's provisional number with the next of its day: in its row,
+    on the loaded ticket (no ORM change: no `ticket.updated` event, no version bump),
+    and in the live events this transaction wrote about it."""
+    provisional, number = ticket.number, next_ticket_number(at)
+    session.execute(update(Ticket.__table__).where(Ticket.__table__.c.id == ticket.id).values(number=number))
+    set_committed_value(ticket, "number", number)
+    for event in session.info.get(_EVENTS, ()):
+        # In place: the outbox holds this same payload, to send after the commit.
+        if _replace(event.payload, provisional, number):
+            flag_modified(event, "payload")  # written again by the commit's flush
+    return number
+
+
+# The live events added in the current transaction, held here (the session's identity
+# map holds them weakly): give_number corrects the ones that name a provisional number.
+_EVENTS = "tickets_live_events"
+
+
+def _on_pending(session: Session, obj) -> None:
+    if isinstance(obj, LiveEvent):
+        session.info.setdefault(_EVENTS, []).append(obj)
+
+
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the transaction, not a flush's inner one
+        session.info.pop(_EVENTS, None)
+
+
+def install(session) -> None:
+    listen_once(
+        session, __name__,
+        ("transient_to_pending", _on_pending),
+        ("after_transaction_end", _forget),
+    )
+
+
+def _replace(value, old: str, new: str) -> bool:
+    """Replace, in place, every string `old` in a JSON-like value; whether any was."""
+    found = False
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return False
+    for key, item in list(items):
+        if item == old:
+            value[key] = new
+            found = True
+        elif isinstance(item, (dict, list)):
+            found = _replace(item, old, new) or found
+    return found

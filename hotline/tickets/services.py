@@ -27,7 +27,7 @@ from hotline.tickets.models import (
     Ticket,
     TicketNote,
 )
-from hotline.tickets.numbering import next_ticket_number
+from hotline.tickets.numbering import give_number, provisional_number
 from hotline.tickets.schemas import CallIn, TicketCreate
 from hotline.tickets.timeline import EventKind
 from hotline.units.models import Unit
@@ -110,7 +110,7 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         call = _record_call(data.call or CallIn(), caller, actor, now)
 
     ticket = Ticket(
-        number=next_ticket_number(now),
+        number=provisional_number(),  # the real one last: numbering.give_number
         category=category,
         priority=data.priority or category.default_priority,
         status=Status.NEW,
@@ -137,6 +137,7 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         unit = _unit(data.unit)
     db.session.flush()
     signals.ticket_created.send(ticket, actor=actor, unit=unit)
+    give_number(db.session, ticket, now)  # last: it locks the day's number until the commit
     return ticket
 
 
@@ -280,8 +281,8 @@ def search_tickets(f: TicketFilter) -> Select:
         conditions = [
             Ticket.number == q,
             Ticket.number.like(f"{literal}%", escape="\\"),
-            Ticket.matter.like(like, escape="\\"),
-            Ticket.address.like(like, escape="\\"),
+            Ticket.matter.ilike(like, escape="\\"),
+            Ticket.address.ilike(like, escape="\\"),
         ]
         if phone:
             conditions.append(Ticket.caller.has(Caller.phone == phone))

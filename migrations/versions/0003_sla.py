@@ -235,12 +235,16 @@ def upgrade():
     # ### end Alembic commands ###
 
     # Defaults from DOMAIN.md and common 12345 practice; admins change them in Settings.
+    # No explicit id: on PostgreSQL that would leave the id sequence behind the row
+    # (the first calendar created afterwards collided with it; 0007 repairs databases
+    # seeded that way).
     calendar = sa.table("sla_calendar", sa.column("id", sa.Integer), sa.column("code", sa.String),
                         sa.column("name", sa.String), sa.column("hours", sa.JSON),
                         sa.column("public_holidays", sa.Boolean), sa.column("version", sa.Integer))
-    op.bulk_insert(calendar, [{"id": 1, "code": "workdays", "name": "工作日 Working days",
+    op.bulk_insert(calendar, [{"code": "workdays", "name": "工作日 Working days",
                                "hours": [["08:30", "12:00"], ["13:30", "17:30"]],
                                "public_holidays": True, "version": 1}])
+    workdays = op.get_bind().execute(sa.select(calendar.c.id).where(calendar.c.code == "workdays")).scalar_one()
     category = sa.table("category", sa.column("id", sa.Integer), sa.column("code", sa.String))
     ids = {code: id_ for id_, code in op.get_bind().execute(sa.select(category.c.id, category.c.code))}
     policy = sa.table("sla_policy", sa.column("category_id", sa.Integer), sa.column("priority", sa.String),
@@ -265,7 +269,7 @@ def upgrade():
     ]
     op.bulk_insert(policy, [
         {"category_id": ids.get(cat) if cat else None, "priority": prio, "stage": stage, "minutes": minutes,
-         "minutes_outside_city": outside, "calendar_id": 1 if working else None, "warn_percent": 75,
+         "minutes_outside_city": outside, "calendar_id": workdays if working else None, "warn_percent": 75,
          "active": True, "version": 1}
         for cat, prio, stage, minutes, outside, working in rows
         if cat is None or cat in ids

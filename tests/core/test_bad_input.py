@@ -151,7 +151,7 @@ def test_bad_query_params_are_422(api, users, query, field):
     assert field in r.json["fields"], r.json
 
 
-@pytest.mark.parametrize("path", ["/api/v1/tickets/nope", "/api/v1/tickets/%00", "/api/v1/tickets/" + "9" * 500,
+@pytest.mark.parametrize("path", ["/api/v1/tickets/nope", "/api/v1/tickets/" + "9" * 500,
                                   "/api/v1/tickets/'%20OR%201=1--"])
 def test_unknown_ticket_404(api, users, path):
     r = api("operator").get(path)

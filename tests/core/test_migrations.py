@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, and come down again."""
 from alembic.autogenerate import compare_metadata
+from fixtures.db import drop_database, empty_database
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
@@ -18,7 +19,8 @@ def _diff(app):
 
 def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path, monkeypatch):
     monkeypatch.setenv("HOTLINE_INSTANCE", str(tmp_path))
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"})
+    url = empty_database(tmp_path)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         assert inspect(db.engine).get_table_names() == []
         upgrade()
@@ -32,6 +34,7 @@ def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path, monkeypatch)
     assert _diff(app) == []
     with app.app_context():
         db.engine.dispose()
+    drop_database(url)
 
 
 def test_upgrade_seeds_the_categories(app):

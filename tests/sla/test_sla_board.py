@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import queue
-import sqlite3
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
 import socketio
+import sqlalchemy as sa
 from fixtures.live import (  # noqa: F401
     PASSWORD,
     SEED_USERS,
@@ -20,6 +20,7 @@ from fixtures.live import (  # noqa: F401
     browser,
     live_page,
     live_server,
+    live_server_on_fresh_database,
     sign_in,
 )
 from sqlalchemy import event, select
@@ -179,12 +180,19 @@ def snapshot_entry(server: LiveServer, tokens: dict, number: str) -> dict:
     return next(t for t in r.json()["tickets"] if t["number"] == number)
 
 
+def query(server: LiveServer, sql: str, **params) -> list[tuple]:
+    """Rows from the server's database (SQLite or PostgreSQL)."""
+    engine = server.engine()
+    try:
+        with engine.connect() as con:
+            return [tuple(row) for row in con.execute(sa.text(sql), params)]
+    finally:
+        engine.dispose()
+
+
 def alert_counts(server: LiveServer, number: str) -> dict[str, int]:
-    with sqlite3.connect(server.instance / "hotline.db") as con:
-        rows = con.execute(
-            "SELECT a.kind, count(*) FROM sla_alert a JOIN ticket t ON t.id = a.ticket_id WHERE t.number = ? GROUP BY a.kind",
-            (number,),
-        ).fetchall()
+    rows = query(server, "SELECT a.kind, count(*) FROM sla_alert a JOIN ticket t ON t.id = a.ticket_id"
+                         " WHERE t.number = :number GROUP BY a.kind", number=number)
     return dict(rows)
 
 
@@ -235,19 +243,20 @@ def test_real_scheduler_warns_then_breaches_within_a_second_of_each_deadline(sla
 
 
 def test_restart_after_a_deadline_passed_records_the_breach_once(tmp_path):
-    server = LiveServer(tmp_path / "restart").start()
+    server = live_server_on_fresh_database(tmp_path / "restart").start()
     try:
         server.run_in_app(SEED_USERS)
         tokens = prepare(server, "billing", 8)  # warning after 4 s, deadline after 8 s
         ticket = create(server, tokens, "billing")
         server.stop()  # down before the warning
         assert alert_counts(server, ticket["number"]) == {}
-        with sqlite3.connect(server.instance / "hotline.db") as con:
-            (due,) = con.execute(
-                "SELECT c.due_at FROM sla_clock c JOIN ticket t ON t.id = c.ticket_id WHERE t.number = ? AND c.stage = 'arrive'",
-                (ticket["number"],),
-            ).fetchone()
-        wait = datetime.fromisoformat(due + "+00:00").timestamp() - time.time() + 0.5
+        [(due,)] = query(server, "SELECT c.due_at FROM sla_clock c JOIN ticket t ON t.id = c.ticket_id"
+                                 " WHERE t.number = :number AND c.stage = 'arrive'", number=ticket["number"])
+        if isinstance(due, str):  # SQLite: naive UTC text
+            due = datetime.fromisoformat(due + "+00:00")
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        wait = due.timestamp() - time.time() + 0.5
         time.sleep(max(wait, 0))
         for _ in range(2):  # the first start records what fell due meanwhile, the second nothing more
             server.start()
@@ -257,13 +266,11 @@ def test_restart_after_a_deadline_passed_records_the_breach_once(tmp_path):
             time.sleep(1)  # time for a duplicate to appear, if the sweep could write one
             assert alert_counts(server, ticket["number"]) == {"warning": 1, "breach": 1}
             server.stop()
-        with sqlite3.connect(server.instance / "hotline.db") as con:
-            escalations = con.execute(
-                "SELECT count(*) FROM escalation e JOIN ticket t ON t.id = e.ticket_id WHERE t.number = ?", (ticket["number"],)
-            ).fetchone()[0]
+        [(escalations,)] = query(server, "SELECT count(*) FROM escalation e JOIN ticket t ON t.id = e.ticket_id"
+                                         " WHERE t.number = :number", number=ticket["number"])
         assert escalations == 1
     finally:
-        server.stop()
+        server.close()
 
 
 # --- the board page ----------------------------------------------------------------
@@ -322,6 +329,6 @@ def test_crew_page_keeps_its_work_order_through_sla_events(sla_server, live_page
 
 def sla_seq(server: LiveServer, number: str) -> int:
     """The sequence number of the last live event about the ticket."""
-    with sqlite3.connect(server.instance / "hotline.db") as con:
-        return max(seq for seq, payload in con.execute("SELECT seq, payload FROM live_event")
-                   if json.loads(payload).get("number") == number)
+    rows = query(server, "SELECT seq, payload FROM live_event")
+    return max(seq for seq, payload in rows
+               if (payload if isinstance(payload, dict) else json.loads(payload)).get("number") == number)

@@ -384,3 +384,16 @@ def test_areas_page(session_client, api):
     r = client.post("/settings/sla/areas", data={"name": "Chongming", "csrf_token": token}, headers={"Accept-Language": "en"})
     assert r.status_code == 422 and "This name is taken." in r.get_data(as_text=True)
     assert api("admin").get("/api/v1/areas").json["items"][0]["outside_city"] is True
+
+
+def test_first_calendar_created_after_the_seeded_one_gets_a_new_id(api, users):
+    """PostgreSQL: the migrations seeded the default calendar with id 1 explicitly and
+    left the id sequence at 1: the first calendar created answered 500."""
+    seeded = workdays(api)
+    r = api("admin").post("/api/v1/sla/calendars", json={
+        "code": "night", "name": "Night shift", "hours": [["20:00", "23:00"]]})
+    assert r.status_code == 201, r.json
+    assert r.json["id"] != seeded["id"]
+    r = api("admin").post("/api/v1/sla/calendars", json={
+        "code": "weekend", "name": "Weekend", "hours": [["09:00", "12:00"]]})
+    assert r.status_code == 201, r.json

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.orm import upsert
 from hotline.duty.dutylog.models import DutyLogEntry, DutyLogReview
 from hotline.duty.dutylog.schemas import EntryIn, LogQuery
 from hotline.duty.handover.checksum import sha256
@@ -82,13 +83,17 @@ def review_day(day: date, comment: str | None, reviewer: User) -> DutyLogReview:
     if review_of(day) is not None:
         raise Conflict("log_already_reviewed", day=day.isoformat())
     entries = entries_of(day)
-    review = DutyLogReview(
-        day=day, reviewer_id=reviewer.id, signed_at=clock.now(), comment=comment or None,
-        entry_count=len(entries), checksum=_entries_checksum(entries),
-    )
-    db.session.add(review)
-    db.session.flush()
-    return review
+    # Two supervisors signing at once: the second insert does nothing and is told so.
+    review_id = db.session.execute(
+        upsert(db.session, DutyLogReview)
+        .values(day=day, reviewer_id=reviewer.id, signed_at=clock.now(), comment=comment or None,
+                entry_count=len(entries), checksum=_entries_checksum(entries))
+        .on_conflict_do_nothing(index_elements=[DutyLogReview.day])
+        .returning(DutyLogReview.id)
+    ).scalar()
+    if review_id is None:
+        raise Conflict("log_already_reviewed", day=day.isoformat())
+    return db.session.get(DutyLogReview, review_id)
 
 
 def verify_review(review: DutyLogReview) -> bool:
@@ -125,7 +130,7 @@ def search(query: LogQuery) -> tuple[list[dict], int]:
         stmt = select(DutyLogEntry)
         if query.q and query.q.strip():
             stmt = stmt.outerjoin(Ticket, Ticket.id == DutyLogEntry.ticket_id).where(
-                DutyLogEntry.body.like(like_pattern(query.q), escape="\\") | (Ticket.number == query.q.strip())
+                DutyLogEntry.body.ilike(like_pattern(query.q), escape="\\") | (Ticket.number == query.q.strip())
             )
         if entry_kinds:
             stmt = stmt.where(DutyLogEntry.kind.in_(entry_kinds))

@@ -36,19 +36,19 @@ def handover_text_matches(words: str):
         .where(
             HandoverItem.handover_id == Handover.id,
             or_(
-                HandoverItem.next_step.like(like, escape="\\"),
-                HandoverItem.review_note.like(like, escape="\\"),
+                HandoverItem.next_step.ilike(like, escape="\\"),
+                HandoverItem.review_note.ilike(like, escape="\\"),
                 Ticket.number == words.strip(),
-                Ticket.matter.like(like, escape="\\"),
+                Ticket.matter.ilike(like, escape="\\"),
             ),
         )
     )
     addendum_matches = select(HandoverAddendum.id).where(
-        HandoverAddendum.handover_id == Handover.id, HandoverAddendum.body.like(like, escape="\\")
+        HandoverAddendum.handover_id == Handover.id, HandoverAddendum.body.ilike(like, escape="\\")
     )
     return or_(
-        Handover.notes.like(like, escape="\\"),
-        Handover.room_state.like(like, escape="\\"),
+        Handover.notes.ilike(like, escape="\\"),
+        Handover.room_state.ilike(like, escape="\\"),
         exists(item_matches),
         exists(addendum_matches),
     )

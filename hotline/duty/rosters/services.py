@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, NotFound, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
+from hotline.core.orm import upsert
 from hotline.core.lookup import get_or_404
 from hotline.duty.rosters.models import (
     Roster,
@@ -134,9 +135,11 @@ def rosterable_staff() -> list[User]:
 def roster_of(month: date, create: bool = False) -> Roster | None:
     roster = db.session.scalar(select(Roster).where(Roster.month == month))
     if roster is None and create:
-        roster = Roster(month=month)
-        db.session.add(roster)
-        db.session.flush()
+        # Two planners opening a new month at once: one insert wins, both read it.
+        db.session.execute(
+            upsert(db.session, Roster).values(month=month).on_conflict_do_nothing(index_elements=[Roster.month])
+        )
+        roster = db.session.scalar(select(Roster).where(Roster.month == month))
     return roster
 
 
