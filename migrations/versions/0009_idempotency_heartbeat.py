@@ -1,7 +1,7 @@
 """ops: idempotency keys (retried POSTs create nothing twice), the SLA scheduler's heartbeat (/healthz)
 
-Revision ID: 0007_ops_idempotency_heartbeat
-Revises: 0006_seat_version
+Revision ID: 0009_idempotency_heartbeat
+Revises: 0008_live_stream
 Create Date: 2026-11-29 11:30:00
 
 """
@@ -12,8 +12,8 @@ import hotline.core.orm
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_ops_idempotency_heartbeat'
-down_revision = '0006_seat_version'
+revision = '0009_idempotency_heartbeat'
+down_revision = '0008_live_stream'
 branch_labels = None
 depends_on = None
 

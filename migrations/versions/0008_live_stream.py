@@ -1,7 +1,7 @@
 """live events numbered at commit: live_stream heads, live_event.prev
 
-Revision ID: 0007_events_commit_order
-Revises: 0006_seat_version
+Revision ID: 0008_live_stream
+Revises: 0007_pg_sequences
 Create Date: 2026-11-29 11:30:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_events_commit_order'
-down_revision = '0006_seat_version'
+revision = '0008_live_stream'
+down_revision = '0007_pg_sequences'
 branch_labels = None
 depends_on = None
 
