@@ -74,6 +74,12 @@ def add_event(session: Session, name: str, payload: dict, unit_ids: list[int]) -
     return live
 
 
+def pending(session: Session) -> list[LiveEvent]:
+    """This transaction's events not numbered yet: their payloads can still be corrected
+    (a new ticket's number is taken last, after its events were queued)."""
+    return session.info.get(_PENDING, [])
+
+
 def _center_head(session: Session, taken: int) -> int:
     """Advance the center's head by `taken` and return it, holding its row until COMMIT."""
     conn = session.connection()

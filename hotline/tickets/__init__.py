@@ -6,10 +6,8 @@ from hotline.core.navigation import NavItem, add
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
-    from hotline.core.extensions import db
-    from hotline.tickets import api, caller_api, labels, models, numbering, routes, settings_pages  # noqa: F401
+    from hotline.tickets import api, caller_api, labels, models, routes, settings_pages  # noqa: F401
 
-    numbering.install(db.session)
     labels.init_app(app)
     app.register_blueprint(routes.bp)
     add(

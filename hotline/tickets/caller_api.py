@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from hotline.callers.phones import display_phone
 from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
-from hotline.tickets.caller_schemas import CallerHistoryOut, CallerPhone
 from hotline.core.api import bp
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import CALLER_HISTORY, require
+from hotline.tickets.caller_schemas import CallerHistoryOut, CallerPhone
 from hotline.tickets.history import caller_history
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import ticket_summary

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hotline.core import clock
-from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
-from hotline.core.orm import listen_once, upsert
+from hotline.core.orm import upsert
+from hotline.core.outbox import pending
 from hotline.tickets.models import Ticket, TicketSequence
 
 PROVISIONAL_PREFIX = "~"
@@ -52,34 +52,9 @@ def give_number(session: Session, ticket: Ticket, at: datetime) -> str:
     provisional, number = ticket.number, next_ticket_number(at)
     session.execute(update(Ticket.__table__).where(Ticket.__table__.c.id == ticket.id).values(number=number))
     set_committed_value(ticket, "number", number)
-    for event in session.info.get(_EVENTS, ()):
-        # In place: the outbox holds this same payload, to send after the commit.
-        if _replace(event.payload, provisional, number):
-            flag_modified(event, "payload")  # written again by the commit's flush
+    for event in pending(session):  # queued, written at the commit with the number fixed
+        _replace(event.payload, provisional, number)
     return number
-
-
-# The live events added in the current transaction, held here (the session's identity
-# map holds them weakly): give_number corrects the ones that name a provisional number.
-_EVENTS = "tickets_live_events"
-
-
-def _on_pending(session: Session, obj) -> None:
-    if isinstance(obj, LiveEvent):
-        session.info.setdefault(_EVENTS, []).append(obj)
-
-
-def _forget(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the transaction, not a flush's inner one
-        session.info.pop(_EVENTS, None)
-
-
-def install(session) -> None:
-    listen_once(
-        session, __name__,
-        ("transient_to_pending", _on_pending),
-        ("after_transaction_end", _forget),
-    )
 
 
 def _replace(value, old: str, new: str) -> bool:
