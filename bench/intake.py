@@ -9,8 +9,8 @@ databases made on that PostgreSQL server (the URL's role may CREATE DATABASE; th
 are dropped at the end); --postgres starts a throwaway cluster (scripts/pg-throwaway)
 for the run. The first line printed names the engine.
 
-1. Starts the app as scripts/demo does (gunicorn -c gunicorn.conf.py: gthread, one
-   worker, 100 threads) on a free loopback port, with a fresh instance folder in a
+1. Starts the app as scripts/demo does (gunicorn -c gunicorn.conf.py: gevent, one
+   worker, greenlets) on a free loopback port, with a fresh instance folder in a
    temporary directory, migrated, with an operator and an API token.
 2. N client threads, each on one keep-alive connection, POST /api/v1/tickets for
    the given duration; prints tickets/s and p50/p95/p99 latency, and checks that the

@@ -12,7 +12,7 @@ the scheduler costs when nothing is due.
    on that table in-process.
 2. Adds --due more tickets whose warning falls due spread over --window seconds,
    starting --lead seconds later, and whose deadline falls 4 s after its warning.
-3. Starts the app as in production: gunicorn -c gunicorn.conf.py (gthread, one worker),
+3. Starts the app as in production: gunicorn -c gunicorn.conf.py (gevent, one worker),
    whose post_worker_init starts the embedded scheduler in the worker. The bench runs
    it through a small wrapper config in the temporary folder that execs
    gunicorn.conf.py unchanged and only counts the scheduler's job runs (time, duration,
