@@ -178,10 +178,17 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=5)
 
 
-def client(port, token, first_k, step, deadline, out):
-    """One operator console: POST after POST on one keep-alive connection."""
+def client(port, token, first_k, step, deadline, out, source_ip="127.0.0.1"):
+    """One operator console: POST after POST on one keep-alive connection. Behind nginx each
+    console has its own address (127.0.X.1): ip_hash keys on the first three octets, so the
+    clients spread over the web processes as different machines would (spread_sources picks
+    addresses that land evenly)."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def connect():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source_ip, 0))
+
+    conn = connect()
     k = first_k
     while time.monotonic() < deadline:
         body = json.dumps(payload(k), ensure_ascii=False).encode()
@@ -194,7 +201,7 @@ def client(port, token, first_k, step, deadline, out):
         except (OSError, http.client.HTTPException) as exc:
             status, data = type(exc).__name__, b""
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = connect()
         out["latencies"].append(time.perf_counter() - t0)
         out["statuses"][status] += 1
         if status == 201:
@@ -332,39 +339,6 @@ def _in_layout(info: dict, code: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def layout_client(port, token, source_ip, first_k, step, deadline, out):
-    """One console behind its own address (127.0.X.1): nginx's ip_hash keys on the first three
-    octets, so the clients spread over the web processes as different machines would
-    (spread_sources picks addresses that land evenly)."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def connect():
-        return http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source_ip, 0))
-
-    conn = connect()
-    k = first_k
-    while time.monotonic() < deadline:
-        body = json.dumps(payload(k), ensure_ascii=False).encode()
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/api/v1/tickets", body, headers)
-            response = conn.getresponse()
-            data = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as exc:
-            status, data = type(exc).__name__, b""
-            conn.close()
-            conn = connect()
-        out["latencies"].append(time.perf_counter() - t0)
-        out["statuses"][status] += 1
-        if status == 201:
-            out["numbers"].append(json.loads(data)["number"])
-        elif len(out["errors"]) < 5:
-            out["errors"].append((status, data[:300]))
-        k += step
-    conn.close()
-
-
 def spread_sources(port: int, access_log: Path, clients: int) -> list[str]:
     """Source addresses that ip_hash sends to the web processes in turn: one probe from each of
     64 addresses, nginx's access log says where each went, then round-robin over the processes."""
@@ -401,8 +375,8 @@ def run_layout(processes: int, clients: int, duration: float, database_url: str 
         sources = spread_sources(port, Path(info["instance"]) / "nginx" / "access.log", clients)
         start = time.monotonic()
         deadline = start + duration
-        threads = [threading.Thread(target=layout_client, args=(
-            port, token, sources[i], i, clients, deadline, results[i])) for i in range(clients)]
+        threads = [threading.Thread(target=client, args=(port, token, i, clients, deadline, results[i], sources[i]))
+                   for i in range(clients)]
         for t in threads:
             t.start()
         for t in threads:
