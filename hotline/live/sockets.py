@@ -97,7 +97,9 @@ def _resync(data=None):
             return {"error": "since must be a non-negative integer"}
         # The head first: every event up to it was committed with it (numbered at commit).
         head = head_seq()
-        if head - since > RESYNC_LIMIT:
+        # Too much missed; or a client ahead of the server (a database restored from a backup):
+        # a fresh snapshot either way.
+        if head - since > RESYNC_LIMIT or since > head:
             return {"snapshot": True, "seq": head}
         rows = db.session.scalars(
             select(LiveEvent).where(LiveEvent.seq > since, LiveEvent.seq <= head).order_by(LiveEvent.seq)

@@ -320,3 +320,23 @@ def test_hello_names_the_rooms_and_prev_chains_each_room(listen, api):
     mine = [d for _, d, _ in crew.drain()]
     assert [d["number"] for d in mine] == [first["number"], mine[1]["number"]] and len(mine) == 2
     assert mine[1]["prev"][room] == mine[0]["seq"] < mine[1]["seq"] - 1  # others' events in between
+
+
+BAD_PAYLOADS = [None, [], "x", 7, {"since": -1}, {"since": "1"}, {"since": 10**30}, {"since": None},
+                {"since": [1]}, {"since": 1.5}, {"rooms": ["unit:1"]}, {"\x00": "\x00"}]
+
+
+@pytest.mark.parametrize("event", ["hello", "resync", "ping"])
+def test_socket_events_answer_bad_payloads_without_breaking(listen, server, event):
+    """Every socket event a client may send, fuzzed: an answer each time (an error or a
+    normal answer, never a crash or a wider view), and the connection stays up."""
+    crew = listen("crew_a")
+    for payload in BAD_PAYLOADS:
+        answer = crew.sio.call(event, payload, timeout=5)
+        assert isinstance(answer, dict), (event, payload, answer)
+        if event == "hello":  # a payload never widens the rooms
+            assert "center" not in answer["rooms"], answer
+        if event == "resync" and "events" in answer:
+            assert isinstance(payload, dict) and isinstance(payload.get("since"), int), (payload, answer)
+    assert crew.sio.connected
+    assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
