@@ -7,6 +7,7 @@ from flask import Flask
 
 import dispatch
 from hotline import (
+    audit,
     callbacks,
     callers,
     calls,
@@ -21,7 +22,7 @@ from hotline import (
 )
 from hotline.core.config import PROJECT_ROOT, load_config
 
-PARTS = (units, users, callers, calls, tickets, dispatch, sla, callbacks, duty, live, demo)
+PARTS = (audit, units, users, callers, calls, tickets, dispatch, sla, callbacks, duty, live, demo)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

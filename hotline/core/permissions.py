@@ -57,6 +57,13 @@ WORK_CALLBACKS = {O, S, M}  # 回访
 READ_CALLBACK_RATES = {S, M}
 READ_SLA_SETTINGS = {S, M, A}  # policies, calendars, areas: supervisors and managers read, admins edit
 
+# Go-live administration (issue 11)
+MANAGE_UNITS = {A}  # the unit tree, crews and their members
+MANAGE_USERS = {A}  # nobody but an admin sees the user list
+MANAGE_TOKENS = {A}  # board/kiosk and integration tokens
+MANAGE_ROUTING = {A}  # categories and routing rules
+READ_AUDIT = {A, M}  # the audit log and its export
+
 
 def require(roles: set[Role]):
     """Route decorator: 401 when nobody is signed in, 403 for the wrong role."""
