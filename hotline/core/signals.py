@@ -37,6 +37,11 @@ handover_signed = _signals.signal("handover-signed", doc="""
 Both people signed a shift handover (交接班); the incoming person owns its tickets.
 sender: Handover; kwargs: actor (User: who signed last).""")
 
+sessions_ended = _signals.signal("sessions-ended", doc="""
+Every session of a person was ended (sign-out, password change or reset,
+deactivation, a revoked board token): their open pages and sockets must stop.
+sender: User (its `session_version` already raised and flushed).""")
+
 
 ticket_panels = _signals.signal("ticket-panels", doc="""
 Asked when the ticket page is drawn, for the panels other domains add to it.

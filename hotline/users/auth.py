@@ -6,16 +6,14 @@ from hotline.core.api import bearer_token
 from hotline.core.extensions import db, login_manager
 from hotline.users.models import User
 from hotline.users.services import user_for_token
+from hotline.users.sessions import user_for_session_id
 
 
 @login_manager.user_loader
 def _load_session_user(user_id: str) -> User | None:
     if bearer_token():  # a bearer header wins: never mix a machine's call with a cookie
         return None
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    # Flask-Login checks is_active only when signing in: a person deactivated
-    # later must lose their open sessions at once.
-    return user if user is not None and user.is_active else None
+    return user_for_session_id(user_id)
 
 
 @login_manager.request_loader

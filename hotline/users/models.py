@@ -27,8 +27,14 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Part of every session's id (`get_id`): raising it (sign-out everywhere, a password
+    # change or reset, deactivation) makes every cookie and remembered login stale.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def set_password(self, password: str) -> None:
         # scrypt: Werkzeug's default, memory-hard, no extra dependency.
