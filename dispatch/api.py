@@ -4,7 +4,6 @@ from typing import get_args
 from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from dispatch.routing import services as routing
 from dispatch.schemas import (
@@ -15,7 +14,6 @@ from dispatch.schemas import (
     StepIn,
     TicketStep,
     TransferIn,
-    UnitListOut,
 )
 from dispatch.workorders import services
 from hotline.core.api import bp, committed, json_body
@@ -27,7 +25,6 @@ from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
     MANAGE_SETTINGS,
-    READ_BOARD,
     RETURN_TICKET,
     require,
 )
@@ -36,7 +33,6 @@ from hotline.tickets.access import visible_ticket
 from hotline.tickets.schemas import TicketNumber, TicketOut
 from hotline.tickets.serialize import ticket_detail, ticket_summary
 from hotline.tickets.workflow import steps_available
-from hotline.units.models import Unit
 from hotline.units.services import find_unit
 
 STEPS = get_args(Step)
@@ -98,16 +94,6 @@ def step_ticket(number: str, step: str):
         raise NotFound("no_such_step", step=step, steps=", ".join(STEPS))
     data = parse(StepIn, json_body())
     return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
-
-
-@bp.get("/v1/units")
-@operation("Active units and crews", response=UnitListOut, returns="Units")
-@require(READ_BOARD | DISPATCH)
-def units():
-    items = db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)).all()
-    return jsonify(
-        items=[{"code": u.code, "name": u.name, "kind": u.kind.value, "parent": u.parent.code if u.parent else None} for u in items]
-    )
 
 
 @bp.get("/v1/routing-rules")

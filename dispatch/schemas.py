@@ -1,11 +1,8 @@
 """Input of the dispatch actions."""
 from typing import Literal
 
-from pydantic import BaseModel
-
 from hotline.core.validation import Strict, Text
 from hotline.tickets.schemas import TicketNumber
-from hotline.units.models import UnitKind
 
 Step = Literal["accept", "en_route", "on_site", "resolve"]
 
@@ -43,14 +40,3 @@ class TicketStep(TicketNumber):
     """The path parameters of /tickets/<number>/steps/<step>."""
 
     step: Step
-
-
-class UnitOut(BaseModel):
-    code: str
-    name: str
-    kind: UnitKind
-    parent: str | None
-
-
-class UnitListOut(BaseModel):
-    items: list[UnitOut]

@@ -68,17 +68,6 @@ class CalendarDay(db.Model):
     calendar: Mapped[Calendar] = relationship(back_populates="days")
 
 
-class Area(db.Model):
-    """An area a ticket's `area` names, and whether it lies outside the city (a
-    gas leak outside the city allows 50 minutes to arrive instead of 40)."""
-
-    __tablename__ = "area"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    outside_city: Mapped[bool] = mapped_column(default=False)
-
-
 class Policy(db.Model):
     """One clock's target. The most specific active row for a ticket's category and
     priority wins (category and priority, then category, then priority, then any).

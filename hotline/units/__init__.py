@@ -1,6 +1,12 @@
 """Units (承办单位): the center, branch companies, crews and offices work goes to."""
+from flask_babel import lazy_gettext as _l
+
+from hotline.core.navigation import NavItem, add
 
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
-    from hotline.units import models  # noqa: F401 - the tables
+    from hotline.units import api, cli, labels, models, pages  # noqa: F401 - routes, the tables, kind names
+
+    app.cli.add_command(cli.group)
+    add(app, NavItem("settings.units", _l("Units"), 205))

@@ -7,7 +7,11 @@ from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.units.models import Unit
 
-error_catalog.define({"unknown_unit": _l("unknown unit '%(code)s'")})
+UNKNOWN_UNIT = "unknown_unit"
+error_catalog.define({
+    UNKNOWN_UNIT: _l("unknown unit '%(code)s'"),
+    "unit_takes_no_work": _l("unit '%(code)s' takes no work orders"),
+})
 
 
 def member_unit_ids(user) -> set[int]:
@@ -31,8 +35,10 @@ def audience(session, *unit_ids: int | None) -> list[int]:
 
 
 def find_unit(code: str, field: str = "unit") -> Unit:
-    """An active unit by its code, or the field error that names it."""
+    """An active unit that takes work orders, by its code; or the field error that names it."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None or not unit.active:
-        raise ValidationFailed.at(field, "unknown_unit", code=code)
+        raise ValidationFailed.at(field, UNKNOWN_UNIT, code=code)
+    if not unit.takes_work_orders:
+        raise ValidationFailed.at(field, "unit_takes_no_work", code=code)
     return unit

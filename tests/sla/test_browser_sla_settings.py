@@ -15,7 +15,8 @@ SIZES = {"phone": {"width": 390, "height": 844}, "wall": {"width": 1920, "height
 EXCEPTIONS = """
 from datetime import timedelta
 from hotline.core import clock
-from hotline.sla.models import Area, Calendar, CalendarDay
+from hotline.sla.models import Calendar, CalendarDay
+from hotline.units.models import Area
 from sqlalchemy.orm.attributes import flag_modified
 cal = db.session.get(Calendar, 1)
 if not cal.days:

@@ -17,7 +17,6 @@ from hotline.sla.engine.sweep import next_deadline, sweep
 from hotline.sla.models import (
     Alert,
     AlertKind,
-    Area,
     Escalation,
     EscalationStep,
     SlaClock,
@@ -25,6 +24,7 @@ from hotline.sla.models import (
 )
 from hotline.tickets import services as tickets
 from hotline.tickets.models import Priority, Status
+from hotline.units.models import Area
 
 START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from hotline.core import clock as app_clock
 from hotline.sla.engine.calendars import ROUND_THE_CLOCK, RoundTheClock, WorkingTime
-from hotline.sla.models import Area, Calendar, Policy, SlaClock, Stage
+from hotline.sla.models import Calendar, Policy, SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
+from hotline.units.models import Area
 
 Timer = RoundTheClock | WorkingTime
 

@@ -22,7 +22,7 @@ from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.sla.engine.calendars import HoursError, WorkingTime, _public_calendar
 from hotline.sla.engine.clocks import reschedule_running, timer_for
-from hotline.sla.models import Area, Calendar, CalendarDay, Policy, Stage
+from hotline.sla.models import Calendar, CalendarDay, Policy, Stage
 from hotline.sla.settings.schemas import (
     AreaIn,
     AreaUpdate,
@@ -33,6 +33,7 @@ from hotline.sla.settings.schemas import (
     PolicyUpdate,
 )
 from hotline.tickets.models import Category, Priority
+from hotline.units.models import Area
 
 STAGE_ORDER = {s: i for i, s in enumerate(Stage)}
 PRIORITY_ORDER = {p: i for i, p in enumerate(Priority)}
