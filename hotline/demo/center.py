@@ -5,8 +5,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from hotline.core.extensions import db
+from hotline.sla.settings.schemas import AreaIn
+from hotline.sla.settings.services import create_area
+from hotline.units.admin import create_unit
 from hotline.units.models import Unit, UnitKind
+from hotline.units.schemas import UnitIn
 from hotline.users.models import Role, User
 from hotline.users.services import create_user
 
@@ -41,25 +44,33 @@ def demo_password(username: str, role: Role) -> str:
     return f"{PASSWORDS[role]}-{username}"
 
 
+def _unit(**fields) -> Unit:
+    return create_unit(UnitIn(**fields))
+
+
 def make_units() -> dict[str, Unit]:
-    center = Unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116")
+    """Through the admin service, as an admin would: the districts as areas, each branch
+    serving its own; the center takes no work orders (it sends them)."""
+    for _code, _name, districts, _phone in BRANCHES:
+        for district in districts:
+            create_area(AreaIn(name=district))
+    center = _unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116",
+                   takes_work_orders=False)
     units = {"center": center}
-    for code, name, _districts, phone in BRANCHES:
-        branch = Unit(code=code, name=name, kind=UnitKind.BRANCH, parent=center, phone=phone)
-        units[code] = branch
+    for code, name, districts, phone in BRANCHES:
+        units[code] = _unit(code=code, name=name, kind=UnitKind.BRANCH, parent="center", phone=phone,
+                            on_call_phone=phone[:-2] + "00", areas=districts)
         for n in (1, 2):
-            units[f"{code}-crew-{n}"] = Unit(
+            units[f"{code}-crew-{n}"] = _unit(
                 code=f"{code}-crew-{n}", name=f"{name[:2]}抢修{'一二'[n - 1]}班",
-                kind=UnitKind.CREW, parent=branch,
+                kind=UnitKind.CREW, parent=code, areas=districts,
             )
     for code, name, kind in [
         ("complaint-office", "客户投诉办公室（投诉办）", UnitKind.OFFICE),
         ("enforcement", "用水稽查大队（稽查队）", UnitKind.ENFORCEMENT),
         ("press-office", "新闻发言人办公室", UnitKind.SPOKESPERSON),
     ]:
-        units[code] = Unit(code=code, name=name, kind=kind, parent=center)
-    db.session.add_all(units.values())
-    db.session.flush()
+        units[code] = _unit(code=code, name=name, kind=kind, parent="center")
     return units
 
 

@@ -47,7 +47,13 @@ API = {
     ("POST", "api.step_ticket"): ({C, D, S, M}, None),
     ("GET", "api.board"): ({O, D, S, M, B}, 200),
     ("GET", "api.work_orders"): ({C, D, S, M}, 200),
-    ("GET", "api.units"): ({O, D, S, M, B}, 200),
+    ("GET", "api.units"): ({O, D, S, M, B, A}, 200),
+    # the unit tree (tests/units/test_units_admin.py): the desk and the board read it, admins change it
+    ("GET", "api.get_unit"): ({O, D, S, M, B, A}, 200),
+    ("POST", "api.create_unit"): ({A}, 201),
+    ("PATCH", "api.update_unit"): ({A}, 200),
+    ("POST", "api.deactivate_unit"): ({A}, 409),  # the north branch still has an active crew
+    ("POST", "api.reactivate_unit"): ({A}, 409),  # active already
     ("GET", "api.routing_rules"): ({A}, 200),
     ("POST", "api.save_routing_rule"): ({A}, None),
     # SLA settings (tests/test_sla_settings.py): admins edit, supervisors and managers read
@@ -146,6 +152,12 @@ PAGES = {
     ("GET", "settings.duty_seats"): ({O, D, S, M, A}, 200),
     ("POST", "settings.save_duty_seat"): ({A}, 302),
     ("POST", "settings.categories"): ({A}, 302),
+    ("GET", "settings.units"): ({A}, 200),
+    ("POST", "settings.units"): ({A}, 302),
+    ("GET", "settings.unit"): ({A}, 200),
+    ("POST", "settings.unit"): ({A}, 302),
+    ("POST", "settings.deactivate_unit"): ({A}, 409),  # the north branch has an active crew
+    ("POST", "settings.reactivate_unit"): ({A}, 409),  # active already
     ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
     ("GET", "dispatch.desk"): ({D, S, M}, 200),
     ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
@@ -254,6 +266,11 @@ def _api_call(endpoint, ticket):
         "api.board": ("/api/v1/board", None),
         "api.work_orders": ("/api/v1/work-orders", None),
         "api.units": ("/api/v1/units", None),
+        "api.get_unit": ("/api/v1/units/1", None),
+        "api.create_unit": ("/api/v1/units", {"code": "north-crew-9", "name": "North crew 9", "kind": "crew", "parent": "north"}),
+        "api.update_unit": ("/api/v1/units/2", {"version": 1, "on_call_phone": "027-85501100"}),
+        "api.deactivate_unit": ("/api/v1/units/1/deactivate", {"version": 1}),
+        "api.reactivate_unit": ("/api/v1/units/1/reactivate", {"version": 1}),
         "api.routing_rules": ("/api/v1/routing-rules", None),
         "api.save_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
         "api.sla_policies": ("/api/v1/sla/policies", None),
@@ -406,6 +423,10 @@ def _page_call(endpoint, number, token):
         "tickets.add_note": (f"/tickets/{n}/notes", {"body": "from the page", "csrf_token": token}),
         "tickets.cancel": (f"/tickets/{n}/cancel", {"reason": "duplicate", "csrf_token": token}),
         "settings.categories": ("/settings/categories", {"code": "flood", "name_en": "Flood", "name_zh": "水浸", "active": "y", "csrf_token": token}),
+        "settings.units": ("/settings/units", {"code": "north-crew-9", "name": "North crew 9", "kind": "crew", "parent": "north", "takes_work_orders": "y", "csrf_token": token}),
+        "settings.unit": (f"/settings/units/{_unit('north-crew-1').id}", {"code": "north-crew-1", "name": "North crew one", "version": _unit("north-crew-1").version, "csrf_token": token}),
+        "settings.deactivate_unit": (f"/settings/units/{_unit('north').id}/deactivate", {"version": _unit("north").version, "csrf_token": token}),
+        "settings.reactivate_unit": (f"/settings/units/{_unit('north').id}/reactivate", {"version": _unit("north").version, "csrf_token": token}),
         "settings.sla_policies": ("/settings/sla/policies", None),
         "settings.save_sla_policy": ("/settings/sla/policies", {"category": "repair", "priority": "urgent", "stage": "arrive", "minutes": "90", "minutes_unit": "min", "warn_percent": "75", "active": "y", "csrf_token": token}),
         "settings.sla_calendars": ("/settings/sla/calendars", None),
@@ -438,6 +459,13 @@ def _page_call(endpoint, number, token):
         "ticket_sla.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
         "ticket_sla.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
     }[endpoint]
+
+
+def _unit(code: str):
+    """The unit the `units` fixture made with this code (ids depend on the insert order)."""
+    from hotline.units.models import Unit
+
+    return db.session.scalar(db.select(Unit).where(Unit.code == code))
 
 
 def _version(number: str) -> str:

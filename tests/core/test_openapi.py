@@ -270,6 +270,18 @@ def test_answers_match_the_document(doc, api, users, answers):
     admin.delete(f"/api/v1/sla/calendars/{cal['id']}/days/2026-12-24")
     area = admin.post("/api/v1/areas", json={"name": "Hills", "outside_city": True}).json
     admin.put(f"/api/v1/areas/{area['id']}", json={"outside_city": False})
+    admin.get("/api/v1/units?inactive=true")
+    admin.get("/api/v1/units?inactive=maybe")
+    unit = admin.post("/api/v1/units", json={"code": "hills-crew", "name": "Hills crew", "kind": "crew", "parent": "north",
+                                              "areas": ["Hills"]}).json
+    admin.post("/api/v1/units", json={"code": "Bad Code", "kind": "crew"})
+    admin.get(f"/api/v1/units/{unit['id']}")
+    admin.get("/api/v1/units/999999")
+    admin.patch(f"/api/v1/units/{unit['id']}", json={"version": unit["version"], "on_call_phone": "027-1234567"})
+    admin.patch(f"/api/v1/units/{unit['id']}", json={"version": unit["version"], "name": "Stale"})
+    admin.post(f"/api/v1/units/{unit['id']}/deactivate", json={"version": unit["version"] + 1})
+    admin.post(f"/api/v1/units/{unit['id']}/reactivate", json={"version": unit["version"] + 2})
+    admin.post(f"/api/v1/units/{unit['id']}/reactivate", json={"version": unit["version"] + 2})
     admin.post("/api/v1/seats", json={"code": "s9", "name": "Seat 9"})
     admin.post("/api/v1/shift-templates", json={"code": "x", "name_en": "X", "name_zh": "X", "starts": "08:00", "ends": "16:00"})
     operator.post(f"/api/v1/tickets/{number}/cancel", json={"reason": "Wrong", "version": 1})
