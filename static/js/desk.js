@@ -31,7 +31,7 @@
     const keep = select.value;
     const options = [option("", t("choose_unit"))];
     for (const u of units) {
-      if (u.kind === "center" || u.code === exclude) continue;
+      if (u.kind === "center" || u.takes_work_orders === false || u.code === exclude) continue; // offers only units work may go to
       const n = load.get(u.code) || 0;
       options.push(option(u.code, (u.parent ? "\u3000" : "") + u.name + (n ? " · " + t("load", { n }) : "")));
     }
