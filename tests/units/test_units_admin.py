@@ -311,7 +311,7 @@ def test_deactivate_and_reactivate_buttons(app, session_client, tree):
     r = client.post(f"/settings/units/{tree['south']}/deactivate", data={"version": "2", "csrf_token": token})
     assert r.status_code == 302
     html = client.get(f"/settings/units/{tree['south']}").get_data(as_text=True)
-    assert "settings/units/%d/reactivate" % tree["south"] in html
+    assert f"settings/units/{tree['south']}/reactivate" in html
     r = client.post(f"/settings/units/{tree['south']}/reactivate", data={"version": "x", "csrf_token": token})
     assert r.status_code == 422 and _alerts(r.get_data(as_text=True))
     r = client.post(f"/settings/units/{tree['south']}/reactivate", data={"version": "3", "csrf_token": token})
