@@ -18,9 +18,8 @@ this process's memory. A storage failure lets requests through (logged): a Redis
 outage must not stop the center. RATELIMIT_ENABLED=False (HOTLINE_RATELIMIT_ENABLED=0)
 turns every limit off: the test suite and the benchmarks, which post from one address
 far beyond any production rate, run so."""
-import math
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, make_response, request
 from flask_babel import lazy_gettext as _l
@@ -66,7 +65,7 @@ def failed_sign_in(response: Response) -> bool:
 def seconds_until_reset(limit: RequestLimit | None) -> int:
     if limit is None:
         return DEFAULT_RETRY_SECONDS
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    return max(1, int(limit.reset_at - time.time()))  # reset_at is already rounded up
 
 
 def limiter(app: Flask | None = None) -> Limiter:

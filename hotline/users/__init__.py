@@ -3,9 +3,8 @@
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
-    from hotline.users import auth, cli, labels, models, routes  # noqa: F401 - tables, role names
-
     from hotline.core import ratelimit
+    from hotline.users import auth, cli, labels, models, routes  # noqa: F401 - tables, role names
 
     auth.init_app(app)
     app.register_blueprint(routes.bp)

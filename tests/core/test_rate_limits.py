@@ -158,7 +158,7 @@ def test_web_processes_share_counts_through_redis(app, redis_url, monkeypatch):
         assert c.get("/api/v1/categories").status_code == 401
     assert_retry_after(first.get("/api/v1/categories"))
     assert_retry_after(second.get("/api/v1/categories"))
-    assert any(key.startswith(b"LIMITS:") for key in redis.Redis.from_url(redis_url).keys())
+    assert any(key.startswith(b"LIMITS:") for key in redis.Redis.from_url(redis_url).scan_iter())
 
 
 def test_a_storage_outage_lets_requests_through(app, monkeypatch):
@@ -167,3 +167,19 @@ def test_a_storage_outage_lets_requests_through(app, monkeypatch):
                 "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"}
     client = create_app(settings).test_client()
     assert [client.get("/api/v1/categories").status_code for _ in range(3)] == [401] * 3
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(app, monkeypatch):
+    """HOTLINE_PROXIES=1 (nginx): clients are told apart by X-Forwarded-For, not all
+    counted as nginx's address."""
+    monkeypatch.setenv("HOTLINE_RATELIMIT_API", "3 per minute")
+    for proxies, second_status in ((1, 401), (0, 429)):
+        proxied = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                              "PROXIES": proxies}).test_client()
+
+        def call(address, client=proxied):
+            return client.get("/api/v1/categories", headers={"X-Forwarded-For": address})
+
+        assert [call("203.0.113.7").status_code for _ in range(3)] == [401] * 3
+        assert_retry_after(call("203.0.113.7"))
+        assert call("203.0.113.8").status_code == second_status
