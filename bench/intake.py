@@ -35,6 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Every bench imports this module. They post from one address and one token far beyond the
+# production rate limits (hotline/core/ratelimit.py): the servers they start (which inherit
+# this environment) run without them unless HOTLINE_RATELIMIT_ENABLED=1 is set outside.
+os.environ.setdefault("HOTLINE_RATELIMIT_ENABLED", "0")
 
 CATEGORIES = ["leak", "repair", "consultation", "billing", "complaint"]
 

@@ -3,10 +3,11 @@
 Extensions, ORM settings, config, the clock, errors and their catalog, validation,
 the API (with its OpenAPI generator) and settings blueprints, permissions and scope,
 signals, navigation, the vocabulary, the live-event outbox, the checks every request passes
-(request_checks), health, idempotency, backups, and whether the process runs on greenlets
+(request_checks), security headers, rate limits, health, idempotency, backups, and whether the process runs on greenlets
 (cooperative: gevent's worker) or threads. Imports no domain
 package (the architecture test checks)."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.core.config import PROJECT_ROOT
 from hotline.core.extensions import babel, csrf, db, login_manager, migrate, socketio
@@ -16,7 +17,11 @@ def init_app(app: Flask) -> None:
     """Bind the extensions and the shared machinery, before the parts register."""
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
     from hotline.core import backup, health, http_errors, i18n, navigation, outbox, request_checks
+    from hotline.core import ratelimit, security_headers
     from hotline.core.orm import configure_sqlite, write_intent
+
+    if proxies := app.config.get("PROXIES"):  # nginx in front: the client's address is in X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -29,6 +34,8 @@ def init_app(app: Flask) -> None:
     outbox.install(db.session)
     http_errors.init_app(app)
     request_checks.init_app(app)
+    security_headers.init_app(app)
+    ratelimit.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     app.register_blueprint(health.bp)

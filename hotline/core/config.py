@@ -53,6 +53,18 @@ def load_config() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_SECURE_COOKIES") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Served over HTTPS (HOTLINE_SECURE_COOKIES=1): browsers told to keep to it for a year.
+        "HSTS_SECONDS": 31536000 if os.environ.get("HOTLINE_SECURE_COOKIES") == "1" else 0,
+        # Proxies in front that set X-Forwarded-For/-Proto (nginx: 1): the client's address
+        # is then theirs to tell (rate limits, sign-in lockout, audit). 0: none trusted.
+        "PROXIES": int(os.environ.get("HOTLINE_PROXIES", "0")),
+        # Rate limits (hotline/core/ratelimit.py), in Flask-Limiter's notation; counts in
+        # Redis when REDIS_URL is set (shared by the web processes), else in memory.
+        "RATELIMIT_ENABLED": os.environ.get("HOTLINE_RATELIMIT_ENABLED", "1") == "1",
+        "RATELIMIT_API": os.environ.get("HOTLINE_RATELIMIT_API", "600 per minute"),
+        "RATELIMIT_LOGIN": os.environ.get("HOTLINE_RATELIMIT_LOGIN", "30 per minute"),
+        "RATELIMIT_LOGIN_USER": os.environ.get("HOTLINE_RATELIMIT_LOGIN_USER", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open all shift
         "PASSWORD_HASH_METHOD": os.environ.get("HOTLINE_PASSWORD_HASH", "scrypt"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES", "5")),

@@ -39,30 +39,31 @@ def _answer(status: int, error: str, shown: str | None = None, /, **extra):
     return render_template("error.html", status=status, message=shown or error), status
 
 
+def domain_answer(exc: DomainError):
+    """The answer to a domain error: `error` and `fields` in stable English for machines,
+    with the codes beside them; `message` and `messages` in the reader's language."""
+    extra = {**exc.details, "message": say(exc)}
+    if isinstance(exc, ValidationFailed):
+        extra["fields"] = exc.fields
+        extra["messages"] = {path: say(problem) for path, problem in exc.problems.items()}
+        extra["codes"] = {path: problem.code for path, problem in exc.problems.items()}
+    return _answer(exc.status, exc.message, extra["message"], **extra)
+
+
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
         db.session.rollback()
-        return _domain_answer(exc)
-
-    def _domain_answer(exc: DomainError):
-        # `error` and `fields` in stable English for machines, with the codes beside them;
-        # `message` and `messages` in the reader's language.
-        extra = {**exc.details, "message": say(exc)}
-        if isinstance(exc, ValidationFailed):
-            extra["fields"] = exc.fields
-            extra["messages"] = {path: say(problem) for path, problem in exc.problems.items()}
-            extra["codes"] = {path: problem.code for path, problem in exc.problems.items()}
-        return _answer(exc.status, exc.message, extra["message"], **extra)
+        return domain_answer(exc)
 
     @app.errorhandler(StaleDataError)
     def _stale(exc):
         db.session.rollback()  # two writers flushed the same row's version: the second loses
-        return _domain_answer(Conflict("changed_meanwhile"))
+        return domain_answer(Conflict("changed_meanwhile"))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return _domain_answer(_Answered("csrf_failed", 400))
+        return domain_answer(_Answered("csrf_failed", 400))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -76,4 +77,4 @@ def init_app(app) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _domain_answer(_Answered("internal_error", 500))
+        return domain_answer(_Answered("internal_error", 500))

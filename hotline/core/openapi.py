@@ -14,8 +14,9 @@ stays where it was (`parse(Model, json_body())` in the view): this module only
 describes. It imports no domain package.
 
 Error answers are derived where the route tells: roles -> 401, 403 (and 400 for a
-write from a browser session without its CSRF token); a path parameter -> 404; a
-body -> 413 and 422; a query model -> 422; a body or query with `version` -> 409.
+write from a browser session without its CSRF token); every /api route -> 429 (rate
+limits); a path parameter -> 404; a body -> 413 and 422; a query model -> 422; a body
+or query with `version` -> 409.
 `errors=` adds others (or the same with a better description), `never=` removes one
 the route cannot answer.
 
@@ -42,6 +43,8 @@ STANDARD_ERRORS = {
     409: ("Conflict", "Stale version (someone changed it meanwhile), or not allowed in its current state"),
     413: ("TooLarge", "The body is over the size limit"),
     422: ("ValidationFailed", "Bad input: a message per field"),
+    429: ("TooManyRequests", "Over the rate limit (hotline/core/ratelimit.py): try again after the seconds "
+                             "the Retry-After header (and `retry_after`) says"),
 }
 
 
@@ -56,6 +59,7 @@ class ErrorOut(BaseModel):
     fields: dict[str, str] | None = Field(None, description="422: a message per field path ('caller.phone'), English")
     messages: dict[str, str] | None = Field(None, description="422: the same in the reader's language")
     codes: dict[str, str] | None = Field(None, description="422: the code per field path")
+    retry_after: int | None = Field(None, description="429: seconds to wait, as in the Retry-After header")
 
 
 class PageOut(BaseModel):
@@ -207,7 +211,7 @@ def _operation(op: Operation, method: str, view, rule, schemas: dict) -> dict:
 
 def _errors(op: Operation, method: str, view, rule, roles) -> dict[int, str | None]:
     """The error statuses the route can answer: derived, then the declared ones."""
-    derived: set[int] = set()
+    derived: set[int] = {429} if rule.endpoint.startswith("api.") else set()  # hotline/core/ratelimit.py
     if roles and not op.public:
         derived |= {401, 403}
         if method in _WRITES:

@@ -82,6 +82,13 @@ def login():
     return render_template("users/login.html", form=form)
 
 
+def sign_in_refused(seconds: int) -> str:
+    """The sign-in form after too many failed attempts (hotline.core.ratelimit answers 429)."""
+    form = LoginForm()
+    form.password.errors = [_("Too many sign-in attempts. Try again in %(seconds)d seconds.", seconds=seconds)]
+    return render_template("users/login.html", form=form)
+
+
 @bp.post("/logout")
 @login_required
 def logout():

@@ -1,5 +1,5 @@
-/* The shared page core, part 1 of 5 (templates/base.html loads them in order: dom, i18n,
-   http, vocab, live). Every page script finds them on window.Hotline.
+/* The shared page core, part 1 of 6 (templates/base.html loads them in order: dom, i18n,
+   http, vocab, live, ui). Every page script finds them on window.Hotline.
 
    Here: the small DOM helpers. Data is only ever set as text, never as HTML. */
 (function () {

@@ -1,4 +1,4 @@
-/* The shared page core, part 3 of 5: JSON calls to the API with the CSRF header, and what
+/* The shared page core, part 3 of 6: JSON calls to the API with the CSRF header, and what
    the API answers when it refuses one ({error, fields, messages}: `fields` in stable
    English for machines, `messages` the same in the reader's language) shown to a person:
    beside the fields, or in one line. */

@@ -1,4 +1,4 @@
-/* The shared page core, part 2 of 5: words and times in the reader's language.
+/* The shared page core, part 2 of 6: words and times in the reader's language.
 
    A page's translated strings come in <script type="application/json" id="i18n">, which
    its template renders after this file: they are read on the first t() call. */

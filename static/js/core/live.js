@@ -1,4 +1,4 @@
-/* The shared page core, part 5 of 5: live state, one snapshot plus the events after it.
+/* The shared page core, part 5 of 6: live state, one snapshot plus the events after it.
 
    Hotline.live({snapshotUrl, onSnapshot, onEvent, onState}) connects the Socket.IO
    client (session cookie), asks the server which rooms this connection hears

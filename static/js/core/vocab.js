@@ -1,4 +1,4 @@
-/* The shared page core, part 4 of 5: the words for a ticket's codes. Status and priority
+/* The shared page core, part 4 of 6: the words for a ticket's codes. Status and priority
    names come from the server (hotline/labels.py js_labels(), rendered by base.html as
    <script id="labels">); category names from the page's <script id="category-names">,
    where it has one. A code without a name is shown as the code. */
