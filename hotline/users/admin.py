@@ -100,10 +100,8 @@ def create_user(data: UserCreate, password: str | None = None, *, must_change: b
         raise ValidationFailed.at("username", "user_exists", username=data.username)
     if check:
         check_strength(password, data.username, field="password")
-    user = services.create_user(data.username, password, data.role, data.display_name, unit.id if unit else None)
-    user.locale = data.locale
-    user.must_change_password = must_change
-    db.session.flush()
+    user = services.create_user(data.username, password, data.role, data.display_name, unit.id if unit else None,
+                                locale=data.locale, must_change_password=must_change)
     record("user.create", target=user, detail=changes({}, snapshot(user)))
     return user, password
 

@@ -93,11 +93,12 @@ def check_password_counted(user: User, password: str, ip: str, user_agent: str |
 
 
 def create_user(
-    username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None
+    username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None, **fields
 ) -> User:
+    """The row alone; people are created through users.admin.create_user (checked, audited)."""
     if db.session.scalar(select(User).where(User.username == username)):
         raise ValidationFailed.at("username", "user_exists", username=username)
-    user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id)
+    user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id, **fields)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
