@@ -17,8 +17,8 @@ from hotline.users.schemas import (
     UserPageOut,
     UserPatch,
     UserQuery,
-    UserWithPasswordOut,
     UserVersionIn,
+    UserWithPasswordOut,
     user_out,
 )
 

@@ -139,6 +139,6 @@ def test_must_change_gate_after_a_reset(app, api, users):
 def test_sign_out_is_open_to_a_gated_user(app, api, users):
     temporary = api("admin").post("/api/v1/users/operator/reset-password", json={}).json["temporary_password"]
     client = app.test_client()
-    _, token = login(client, "operator", temporary)
-    r = client.post("/logout", data={"csrf_token": csrf_from(client.get("/account/password").get_data(as_text=True))})
+    _, token = login(client, "operator", temporary)  # the sign-in form's token: the session's
+    r = client.post("/logout", data={"csrf_token": token})
     assert r.status_code == 302 and "/login" in r.headers["Location"]

@@ -1,7 +1,7 @@
 """User administration: the API (/api/v1/users), the pages (/settings/users), the CLI's
 create-admin, the audit trail. Through the real routes, on the real database."""
 import pytest
-from fixtures.app import PASSWORD, csrf_from, login
+from fixtures.app import login
 from sqlalchemy import select
 
 from hotline.audit.models import AuditEvent
