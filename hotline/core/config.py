@@ -46,7 +46,10 @@ def load_config() -> dict:
         "LIVE_HEAD_SECONDS": float(os.environ.get("HOTLINE_LIVE_HEAD_SECONDS", "5")),
         "HOTLINE_TIMEZONE": tz_name,
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
-        "BABEL_DEFAULT_LOCALE": os.environ.get("HOTLINE_LOCALE", "zh_CN"),
+        # The center's language: for whoever has not chosen one (the wall board, the kiosk).
+        # Empty: follow each browser's Accept-Language instead.
+        "HOTLINE_LOCALE": (center_locale := os.environ.get("HOTLINE_LOCALE", "zh_CN")),
+        "BABEL_DEFAULT_LOCALE": center_locale or "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": tz_name,
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -69,6 +72,9 @@ def load_config() -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("HOTLINE_PASSWORD_HASH", "scrypt"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOGIN_LOCKOUT_MINUTES", "15")),
+        # A password a person picks: at least this long, and at least this zxcvbn score (0-4).
+        "HOTLINE_PASSWORD_MIN_LENGTH": int(os.environ.get("HOTLINE_PASSWORD_MIN_LENGTH", "10")),
+        "HOTLINE_PASSWORD_MIN_SCORE": int(os.environ.get("HOTLINE_PASSWORD_MIN_SCORE", "3")),
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "JSON_SORT_KEYS": False,
         # SLA enforcement: "embedded" (a scheduler in the web process, wsgi.py),

@@ -6,8 +6,29 @@ from sqlalchemy import select
 
 from hotline.core.errors import DomainError, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.validation import parse
+from hotline.users import admin
 from hotline.users.models import ApiToken, Role, User
-from hotline.users.services import create_token, create_user, revoke_token
+from hotline.users.schemas import UserCreate
+from hotline.users.services import create_token, revoke_token
+
+FIRST_ADMIN_HINT = "flask --app wsgi create-admin USERNAME"
+
+
+def _create(username: str, role: Role, display_name: str | None, unit: str | None, password: str) -> None:
+    """Through the same service as the admin pages (audited, checked): the password is
+    the person's own, typed at the prompt, so it is not temporary."""
+    try:
+        data = parse(UserCreate, {"username": username, "display_name": display_name or username,
+                                  "role": role.value, "unit": unit})
+        admin.create_user(data, password, must_change=False)
+    except DomainError as exc:
+        raise click.ClickException(
+            "; ".join(f"{path}: {msg}" if path else msg for path, msg in exc.fields.items())
+            if isinstance(exc, ValidationFailed) else exc.message
+        ) from None
+    db.session.commit()
+    click.echo(f"created {role.value} {username}")
 
 
 def register_cli(app: Flask) -> None:
@@ -15,15 +36,19 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
     @click.option("--name", "display_name")
+    @click.option("--unit", help="the unit's code (a field crew user's crew)")
     @click.password_option()
-    def create_user_command(username, role, display_name, password):
+    def create_user_command(username, role, display_name, unit, password):
         """Add a person who signs in."""
-        try:
-            create_user(username, password, Role(role), display_name)
-        except DomainError as exc:
-            raise click.ClickException("; ".join(exc.fields.values()) if isinstance(exc, ValidationFailed) else exc.message) from None
-        db.session.commit()
-        click.echo(f"created {role} {username}")
+        _create(username, Role(role), display_name, unit, password)
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--name", "display_name")
+    @click.password_option(help="asked for twice when not given; checked for strength")
+    def create_admin_command(username, display_name, password):
+        """Add an administrator: the first person of a fresh install, who then adds the others on /settings/users."""
+        _create(username, Role.ADMIN, display_name, None, password)
 
     # AppGroup, not click.Group: its commands run inside the app context.
     tokens = AppGroup("tokens", help="Bearer tokens for machines calling the API.")

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,8 +30,14 @@ class User(UserMixin, db.Model):
     # Part of every session's id (`get_id`): raising it (sign-out everywhere, a password
     # change or reset, deactivation) makes every cookie and remembered login stale.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by an admin's password reset: until the person picks their own password,
+    # every page leads to /account/password and the API answers 403 password_change_required.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # admin edits: 409 when stale
 
     unit: Mapped[Unit | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -37,7 +37,7 @@ class LoginForm(FlaskForm):
 class SettingsForm(FlaskForm):
     locale = SelectField(
         _l("Language"),
-        choices=[("", _l("As the browser asks")), ("zh_CN", "中文"), ("en", "English")],
+        choices=[("", _l("The center's language")), ("zh_CN", "中文"), ("en", "English")],
     )
 
 

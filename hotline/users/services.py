@@ -76,12 +76,29 @@ def attempt_login(username: str, password: str, ip: str, user_agent: str | None)
     return LoginResult(user if ok else None, None if ok else "invalid")
 
 
+def check_password_counted(user: User, password: str, ip: str, user_agent: str | None) -> bool:
+    """A password re-entered by someone signed in (changing it, signing a handover),
+    checked like a sign-in: refused while their name or address is locked, and a wrong
+    one recorded as a failed attempt ("invalid") that counts toward the same lockout.
+    A right one records nothing (it is not a sign-in). The caller commits either way."""
+    if _locked(user.username, ip):
+        db.session.add(LoginEvent(username=user.username, user_id=user.id, ip=ip,
+                                  user_agent=(user_agent or "")[:300], success=False, reason="locked"))
+        return False
+    if user.active and user.check_password(password):
+        return True
+    db.session.add(LoginEvent(username=user.username, user_id=user.id, ip=ip,
+                              user_agent=(user_agent or "")[:300], success=False, reason="invalid"))
+    return False
+
+
 def create_user(
-    username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None
+    username: str, password: str, role: Role, display_name: str | None = None, unit_id: int | None = None, **fields
 ) -> User:
+    """The row alone; people are created through users.admin.create_user (checked, audited)."""
     if db.session.scalar(select(User).where(User.username == username)):
         raise ValidationFailed.at("username", "user_exists", username=username)
-    user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id)
+    user = User(username=username, display_name=display_name or username, role=role, unit_id=unit_id, **fields)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

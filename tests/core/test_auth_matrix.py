@@ -129,6 +129,14 @@ API = {
     ("POST", "api.request_extension"): ({C, D, S, M}, 201),
     ("POST", "api.reply_to_caller"): ({O, D, S, M}, None),
     ("PATCH", "api.reclassify_ticket"): ({O, D, S, M}, None),
+    # user administration (tests/users/test_users_admin.py): nobody but an admin sees the users
+    ("GET", "api.list_users"): ({A}, 200),
+    ("POST", "api.create_user"): ({A}, 201),
+    ("GET", "api.get_user"): ({A}, 200),
+    ("PATCH", "api.update_user"): ({A}, 200),
+    ("POST", "api.deactivate_user"): ({A}, 200),
+    ("POST", "api.reactivate_user"): ({A}, 200),
+    ("POST", "api.reset_user_password"): ({A}, 200),
 }
 
 PAGES = {
@@ -179,6 +187,15 @@ PAGES = {
     ("POST", "ticket_sla.request_extension"): ({C, D, S, M}, 302),
     ("POST", "ticket_sla.reply"): ({O, D, S, M}, 302),
     ("POST", "ticket_sla.reclassify"): ({O, D, S, M}, 302),
+    ("GET", "account.password"): ({O, D, S, M, A, C, B}, 200),
+    ("POST", "account.password"): ({O, D, S, M, A, C, B}, 302),
+    ("GET", "settings.users"): ({A}, 200),
+    ("POST", "settings.create_user"): ({A}, 201),  # the new user's page, with the password made up
+    ("GET", "settings.user"): ({A}, 200),
+    ("POST", "settings.save_user"): ({A}, 302),
+    ("POST", "settings.deactivate_user"): ({A}, 302),
+    ("POST", "settings.reactivate_user"): ({A}, 302),
+    ("POST", "settings.reset_user_password"): ({A}, 200),  # the user's page, with the password made up
 }
 
 
@@ -339,6 +356,14 @@ def _api_call(endpoint, ticket):
         "api.request_extension": (f"/api/v1/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": 60, "reason": "parts"}),
         "api.reply_to_caller": (f"/api/v1/tickets/{n}/reply", {"message": "told the caller"}),
         "api.reclassify_ticket": (f"/api/v1/tickets/{n}", {"priority": "urgent", "reason": "flooding"}),
+        # the dispatcher's own call is made before the admin's (IDENTITIES' order)
+        "api.list_users": ("/api/v1/users?role=crew", None),
+        "api.create_user": ("/api/v1/users", {"username": "newbie", "display_name": "New One", "role": "operator"}),
+        "api.get_user": ("/api/v1/users/dispatcher", None),
+        "api.update_user": ("/api/v1/users/dispatcher", {"display_name": "Dispatcher Renamed", "version": 1}),
+        "api.deactivate_user": ("/api/v1/users/dispatcher/deactivate", {}),
+        "api.reactivate_user": ("/api/v1/users/dispatcher/reactivate", {}),
+        "api.reset_user_password": ("/api/v1/users/dispatcher/reset-password", {}),
     }[endpoint]
 
 
@@ -458,6 +483,16 @@ def _page_call(endpoint, number, token):
         "ticket_sla.request_extension": (f"/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": "60", "reason": "parts", "csrf_token": token}),
         "ticket_sla.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
         "ticket_sla.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
+        "account.password": ("/account/password", {"current_password": PASSWORD, "new_password": "ferry lantern quietly 97",
+                                                   "new_password_again": "ferry lantern quietly 97", "csrf_token": token}),
+        # the dispatcher's own request is made before the admin's (Role's order)
+        "settings.users": ("/settings/users?role=crew", None),
+        "settings.create_user": ("/settings/users", {"username": "newbie", "display_name": "New One", "role": "operator", "csrf_token": token}),
+        "settings.user": ("/settings/users/dispatcher", None),
+        "settings.save_user": ("/settings/users/dispatcher", {"display_name": "Renamed", "role": "dispatcher", "version": "1", "csrf_token": token}),
+        "settings.deactivate_user": ("/settings/users/dispatcher/deactivate", {"csrf_token": token}),
+        "settings.reactivate_user": ("/settings/users/dispatcher/reactivate", {"csrf_token": token}),
+        "settings.reset_user_password": ("/settings/users/dispatcher/reset-password", {"csrf_token": token}),
     }[endpoint]
 
 

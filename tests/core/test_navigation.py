@@ -31,7 +31,7 @@ def test_each_role_sees_the_pages_of_its_work(app, users, session_client):
         "supervisor": {"/console", "/dispatch", "/sla", "/callbacks", "/settings/sla/policies"},
         "manager": {"/console", "/dispatch", "/board", "/sla", "/tickets"},
         "crew": {"/tickets", "/crew"},
-        "admin": {"/settings/categories", "/settings/sla/policies"},
+        "admin": {"/settings/categories", "/settings/sla/policies", "/settings/users"},
         "board": {"/board"},
     }
     for role, pages in expect.items():
