@@ -34,11 +34,12 @@ def audience(session, *unit_ids: int | None) -> list[int]:
     return sorted(out)
 
 
-def find_unit(code: str, field: str = "unit") -> Unit:
-    """An active unit that takes work orders, by its code; or the field error that names it."""
+def find_unit(code: str, field: str = "unit", *, for_work: bool = True) -> Unit:
+    """An active unit by its code (one that takes work orders, unless `for_work` is
+    False: a person may belong to the center); or the field error that names it."""
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
     if unit is None or not unit.active:
         raise ValidationFailed.at(field, UNKNOWN_UNIT, code=code)
-    if not unit.takes_work_orders:
+    if for_work and not unit.takes_work_orders:
         raise ValidationFailed.at(field, "unit_takes_no_work", code=code)
     return unit

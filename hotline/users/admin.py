@@ -68,7 +68,7 @@ def find_users(query: UserQuery) -> tuple[list[User], int]:
 
 
 def _unit(code: str | None) -> Unit | None:
-    return find_unit(code) if code else None
+    return find_unit(code, for_work=False) if code else None
 
 
 def _check_crew_unit(role: Role, unit: Unit | None) -> None:
