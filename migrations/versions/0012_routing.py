@@ -1,0 +1,28 @@
+"""routing: a version on routing rules and categories (edited on pages and in the API;
+a stale edit answers 409)
+
+Revision ID: 0012_routing
+Revises: 0011_session_version
+Create Date: 2026-11-29 14:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0012_routing'
+down_revision = '0011_session_version'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    for table in ('routing_rule', 'category'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+
+
+def downgrade():
+    for table in ('category', 'routing_rule'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('version')
