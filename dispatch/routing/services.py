@@ -4,7 +4,7 @@
 the real routing of a new ticket and the settings page's preview both ask it, so the
 preview cannot disagree with what happens."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import column, distinct, select, table
+from sqlalchemy import column, select, table
 
 from dispatch.routing.models import RoutingRule
 from hotline.audit.services import changes, record
@@ -78,7 +78,7 @@ def get_rule(rule_id: int) -> RoutingRule:
 def known_areas() -> list[str]:
     """Area names to offer: the areas of the SLA settings and those rules already name."""
     names = set(db.session.scalars(select(_AREA.c.name)))
-    names |= set(db.session.scalars(select(distinct(RoutingRule.area)).where(RoutingRule.area.is_not(None))))
+    names |= set(db.session.scalars(select(RoutingRule.area).distinct().where(RoutingRule.area.is_not(None))))
     return sorted(names)
 
 
