@@ -48,7 +48,7 @@ def export_csv():
     record("audit.export", detail=args.to_dict() or None)
     db.session.commit()
     headers = [_("Entry"), _("Time"), _("Actor"), _("Username"), _("Address"), _("Action"), _("Code"),
-               _("Target"), _("Target id"), _("Ticket"), _("Reason"), _("Detail")]
+               _("Acted on"), _("Acted-on id"), _("Ticket"), _("Reason"), _("Detail")]
     stamp = clock.local().strftime("%Y%m%d-%H%M")
     return Response(
         stream_with_context(log.audit_csv(query, headers, action_label)),

@@ -25,7 +25,7 @@ class AuditQuery(Strict):
     target_id: Text(64) | None = Field(None, description="its id (with target_type)")
     ticket: Text(40) | None = Field(None, description="the ticket's number, or its id")
     start: AwareDatetime | None = Field(None, alias="from", description="at or after (ISO 8601 with a time zone)")
-    end: AwareDatetime | None = Field(None, alias="to", description="before")
+    end: AwareDatetime | None = Field(None, alias="to", description="before (a day in the page's filter includes that whole day)")
     before: int | None = Field(None, ge=1, le=MAX_ID, description="entries older than this id (the next page)")
 
     @model_validator(mode="after")
@@ -33,7 +33,7 @@ class AuditQuery(Strict):
         for field, value in (("from", self.start), ("to", self.end)):
             if value is not None and not _EARLIEST <= value.year <= _LATEST:
                 raise ValidationFailed.at(field, "not_a_date")
-        if self.start and self.end and self.start > self.end:
+        if self.start and self.end and self.start >= self.end:  # `to` is exclusive: nothing between
             raise ValidationFailed.at("to", "to_before_from")
         return self
 
