@@ -73,7 +73,7 @@ def test_the_page_shows_entries_newest_first_in_words(reader, log):
     assert "2026-11-20 10:00:00" in html  # center time
     assert f'href="/tickets/{log["ticket"]}"' in html
     assert "Caller rang back about the leak" in html
-    assert '<span class="before">True</span> → <span class="after">False</span>' in html
+    assert '<span class="before">yes</span> → <span class="after">no</span>' in html
     assert "10.0.0.5" in html
     assert "=HYPERLINK" in html and "<a href=\"http://evil" not in html  # shown as text, escaped
 
