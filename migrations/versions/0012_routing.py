@@ -23,6 +23,8 @@ def upgrade():
 
 
 def downgrade():
+    # Not batch_alter_table: on SQLite it copies the table and drops the old one, which
+    # the seeded policies and rules referencing `category` refuse (foreign keys are on).
+    # SQLite 3.35+ drops a plain column in place.
     for table in ('category', 'routing_rule'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('version')
+        op.drop_column(table, 'version')
