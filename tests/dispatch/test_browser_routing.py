@@ -75,7 +75,8 @@ def test_admin_adds_a_rule_previews_it_and_the_manager_reads_the_log(live_server
         assert "创建派单规则" in text and "Admin One" in text and "North" in text
         with page.expect_download() as download:
             page.locator("a[href^='/audit.csv']").click()
-        body = open(download.value.path(), encoding="utf-8-sig").read()
+        with open(download.value.path(), encoding="utf-8-sig") as f:
+            body = f.read()
         assert "routing.create" in body and "auth." not in body.split("\n", 1)[0]
     finally:
         ctx.close()
