@@ -10,6 +10,7 @@ def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
     from dispatch import api, pages, receivers  # noqa: F401 - routes and signal receivers
     from dispatch.routing import models as routing_models  # noqa: F401 - the tables
+    from dispatch.routing import pages as routing_pages  # noqa: F401 - /settings/routing
     from dispatch.workorders import models as workorder_models  # noqa: F401
 
     app.register_blueprint(pages.bp)
@@ -18,4 +19,5 @@ def init_app(app) -> None:
         NavItem("dispatch.desk", _l("Dispatch desk"), 40),
         NavItem("dispatch.board", _l("Wall board"), 60),
         NavItem("dispatch.crew", _l("My work orders"), 70, only=frozenset({Role.CREW})),
+        NavItem("settings.routing_rules", _l("Routing"), 205),
     )

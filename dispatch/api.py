@@ -1,7 +1,7 @@
 """Dispatch endpoints of the JSON API: act on tickets, units, routing rules."""
 from typing import get_args
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -9,7 +9,14 @@ from dispatch.routing import services as routing
 from dispatch.schemas import (
     DispatchIn,
     ReturnIn,
+    RoutingPreviewOut,
+    RoutingPreviewQuery,
+    RoutingRuleDeleteQuery,
     RoutingRuleIn,
+    RoutingRuleListOut,
+    RoutingRuleOut,
+    RoutingRulePatch,
+    RuleId,
     Step,
     StepIn,
     TicketStep,
@@ -24,11 +31,11 @@ from hotline.core.openapi import operation
 from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
-    MANAGE_SETTINGS,
+    MANAGE_ROUTING,
     RETURN_TICKET,
     require,
 )
-from hotline.core.validation import parse
+from hotline.core.validation import parse, parse_query
 from hotline.tickets.access import visible_ticket
 from hotline.tickets.schemas import TicketNumber, TicketOut
 from hotline.tickets.serialize import ticket_detail, ticket_summary
@@ -96,18 +103,52 @@ def step_ticket(number: str, step: str):
     return _act(number, lambda t: services.advance(t, step, current_user, data.version, data.result))
 
 
+# --- routing rules (admin) ------------------------------------------------------------------------
+
+
 @bp.get("/v1/routing-rules")
-@operation("Routing rules (admin)", returns="Rules")
-@require(MANAGE_SETTINGS)
+@operation("Routing rules: category x area -> unit (admin)", response=RoutingRuleListOut, returns="Rules")
+@require(MANAGE_ROUTING)
 def routing_rules():
     return jsonify(items=[routing.rule_view(r) for r in routing.all_rules()])
 
 
 @bp.post("/v1/routing-rules")
-@operation("Create or update the rule for a category and area (admin); deactivate with active=false",
-           body=RoutingRuleIn, status=201, returns="The rule")
-@require(MANAGE_SETTINGS)
-def save_routing_rule():
+@operation("Create the rule for a category and area (admin); a second rule for the same pair is a 422",
+           body=RoutingRuleIn, response=RoutingRuleOut, status=201, returns="The rule")
+@require(MANAGE_ROUTING)
+def create_routing_rule():
     data = parse(RoutingRuleIn, json_body())
-    rule = routing.save_rule(data)
+    rule = routing.create_rule(data)
     return committed(routing.rule_view(rule), 201)
+
+
+@bp.patch("/v1/routing-rules/<int:rule_id>")
+@operation("Change a rule (admin): only the fields sent; deactivate with active=false",
+           path=RuleId, body=RoutingRulePatch, response=RoutingRuleOut, returns="The rule")
+@require(MANAGE_ROUTING)
+def update_routing_rule(rule_id: int):
+    data = parse(RoutingRulePatch, json_body())
+    rule = routing.update_rule(rule_id, data)
+    return committed(routing.rule_view(rule))
+
+
+@bp.delete("/v1/routing-rules/<int:rule_id>")
+@operation("Delete a rule (admin); its last state stays in the audit log", path=RuleId,
+           query=RoutingRuleDeleteQuery, status=204, returns="Deleted")
+@require(MANAGE_ROUTING)
+def delete_routing_rule(rule_id: int):
+    query = parse_query(RoutingRuleDeleteQuery, request.args)
+    routing.delete_rule(rule_id, query.version)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/v1/routing-preview")
+@operation("Which unit a new ticket of this category and area would go to, and by which rule (admin): "
+           "the same rule the real routing applies", query=RoutingPreviewQuery, response=RoutingPreviewOut,
+           returns="The unit and the rule, or nulls: the ticket stays at the center")
+@require(MANAGE_ROUTING)
+def routing_preview():
+    query = parse_query(RoutingPreviewQuery, request.args)
+    return jsonify(routing.preview_view(routing.find_category(query.category), query.area))

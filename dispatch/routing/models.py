@@ -16,6 +16,9 @@ class RoutingRule(db.Model):
     area: Mapped[str | None] = mapped_column(String(80))  # None: any area
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     category: Mapped[Category] = relationship()
     unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

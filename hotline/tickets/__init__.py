@@ -6,7 +6,7 @@ from hotline.core.navigation import NavItem, add
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
-    from hotline.tickets import api, caller_api, labels, models, routes, settings_pages  # noqa: F401
+    from hotline.tickets import api, caller_api, category_api, labels, models, routes, settings_pages  # noqa: F401
 
     labels.init_app(app)
     app.register_blueprint(routes.bp)

@@ -17,7 +17,6 @@ from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Channel
 from hotline.tickets.schemas import (
-    CategoryListOut,
     NoteCreate,
     NoteOut,
     TicketCancel,
@@ -85,21 +84,3 @@ def cancel_ticket(number: str):
     ticket = visible_ticket(number, current_user)
     services.cancel_ticket(ticket, data.reason, current_user, data.version)
     return committed(ticket_detail(ticket, current_user))
-
-
-@bp.get("/v1/categories")
-@operation("Active ticket categories", response=CategoryListOut, returns="Categories")
-@require(READ_TICKETS | CREATE_TICKET)
-def list_categories():
-    return jsonify(
-        items=[
-            {
-                "code": c.code,
-                "name_en": c.name_en,
-                "name_zh": c.name_zh,
-                "answerable_on_call": c.answerable_on_call,
-                "default_priority": c.default_priority.value,
-            }
-            for c in services.active_categories()
-        ]
-    )

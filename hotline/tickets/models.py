@@ -62,6 +62,9 @@ class Category(db.Model):
     default_priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
     sort_order: Mapped[int] = mapped_column(default=100)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def name(self, locale: str) -> str:
         return self.name_zh if locale.startswith("zh") else self.name_en

@@ -163,6 +163,13 @@ class CategoryOut(BaseModel):
     name_zh: str
     answerable_on_call: bool = Field(description="a consultation: an answer on the call closes the ticket")
     default_priority: Priority
+    active: bool
+    sort_order: int
+    version: int
+
+
+class CategoryQuery(Strict):
+    all: bool = Field(False, description="inactive categories too")
 
 
 class CategoryListOut(BaseModel):

@@ -39,7 +39,16 @@ API = {
     ("POST", "api.add_note"): ({O, D, S, M, C}, 201),
     ("POST", "api.cancel_ticket"): ({O, S, M}, 200),
     ("GET", "api.caller_tickets"): ({O, S, M}, 200),
-    ("GET", "api.list_categories"): ({O, D, S, M, C}, 200),
+    ("GET", "api.list_categories"): ({O, D, S, M, C, A}, 200),
+    # categories and routing rules (tests/dispatch/test_routing_admin.py): admins edit
+    ("POST", "api.create_category"): ({A}, 201),
+    ("PATCH", "api.update_category"): ({A}, 200),
+    ("POST", "api.create_routing_rule"): ({A}, 201),
+    ("PATCH", "api.update_routing_rule"): ({A}, None),  # 404: no such rule
+    ("DELETE", "api.delete_routing_rule"): ({A}, None),  # 404: no such rule
+    ("GET", "api.routing_preview"): ({A}, 200),
+    # the audit log (tests/audit/test_audit_pages.py): admins and managers
+    ("GET", "api.audit_log"): ({A, M}, 200),
     # dispatch side (owned by the dispatch work; its flows are tested in test_dispatch_flow.py)
     ("POST", "api.dispatch_ticket"): ({D, S, M}, None),
     ("POST", "api.transfer_ticket"): ({D, S, M}, None),
@@ -55,7 +64,6 @@ API = {
     ("POST", "api.deactivate_unit"): ({A}, 409),  # the north branch still has an active crew
     ("POST", "api.reactivate_unit"): ({A}, 409),  # active already
     ("GET", "api.routing_rules"): ({A}, 200),
-    ("POST", "api.save_routing_rule"): ({A}, None),
     # SLA settings (tests/test_sla_settings.py): admins edit, supervisors and managers read
     ("GET", "api.sla_policies"): ({S, M, A}, 200),
     ("POST", "api.create_sla_policy"): ({A}, 201),
@@ -166,6 +174,11 @@ PAGES = {
     ("POST", "settings.unit"): ({A}, 302),
     ("POST", "settings.deactivate_unit"): ({A}, 409),  # the north branch has an active crew
     ("POST", "settings.reactivate_unit"): ({A}, 409),  # active already
+    ("GET", "settings.routing_rules"): ({A}, 200),
+    ("POST", "settings.save_routing_rule"): ({A}, 302),
+    ("POST", "settings.delete_routing_rule"): ({A}, 404),  # no such rule: past the role check
+    ("GET", "audit.log_page"): ({M, A}, 200),
+    ("GET", "audit.export_csv"): ({M, A}, 200),
     ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
     ("GET", "dispatch.desk"): ({D, S, M}, 200),
     ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
@@ -289,7 +302,13 @@ def _api_call(endpoint, ticket):
         "api.deactivate_unit": ("/api/v1/units/1/deactivate", {"version": 1}),
         "api.reactivate_unit": ("/api/v1/units/1/reactivate", {"version": 1}),
         "api.routing_rules": ("/api/v1/routing-rules", None),
-        "api.save_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
+        "api.create_routing_rule": ("/api/v1/routing-rules", {"category": "leak", "unit": "north"}),
+        "api.update_routing_rule": ("/api/v1/routing-rules/999999", {"active": False, "version": 1}),
+        "api.delete_routing_rule": ("/api/v1/routing-rules/999999", None),
+        "api.routing_preview": ("/api/v1/routing-preview?category=leak&area=North", None),
+        "api.create_category": ("/api/v1/categories", {"code": "flood", "name_en": "Flood", "name_zh": "水浸"}),
+        "api.update_category": ("/api/v1/categories/repair", {"sort_order": 5, "version": 1}),
+        "api.audit_log": ("/api/v1/audit?action=auth.", None),
         "api.sla_policies": ("/api/v1/sla/policies", None),
         "api.create_sla_policy": ("/api/v1/sla/policies", {"category": "repair", "priority": "urgent", "stage": "arrive", "minutes": 90}),
         "api.update_sla_policy": ("/api/v1/sla/policies/1", {"minutes": 15, "version": 1}),
@@ -452,6 +471,11 @@ def _page_call(endpoint, number, token):
         "settings.unit": (f"/settings/units/{_unit('north-crew-1').id}", {"code": "north-crew-1", "name": "North crew one", "version": _unit("north-crew-1").version, "csrf_token": token}),
         "settings.deactivate_unit": (f"/settings/units/{_unit('north').id}/deactivate", {"version": _unit("north").version, "csrf_token": token}),
         "settings.reactivate_unit": (f"/settings/units/{_unit('north').id}/reactivate", {"version": _unit("north").version, "csrf_token": token}),
+        "settings.routing_rules": ("/settings/routing?category=leak&area=North", None),
+        "settings.save_routing_rule": ("/settings/routing", {"category": "leak", "unit": "north", "active": "y", "csrf_token": token}),
+        "settings.delete_routing_rule": ("/settings/routing/999999/delete", {"version": "1", "csrf_token": token}),
+        "audit.log_page": ("/audit?action=auth.", None),
+        "audit.export_csv": ("/audit.csv?action=auth.", None),
         "settings.sla_policies": ("/settings/sla/policies", None),
         "settings.save_sla_policy": ("/settings/sla/policies", {"category": "repair", "priority": "urgent", "stage": "arrive", "minutes": "90", "minutes_unit": "min", "warn_percent": "75", "active": "y", "csrf_token": token}),
         "settings.sla_calendars": ("/settings/sla/calendars", None),

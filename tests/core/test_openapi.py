@@ -263,6 +263,22 @@ def test_answers_match_the_document(doc, api, users, answers):
     operator.get("/api/v1/seats/me")
     for path in ("/api/v1/sla/policies", "/api/v1/sla/calendars", "/api/v1/areas", "/api/v1/routing-rules", "/api/v1/handover-checklist"):
         admin.get(path)
+    rule = admin.post("/api/v1/routing-rules", json={"category": "leak", "unit": "south"}).json
+    admin.post("/api/v1/routing-rules", json={"category": "leak", "unit": "south"})  # the same pair again: 422
+    admin.patch(f"/api/v1/routing-rules/{rule['id']}", json={"area": "North", "version": rule["version"]})
+    admin.patch(f"/api/v1/routing-rules/{rule['id']}", json={"active": False, "version": rule["version"]})  # 409
+    admin.get("/api/v1/routing-preview?category=leak&area=North")
+    admin.get("/api/v1/routing-preview?category=nope")
+    admin.delete(f"/api/v1/routing-rules/{rule['id']}?version={rule['version']}")  # 409
+    admin.delete(f"/api/v1/routing-rules/{rule['id']}")
+    admin.delete(f"/api/v1/routing-rules/{rule['id']}")  # 404
+    category = admin.post("/api/v1/categories", json={"code": "flood", "name_en": "Flood", "name_zh": "水浸"}).json
+    admin.patch("/api/v1/categories/flood", json={"active": False, "version": category["version"]})
+    admin.patch("/api/v1/categories/flood", json={"active": True, "version": category["version"]})  # 409
+    admin.patch("/api/v1/categories/nope", json={"version": 1})
+    admin.get("/api/v1/categories?all=true")
+    admin.get("/api/v1/audit?action=routing.")
+    admin.get("/api/v1/audit?before=0")
     cal = admin.post("/api/v1/sla/calendars", json={"code": "late", "name": "Late", "hours": [["18:00", "23:00"]]}).json
     admin.post(f"/api/v1/sla/calendars/{cal['id']}/days", json={"day": "2026-12-24", "working": False})
     admin.get(f"/api/v1/sla/calendars/{cal['id']}/preview?minutes=90&from=2026-12-23T17:00:00%2B08:00")

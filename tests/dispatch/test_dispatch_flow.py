@@ -143,10 +143,11 @@ def test_admin_edits_routing_rules_and_new_tickets_follow(app, api, units):
     r = api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "south"})
     assert r.status_code == 201, r.json
     assert _new_ticket(api, category="complaint")["unit"] == "south"
-    r = api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north"})
+    rule = r.json
+    r = api("admin").patch(f"/api/v1/routing-rules/{rule['id']}", json={"unit": "north", "version": rule["version"]})
     assert r.json["id"] == api("admin").get("/api/v1/routing-rules").json["items"][0]["id"]
     assert _new_ticket(api, category="complaint")["unit"] == "north"
-    api("admin").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north", "active": False})
+    api("admin").patch(f"/api/v1/routing-rules/{rule['id']}", json={"active": False, "version": r.json["version"]})
     assert _new_ticket(api, category="complaint")["status"] == "new"
     assert api("dispatcher").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north"}).status_code == 403
     bad = api("admin").post("/api/v1/routing-rules", json={"category": "nope", "unit": "mars"})
