@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from dispatch.workorders.models import WorkOrder, WorkOrderStatus
 from hotline.callbacks.models import Callback, CallbackStatus
+from hotline.callers.privacy import address_for
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.tickets.serialize import caller_view
@@ -38,7 +39,7 @@ def callback_view(callback: Callback, viewer: User, result: str | None) -> dict:
         "category": ticket.category.code,
         "unit": callback.unit.code if callback.unit else None,
         "matter": ticket.matter,
-        "address": ticket.address,
+        "address": address_for(viewer, ticket),
         "result": result,
         "confidential": ticket.confidential,
         "caller": caller_view(ticket, viewer),

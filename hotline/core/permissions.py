@@ -63,6 +63,7 @@ MANAGE_USERS = {A}  # nobody but an admin sees the user list
 MANAGE_TOKENS = {A}  # board/kiosk and integration tokens
 MANAGE_ROUTING = {A}  # categories and routing rules
 READ_AUDIT = {A, M}  # the audit log and its export
+REVEAL_CALLER = {S, M}  # a confidential caller in full, on purpose, with a reason (audited)
 
 
 def require(roles: set[Role]):

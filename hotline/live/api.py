@@ -61,7 +61,7 @@ def work_orders():
                 "instructions": wo.instructions,
                 "assigned_at": wo.assigned_at.isoformat(),
                 # The ticket as this person may see it (caller masked or not), with its live card.
-                "ticket": {**ticket_summary(wo.ticket, current_user), **card},
+                "ticket": {**card, **ticket_summary(wo.ticket, current_user)},
             }
             for wo, card in zip(orders, cards)
         ]

@@ -1,12 +1,14 @@
 """What a live screen (wall board, dispatch desk, crew phone) is told of a ticket: one
 card, the same in the snapshot a page opens with and in every `ticket.*` event after
 it, so a page updates a card from the event alone. No caller data: events go to
-whole rooms."""
+whole rooms (the center room: wall boards too), so a card carries no caller and the
+address at street level only (hotline/callers/privacy.py)."""
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hotline.callers.privacy import street_level
 from hotline.sla.engine.summary import deadlines_for, escalations_for
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.workflow import steps_available
@@ -20,7 +22,7 @@ def _card(ticket: Ticket, unit: Unit | None, sla: dict | None, escalation: dict 
         "priority": ticket.priority.value,
         "category": ticket.category.code if ticket.category else None,
         "unit": unit.code if unit else None,
-        "address": ticket.address,
+        "street": street_level(ticket.address),  # a whole room hears it: boards too
         "version": ticket.version,
         "created_at": ticket.created_at.isoformat(),
         "returned": ticket.status == Status.RETURNED,

@@ -1,8 +1,16 @@
 """Which tickets a person may see and act on (before masking decides how much)."""
+import hashlib
+import hmac
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from hotline.audit.services import record
+from hotline.callers.phones import normalize_phone
+from hotline.callers.privacy import caller_sight, mask_phone, needs_reason_to_search_phone
+
 from hotline.core import error_catalog
-from hotline.core.errors import Forbidden, NotFound
+from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
@@ -10,6 +18,7 @@ from hotline.tickets.services import TicketFilter, count, get_ticket, search_tic
 from hotline.users.models import User
 
 error_catalog.define({
+    "phone_search_reason_needed": _l("say why you search by this number: it is recorded"),
     "crew_or_desk_only": _l("only the unit's crew or the dispatch desk may do this"),
     "not_your_unit": _l("this ticket is not with your unit"),
 })
@@ -41,7 +50,15 @@ def actionable_ticket(number: str, user: User) -> Ticket:
 
 
 def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
-    """One page of the tickets matching a TicketQuery that `user` may see, and the total."""
+    """One page of the tickets matching a TicketQuery that `user` may see, and the total.
+    A search by `phone` from a role that sees masked phones needs a reason and is audited:
+    the caller commits."""
+    phone = normalize_phone(query.phone, "phone") if query.phone else None
+    if phone and needs_reason_to_search_phone(user):
+        if not query.reason:
+            raise ValidationFailed.at("reason", "phone_search_reason_needed")
+        record("ticket.phone_search", target_type="caller", reason=query.reason,
+               detail={"phone": mask_phone(phone), "phone_hash": phone_hash(phone)})
     stmt = search_tickets(
         TicketFilter(
             q=query.q,
@@ -53,7 +70,16 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
             created_from=query.created_from,
             created_to=query.created_to,
             unit_ids_scope=scope_for(user).unit_ids,
+            sight=caller_sight(user),
+            phone=phone,
         )
     )
     page = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
     return db.session.scalars(page).unique().all(), count(stmt)
+
+
+def phone_hash(phone: str) -> str:
+    """A keyed hash of a number for the audit log: the same number gives the same hash
+    (who searched for it), and nobody without the app's key can find it by trying numbers."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, phone.encode(), hashlib.sha256).hexdigest()[:32]

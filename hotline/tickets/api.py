@@ -3,6 +3,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from hotline.core.api import bp, committed, json_body, via_token
+from hotline.core.extensions import db
 from hotline.core.idempotency import idempotent
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
@@ -45,17 +46,23 @@ def create_ticket():
 
 
 @bp.get("/v1/tickets")
-@operation("List and search tickets, newest first", query=TicketQuery, response=TicketPageOut, returns="A page of tickets")
+@operation("List and search tickets, newest first", query=TicketQuery,
+           description="Callers, phones and addresses as you may see them; `q` matches a phone, name or address only "
+                       "where you see it in full. A role that sees masked phones searches by `phone` (a full "
+                       "number) with a `reason`, kept in the audit log (ticket.phone_search).",
+           response=TicketPageOut, returns="A page of tickets")
 @require(READ_TICKETS)
 def list_tickets():
     query = parse_query(TicketQuery, request.args)
     items, total = find_tickets(query, current_user)
-    return jsonify(
+    answer = jsonify(
         items=[ticket_summary(t, current_user) for t in items],
         total=total,
         page=query.page,
         per_page=query.per_page,
     )
+    db.session.commit()  # a search by phone with its reason is in the audit log
+    return answer
 
 
 @bp.get("/v1/tickets/<number>")

@@ -11,17 +11,17 @@ class CallerPhone(BaseModel):
 
 
 class CallerCardOut(BaseModel):
-    """Who is calling: masked when they also came in confidentially to someone else."""
+    """Who is calling, from the tickets on which you see them in full (each as given on its call)."""
 
     phone: str
     display_phone: str
-    name: str | None
-    addresses: list[str] = Field(description="the latest five; none when masked")
+    name: str | None = Field(description="the latest name given on those tickets")
+    addresses: list[str] = Field(description="the latest five given on those tickets")
     masked: bool
 
 
 class CallerHistoryOut(BaseModel):
-    caller: CallerCardOut | None = Field(description="null: never called before")
+    caller: CallerCardOut | None = Field(description="null: never called before (as far as you may see)")
     tickets: list[TicketSummaryOut]
     open_count: int
     recent_count: int

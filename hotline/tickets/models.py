@@ -95,6 +95,9 @@ class Ticket(db.Model):
     channel: Mapped[Channel] = mapped_column(str_enum(Channel))
     caller_id: Mapped[int | None] = mapped_column(ForeignKey("caller.id"), index=True)
     confidential: Mapped[bool] = mapped_column(default=False)  # GB/T 33358
+    # The caller's name and address as given on this call: every view of the ticket
+    # shows these, never the caller record's latest (hotline/callers/privacy.py).
+    caller_name: Mapped[str | None] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(300))
     area: Mapped[str | None] = mapped_column(String(80))
     matter: Mapped[str] = mapped_column(Text)  # in the caller's words

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hotline.callers.privacy import address_for, can_reveal, needs_reason_to_search_phone
 from hotline.core import signals
 from hotline.core.errors import DomainError, ValidationFailed, page_errors
 from hotline.core.extensions import db
@@ -20,7 +21,7 @@ from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.models import Priority, Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery
-from hotline.tickets.serialize import caller_view
+from hotline.tickets.serialize import caller_view, facts_for
 from hotline.units.models import Unit
 
 bp = Blueprint("tickets", __name__)
@@ -41,11 +42,13 @@ def console():
 def ticket_list():
     try:
         query = parse_query(TicketQuery, filter_args(request.args))
+        tickets, total = find_tickets(query, current_user)
         errors = {}
     except ValidationFailed as exc:
+        db.session.rollback()
         query, errors = TicketQuery(), page_errors(exc)
-    tickets, total = find_tickets(query, current_user)
-    return render_template(
+        tickets, total = find_tickets(query, current_user)
+    page = render_template(
         "tickets/list.html",
         tickets=tickets,
         total=total,
@@ -56,7 +59,11 @@ def ticket_list():
         statuses=list(Status),
         priorities=list(Priority),
         caller_view=caller_view,
+        address_for=address_for,
+        phone_needs_reason=needs_reason_to_search_phone(current_user),
     )
+    db.session.commit()  # a search by phone with its reason is in the audit log
+    return page
 
 
 @bp.get("/tickets/<number>")
@@ -79,6 +86,8 @@ def _detail_page(ticket, form_errors: dict, failed_form: str | None = None):
         "tickets/detail.html",
         ticket=ticket,
         caller=caller_view(ticket, current_user),
+        address=address_for(current_user, ticket),
+        facts=facts_for(ticket, current_user),
         can_note=can(ADD_NOTE),
         can_cancel=can(CANCEL_TICKET) and ticket.is_open,
         form_errors=form_errors,

@@ -61,7 +61,13 @@ class TicketCancel(Strict):
 
 
 class TicketQuery(Strict):
-    q: Text(100) | None = Field(None, description="ticket number, caller phone or words")
+    q: Text(100) | None = Field(
+        None, description="ticket number, words, or a caller's phone, name or address (these only on the "
+                          "tickets where you see them in full)")
+    phone: Text(40) | None = Field(
+        None, description="the tickets of this full number; a role that sees masked phones must give `reason` "
+                          "(audited)")
+    reason: Text(500) | None = Field(None, description="why you search by this number (kept in the audit log)")
     status: list[Status] | None = None
     open: bool = False
     category: Text(40) | None = None
@@ -87,8 +93,10 @@ class CallerOut(BaseModel):
 
     phone: str = Field(description="E.164, or masked")
     display_phone: str
-    name: str | None
+    name: str | None = Field(description="as given on this call")
     masked: bool
+    revealable: bool = Field(False, description="masked, and you may reveal it on purpose with a reason "
+                                                 "(POST /tickets/{number}/caller/reveal)")
 
 
 class TicketSummaryOut(BaseModel):
@@ -101,7 +109,7 @@ class TicketSummaryOut(BaseModel):
     channel: Channel
     unit: str | None = Field(description="unit code")
     caller: CallerOut | None
-    address: str | None
+    address: str | None = Field(description="as given on this call; its street only when you may not see it in full")
     matter: str
     confidential: bool
     version: int
@@ -174,3 +182,17 @@ class CategoryQuery(Strict):
 
 class CategoryListOut(BaseModel):
     items: list[CategoryOut]
+
+
+class RevealIn(Strict):
+    reason: Text(500, 1) = Field(description="why you need the caller's identity (kept in the audit log)")
+
+
+class RevealOut(BaseModel):
+    """A confidential caller in full, as given on this call."""
+
+    phone: str = Field(description="E.164")
+    display_phone: str
+    name: str | None
+    address: str | None
+    facts: dict[str, Any] = Field(description="5W1H in full")

@@ -1,6 +1,6 @@
 """Tickets as JSON for a given viewer: the caller masked unless the viewer may see them."""
 from hotline.callers.phones import display_phone
-from hotline.callers.privacy import can_see_caller, mask_name, mask_phone
+from hotline.callers.privacy import address_for, can_reveal, can_see_caller, mask_name, mask_phone
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.users.models import User
 
@@ -15,23 +15,53 @@ _TIMES = (
     "cancelled_at",
 )
 
+_IDENTIFYING_FACTS = ("who", "where")
+
 
 def _iso(value):
     return value.isoformat() if value else None
 
 
 def caller_view(ticket: Ticket, viewer: User) -> dict | None:
+    """The caller as given on this call (the ticket's own snapshot), masked unless the
+    viewer may see them (hotline/callers/privacy.py)."""
     caller = ticket.caller
     if caller is None:
         return None
     if can_see_caller(viewer, ticket):
-        return {"phone": caller.phone, "display_phone": display_phone(caller.phone), "name": caller.name, "masked": False}
-    return {
+        return {"phone": caller.phone, "display_phone": display_phone(caller.phone), "name": ticket.caller_name,
+                "masked": False}
+    masked = {
         "phone": mask_phone(caller.phone),
         "display_phone": mask_phone(caller.phone),
-        "name": mask_name(caller.name),
+        "name": mask_name(ticket.caller_name),
         "masked": True,
     }
+    if ticket.confidential and can_reveal(viewer, ticket):
+        masked["revealable"] = True  # on purpose, with a reason (audited)
+    return masked
+
+
+def revealed_caller(ticket: Ticket) -> dict:
+    """A confidential caller in full, for an audited reveal."""
+    caller = ticket.caller
+    return {
+        "phone": caller.phone,
+        "display_phone": display_phone(caller.phone),
+        "name": ticket.caller_name,
+        "address": ticket.address,
+        "facts": ticket.facts or {},
+    }
+
+
+def facts_for(ticket: Ticket, viewer: User) -> dict:
+    """5W1H; on a confidential ticket the 'who' and 'where' are the caller's own words
+    about themselves: only for those who see the caller."""
+    facts = dict(ticket.facts or {})
+    if ticket.confidential and not can_see_caller(viewer, ticket):
+        for key in _IDENTIFYING_FACTS:
+            facts.pop(key, None)
+    return facts
 
 
 def ticket_summary(ticket: Ticket, viewer: User) -> dict:
@@ -43,7 +73,7 @@ def ticket_summary(ticket: Ticket, viewer: User) -> dict:
         "channel": ticket.channel.value,
         "unit": ticket.unit.code if ticket.unit else None,
         "caller": caller_view(ticket, viewer),
-        "address": ticket.address,
+        "address": address_for(viewer, ticket),
         "matter": ticket.matter,
         "confidential": ticket.confidential,
         "version": ticket.version,
@@ -71,7 +101,7 @@ def ticket_detail(ticket: Ticket, viewer: User) -> dict:
     data.update(
         {
             "area": ticket.area,
-            "facts": ticket.facts,
+            "facts": facts_for(ticket, viewer),
             "answer": ticket.answer,
             "cancel_reason": ticket.cancel_reason,
             "operator": ticket.operator.username if ticket.operator else None,

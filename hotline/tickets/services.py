@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hotline.callers.models import Caller
 from hotline.callers.phones import try_normalize_phone
+from hotline.callers.privacy import CallerSight
 from hotline.callers.services import find_or_create_caller, remember_address
 from hotline.calls.models import Call
 from hotline.core import clock, error_catalog, signals
@@ -17,6 +18,7 @@ from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.tickets import timeline, workflow
+from hotline.tickets.sight import address_visible, caller_visible, not_hidden
 from hotline.tickets.models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
@@ -102,8 +104,10 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
 
     caller = None
     if data.caller:
-        caller = find_or_create_caller(data.caller.phone, data.caller.name)
-        if data.address:
+        # Given in confidence, the name and address stay on this ticket only: the caller's
+        # record (their card on later calls, to whoever answers) learns nothing from it.
+        caller = find_or_create_caller(data.caller.phone, None if data.confidential else data.caller.name)
+        if data.address and not data.confidential:
             remember_address(caller, data.address)
     call = None
     if caller and (data.call or channel == Channel.PHONE):
@@ -117,6 +121,7 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         channel=channel,
         caller=caller,
         confidential=data.confidential,
+        caller_name=(data.caller.name or None) if data.caller else None,  # as given on this call
         address=data.address or None,
         area=data.area or None,
         matter=data.matter,
@@ -266,6 +271,8 @@ class TicketFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
     unit_ids_scope: set[int] | None = None  # a crew sees only its unit's work
+    sight: CallerSight | None = None  # whose callers the searcher sees (None: no viewer, all)
+    phone: str | None = None  # a full number, E.164: its tickets the searcher may find
 
 
 def search_tickets(f: TicketFilter) -> Select:
@@ -282,11 +289,15 @@ def search_tickets(f: TicketFilter) -> Select:
             Ticket.number == q,
             Ticket.number.like(f"{literal}%", escape="\\"),
             Ticket.matter.ilike(like, escape="\\"),
-            Ticket.address.ilike(like, escape="\\"),
+            # Identity only where the searcher would see it in full: no oracle.
+            and_(Ticket.address.ilike(like, escape="\\"), address_visible(f.sight)),
+            and_(Ticket.caller_name.ilike(like, escape="\\"), caller_visible(f.sight)),
         ]
         if phone:
-            conditions.append(Ticket.caller.has(Caller.phone == phone))
+            conditions.append(and_(Ticket.caller.has(Caller.phone == phone), caller_visible(f.sight)))
         stmt = stmt.where(or_(*conditions))
+    if f.phone:
+        stmt = stmt.where(Ticket.caller.has(Caller.phone == f.phone), not_hidden(f.sight))
     if f.status:
         stmt = stmt.where(Ticket.status.in_(f.status))
     if f.open_only:

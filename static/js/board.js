@@ -88,7 +88,7 @@
     top.append(age);
     li.append(top);
     li.append(el("div", "c-cat", categoryName(ticket.category)));
-    if (ticket.address) li.append(el("div", "c-addr", ticket.address));
+    if (ticket.street) li.append(el("div", "c-addr", ticket.street));
     const foot = el("div", "c-foot");
     if (ticket.priority === "emergency" || ticket.priority === "urgent") {
       foot.append(priorityBadge(ticket.priority));
@@ -201,7 +201,7 @@
         const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
         li.dataset.number = x.number;
         li.append(el("span", "number", x.number), el("span", "a-cat", categoryName(x.category)));
-        li.append(el("span", "a-addr", x.address || ""));
+        li.append(el("span", "a-addr", x.street || ""));
         li.append(statusBadge(x.status));
         li.append(slaSlot(x.sla));
         const age = el("span", "age");

@@ -71,7 +71,8 @@
     li.append(head);
     li.append(deadline(tk.sla));
     li.append(el("p", "o-cat", categoryName(tk.category)));
-    if (tk.address) li.append(el("p", "o-addr", tk.address));
+    const where = tk.address || tk.street; // events carry the street only: the full one comes with the order
+    if (where) li.append(el("p", "o-addr", where));
     if (tk.matter) li.append(el("p", "o-matter", tk.matter));
     if (order.instructions) li.append(el("p", "o-instr", order.instructions));
     const caller = tk.caller;

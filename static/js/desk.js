@@ -65,7 +65,8 @@
     head.append(age);
     const parts = [head];
     if (ticket.sla || ticket.escalation) parts.push(deadline(ticket));
-    if (ticket.address) parts.push(el("div", "j-addr", ticket.address));
+    const where = ticket.address || ticket.street; // the card (board, events) has the street only
+    if (where) parts.push(el("div", "j-addr", where));
     if (ticket.status === "returned") {
       const r = reasons.get(ticket.number);
       const p = el("p", "j-reason", r && r.text ? t("returned_because", { reason: r.text }) : t("returned_see"));

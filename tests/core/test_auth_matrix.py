@@ -49,6 +49,7 @@ API = {
     ("GET", "api.routing_preview"): ({A}, 200),
     # the audit log (tests/audit/test_audit_pages.py): admins and managers
     ("GET", "api.audit_log"): ({A, M}, 200),
+    ("POST", "api.reveal_caller"): ({S, M}, 200),  # audited (caller.reveal)
     # dispatch side (owned by the dispatch work; its flows are tested in test_dispatch_flow.py)
     ("POST", "api.dispatch_ticket"): ({D, S, M}, None),
     ("POST", "api.transfer_ticket"): ({D, S, M}, None),
@@ -288,6 +289,7 @@ def _api_call(endpoint, ticket):
         "api.add_note": (f"/api/v1/tickets/{n}/notes", {"body": "rang again"}),
         "api.cancel_ticket": (f"/api/v1/tickets/{n}/cancel", {"reason": "duplicate"}),
         "api.caller_tickets": ("/api/v1/callers/13800138000/tickets", None),
+        "api.reveal_caller": (f"/api/v1/tickets/{n}/caller/reveal", {"reason": "the caller's complaint needs a call"}),
         "api.list_categories": ("/api/v1/categories", None),
         "api.dispatch_ticket": (f"/api/v1/tickets/{n}/dispatch", {"unit": "north"}),
         "api.transfer_ticket": (f"/api/v1/tickets/{n}/transfer", {"unit": "south", "reason": "wrong area"}),

@@ -275,23 +275,24 @@ def test_caller_history_flags_open_and_repeat(new_ticket, user_of):
     services.cancel_ticket(old, "solved by itself", user_of("operator"), None)
     db.session.commit()
 
-    history = caller_history("138 0013 8000")
+    history = caller_history("138 0013 8000", user_of("operator"))
     assert history["open_count"] == 0
     assert history["recent_count"] == 1
 
     clock.freeze(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # more than 30 days later
-    history = caller_history("+86-138-0013-8000")
+    history = caller_history("+86-138-0013-8000", user_of("operator"))
     assert (history["open_count"], history["recent_count"], history["repeat"]) == (0, 0, False)
 
     new = new_ticket(matter="New request")
-    history = caller_history("13800138000")
+    history = caller_history("13800138000", user_of("operator"))
     assert [t.number for t in history["tickets"]] == [new.number, old.number]
     assert (history["open_count"], history["recent_count"], history["repeat"]) == (1, 1, True)
 
 
-def test_caller_history_of_unknown_number(ctx):
-    assert caller_history("13900139000") == {
-        "caller": None, "tickets": [], "open_count": 0, "recent_count": 0, "repeat": False,
+def test_caller_history_of_unknown_number(user_of):
+    assert caller_history("13900139000", user_of("operator")) == {
+        "caller": None, "name": None, "addresses": [], "tickets": [], "open_count": 0, "recent_count": 0,
+        "repeat": False,
     }
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
+from hotline.callers.privacy import street_level
 from hotline.core.extensions import db
 from hotline.duty.handover.models import (
     Flag,
@@ -74,7 +75,8 @@ def _summary(ticket: Ticket, clock_row: SlaClock | None, escalation: Escalation 
         "status": ticket.status.value,
         "category": ticket.category.code,
         "matter": ticket.matter[:300],
-        "address": ticket.address,
+        # Read by the whole center: a confidential caller's address to its street only.
+        "address": street_level(ticket.address) if ticket.confidential else ticket.address,
         "unit": ticket.unit.name if ticket.unit else None,
         "owner": owner.display_name if owner else None,
     }

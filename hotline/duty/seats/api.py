@@ -20,6 +20,7 @@ from hotline.core.permissions import (
     READ_BOARD,
     READ_ROSTER,
     SEAT_WORK,
+    Role,
     require,
 )
 from hotline.core.validation import parse
@@ -139,7 +140,8 @@ def seat_sign_out():
 def on_duty():
     """Who is on duty and their state. `seq`: apply `seat.changed` events after it."""
     seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
-    return jsonify(seq=seq, **services.on_duty(current_locale()))
+    # A wall board is read by the room: who is away, not why.
+    return jsonify(seq=seq, **services.on_duty(current_locale(), with_reasons=current_user.role != Role.BOARD))
 
 
 @bp.get("/v1/seats/away-log")

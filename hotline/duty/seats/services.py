@@ -219,8 +219,9 @@ def person_view(user: User, session: SeatSession | None, slot: ShiftSlot | None)
     }
 
 
-def on_duty(locale: str = "en") -> dict:
-    """Everyone signed in now, and everyone rostered on the current shift who is not."""
+def on_duty(locale: str = "en", with_reasons: bool = True) -> dict:
+    """Everyone signed in now, and everyone rostered on the current shift who is not;
+    without their away reasons for a wall board (`with_reasons` False)."""
     now = clock.now()
     current, upcoming = rosters.shift_at(now), rosters.next_shift(now)
     sessions = db.session.scalars(select(SeatSession).where(SeatSession.signed_out_at.is_(None))).all()
@@ -230,6 +231,9 @@ def on_duty(locale: str = "en") -> dict:
         people += [person_view(u, None, current) for u in current.people if u.username not in present]
     order = {"busy": 0, "ready": 1, "away": 2, "not_signed_in": 3}
     people.sort(key=lambda p: (order.get(p["state"], 9), p["seat"] or "~", p["name"]))
+    if not with_reasons:
+        for person in people:
+            person["away_reason"] = None
     return {
         "now": now.isoformat(),
         "shift": slot_view(current, locale),
@@ -256,7 +260,11 @@ def slot_view(slot: ShiftSlot | None, locale: str = "en") -> dict | None:
 
 
 def _announce(session: SeatSession) -> None:
-    add_event(db.session, "seat.changed", person_view(session.user, session, None), [])
+    """The center room hears it, wall boards too: the state, never the away reason (a
+    screen reads on-duty again for what its viewer may see)."""
+    view = person_view(session.user, session, None)
+    view.pop("away_reason", None)
+    add_event(db.session, "seat.changed", view, [])
 
 
 # --- the settings page: seats created once, renamed, deactivated ------------------------------------
