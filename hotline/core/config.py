@@ -1,6 +1,7 @@
 """Configuration from the environment, with safe defaults for one machine."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -53,9 +54,17 @@ def load_config() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("HOTLINE_SECURE_COOKIES") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("HOTLINE_SECURE_COOKIES") == "1",
+        # Only a wall screen's kiosk sign-in is remembered; its cookie lasts this long at most.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("HOTLINE_REMEMBER_DAYS", "30"))),
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open all shift
         "PASSWORD_HASH_METHOD": os.environ.get("HOTLINE_PASSWORD_HASH", "scrypt"),
+        # Lockout (hotline/users/services.py): a name is refused after LOGIN_MAX_FAILURES wrong
+        # passwords from one address, or LOGIN_MAX_FAILURES_PER_USER from all addresses, within
+        # LOGIN_LOCKOUT_MINUTES. An address alone is never locked (a center's seats share one).
         "LOGIN_MAX_FAILURES": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_USER": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES_PER_USER", "20")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOGIN_LOCKOUT_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
         "JSON_SORT_KEYS": False,

@@ -123,6 +123,10 @@ API = {
     ("POST", "api.request_extension"): ({C, D, S, M}, 201),
     ("POST", "api.reply_to_caller"): ({O, D, S, M}, None),
     ("PATCH", "api.reclassify_ticket"): ({O, D, S, M}, None),
+    # tokens (tests/users/test_tokens.py): admins only; revoking an unknown token: 404
+    ("GET", "api.list_tokens"): ({A}, 200),
+    ("POST", "api.create_api_token"): ({A}, 201),
+    ("POST", "api.revoke_api_token"): ({A}, None),
 }
 
 PAGES = {
@@ -167,6 +171,9 @@ PAGES = {
     ("POST", "ticket_sla.request_extension"): ({C, D, S, M}, 302),
     ("POST", "ticket_sla.reply"): ({O, D, S, M}, 302),
     ("POST", "ticket_sla.reclassify"): ({O, D, S, M}, 302),
+    ("GET", "settings.tokens"): ({A}, 200),
+    ("POST", "settings.create_token"): ({A}, 200),  # the page with the new secret, shown once
+    ("POST", "settings.revoke_token_page"): ({A}, 302),
 }
 
 
@@ -322,6 +329,9 @@ def _api_call(endpoint, ticket):
         "api.request_extension": (f"/api/v1/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": 60, "reason": "parts"}),
         "api.reply_to_caller": (f"/api/v1/tickets/{n}/reply", {"message": "told the caller"}),
         "api.reclassify_ticket": (f"/api/v1/tickets/{n}", {"priority": "urgent", "reason": "flooding"}),
+        "api.list_tokens": ("/api/v1/tokens", None),
+        "api.create_api_token": ("/api/v1/tokens", {"user": "board", "name": "Hall screen", "expires_in_days": 30}),
+        "api.revoke_api_token": ("/api/v1/tokens/999999/revoke", {}),
     }[endpoint]
 
 
@@ -437,6 +447,9 @@ def _page_call(endpoint, number, token):
         "ticket_sla.request_extension": (f"/tickets/{n}/sla/extensions", {"stage": "accept", "minutes": "60", "reason": "parts", "csrf_token": token}),
         "ticket_sla.reply": (f"/tickets/{n}/reply", {"message": "told the caller", "version": _version(n), "csrf_token": token}),
         "ticket_sla.reclassify": (f"/tickets/{n}/reclassify", {"priority": "urgent", "reason": "flooding", "version": _version(n), "csrf_token": token}),
+        "settings.tokens": ("/settings/tokens", None),
+        "settings.create_token": ("/settings/tokens", {"user": "board", "name": "Hall screen", "expires_in_days": "30", "csrf_token": token}),
+        "settings.revoke_token_page": ("/settings/tokens/1/revoke", {"csrf_token": token}),  # again: still revoked, 302
     }[endpoint]
 
 
