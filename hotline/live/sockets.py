@@ -63,11 +63,6 @@ def connection_of(auth) -> Connection | None:
     return Connection(user.id, rooms_for(user), user.session_version, session_token_id())
 
 
-def connection_user(auth) -> User | None:
-    conn = connection_of(auth)
-    return db.session.get(User, conn.user_id) if conn else None
-
-
 def stale_sids(entries: dict[str, Connection]) -> list[str]:
     """The sockets among these whose session or token is no longer good: two queries
     for any number of sockets."""
