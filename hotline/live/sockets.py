@@ -215,10 +215,7 @@ def end_sockets(room: str, local_sids: list[str]) -> None:
         log.exception("session.ended to %s not sent", room)
     for sid in local_sids:
         _connected.pop(sid, None)
-        try:
-            socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
-        except Exception:  # already gone
-            log.debug("socket %s already gone", sid)
+        socketio.server.disconnect(sid, namespace="/", ignore_queue=True)  # a sid already gone: nothing
 
 
 def sids_of(user_id: int | None = None, token_id: int | None = None) -> list[str]:

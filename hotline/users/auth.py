@@ -3,7 +3,7 @@ from flask import g, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from hotline.core.api import bearer_token
-from hotline.core.extensions import db, login_manager
+from hotline.core.extensions import login_manager
 from hotline.users.models import User
 from hotline.users.services import token_for_secret
 from hotline.users.sessions import user_for_session_id

@@ -38,7 +38,8 @@ def user_for_session_id(session_id: str) -> User | None:
         now = clock.now()
         if token is None or token.user_id != user.id or not token.usable(now):
             return None
-        from hotline.users.services import touch_token  # services may call end_sessions: no import cycle
+        # Imported here: services may come to call end_sessions (no import cycle).
+        from hotline.users.services import touch_token
 
         touch_token(token, now)
         g.session_token_id = token.id

@@ -52,7 +52,7 @@ def test_kiosk_signs_in_with_a_remembered_login_bound_to_the_token(app, board_to
 
 def test_revoking_the_token_ends_the_screen_its_remembered_login_and_its_socket(app, board_token, users):
     token_id, secret = board_token()
-    other_id, other_secret = board_token()  # a second screen on the same board account
+    _, other_secret = board_token()  # a second screen on the same board account
     screen, other = app.test_client(), app.test_client()
     screen.get(f"/board/kiosk?token={secret}")
     other.get(f"/board/kiosk?token={other_secret}")
