@@ -1,5 +1,5 @@
 """Browser pages of the dispatch side: wall board, dispatch desk, crew page, kiosk sign-in."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -15,7 +15,8 @@ from hotline.core.permissions import (
 from hotline.tickets.models import Category
 from hotline.units.models import Unit
 from hotline.users.models import Role
-from hotline.users.services import user_for_token
+from hotline.users.services import token_for_secret
+from hotline.users.sessions import bind_session_to_token
 
 bp = Blueprint("dispatch", __name__)
 
@@ -36,11 +37,16 @@ def board():
 @bp.get("/board/kiosk")
 def kiosk():
     """A wall screen opens /board/kiosk?token=... once; it is then signed in as the
-    read-only board account, with no person typing a password."""
-    user = user_for_token(request.args.get("token", ""))
-    if user is None or user.role != Role.BOARD:
+    read-only board account, with no person typing a password. The session and the
+    remembered login (REMEMBER_COOKIE_DURATION at most) are bound to that token:
+    revoking it, or its expiry, ends the screen (hotline/users/sessions.py)."""
+    token = token_for_secret(request.args.get("token", ""))
+    if token is None or token.user.role != Role.BOARD:
         abort(401, "invalid board token")
+    user = token.user
+    session.clear()  # a fresh session, as at any sign-in
     login_user(user, remember=True)
+    bind_session_to_token(user, token)
     return redirect(url_for("dispatch.board"))
 
 

@@ -1,6 +1,7 @@
 """Configuration from the environment, with safe defaults for one machine."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -68,9 +69,17 @@ def load_config() -> dict:
         "RATELIMIT_LOGIN": os.environ.get("HOTLINE_RATELIMIT_LOGIN", "30 per minute"),
         "RATELIMIT_LOGIN_USER": os.environ.get("HOTLINE_RATELIMIT_LOGIN_USER", "10 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("HOTLINE_SECURE_COOKIES") == "1",
+        # Only a wall screen's kiosk sign-in is remembered; its cookie lasts this long at most.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("HOTLINE_REMEMBER_DAYS", "30"))),
         "WTF_CSRF_TIME_LIMIT": None,  # a console stays open all shift
         "PASSWORD_HASH_METHOD": os.environ.get("HOTLINE_PASSWORD_HASH", "scrypt"),
+        # Lockout (hotline/users/services.py): a name is refused after LOGIN_MAX_FAILURES wrong
+        # passwords from one address, or LOGIN_MAX_FAILURES_PER_USER from all addresses, within
+        # LOGIN_LOCKOUT_MINUTES. An address alone is never locked (a center's seats share one).
         "LOGIN_MAX_FAILURES": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_USER": int(os.environ.get("HOTLINE_LOGIN_MAX_FAILURES_PER_USER", "20")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("HOTLINE_LOGIN_LOCKOUT_MINUTES", "15")),
         # A password a person picks: at least this long, and at least this zxcvbn score (0-4).
         "HOTLINE_PASSWORD_MIN_LENGTH": int(os.environ.get("HOTLINE_PASSWORD_MIN_LENGTH", "10")),

@@ -42,6 +42,11 @@ Every session of a person was ended (sign-out, password change or reset,
 deactivation, a revoked board token): their open pages and sockets must stop.
 sender: User (its `session_version` already raised and flushed).""")
 
+token_revoked = _signals.signal("token-revoked", doc="""
+An API or board token was revoked: the sessions made from it (a wall screen's
+kiosk login) and the sockets it opened must stop; its person's other sessions stay.
+sender: ApiToken (its `revoked_at` already set and flushed).""")
+
 
 ticket_panels = _signals.signal("ticket-panels", doc="""
 Asked when the ticket page is drawn, for the panels other domains add to it.

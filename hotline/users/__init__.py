@@ -7,7 +7,9 @@ from hotline.core.navigation import NavItem, add
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
     from hotline.core import ratelimit
-    from hotline.users import account, admin, admin_pages, api, auth, cli, labels, models, routes  # noqa: F401 - tables, role names
+    from hotline.users import (  # noqa: F401 - tables, role names, routes
+        account, admin, admin_pages, api, auth, cli, labels, models, routes, token_api, token_pages,
+    )
 
     auth.init_app(app)
     app.register_blueprint(routes.bp)
@@ -15,4 +17,4 @@ def init_app(app) -> None:
     ratelimit.limit_sign_in(app, "users.login", routes.sign_in_refused)
     cli.register_cli(app)
     app.jinja_env.globals["nobody_yet"] = admin.nobody_yet
-    add(app, NavItem("settings.users", _l("Users"), 205))
+    add(app, NavItem("settings.users", _l("Users"), 205), NavItem("settings.tokens", _l("Tokens"), 250))

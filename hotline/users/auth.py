@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from hotline.core.api import bearer_token
 from hotline.core.extensions import login_manager
 from hotline.users.models import User
-from hotline.users.services import user_for_token
+from hotline.users.services import token_for_secret
 from hotline.users.sessions import user_for_session_id
 
 
@@ -21,9 +21,9 @@ def _load_token_user(req) -> User | None:
     secret = bearer_token()
     if not secret:
         return None
-    user = user_for_token(secret)
-    g.token_auth = user is not None
-    return user
+    token = token_for_secret(secret)
+    g.token_auth = token is not None
+    return token.user if token else None
 
 
 @login_manager.unauthorized_handler

@@ -4,15 +4,20 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from hotline.core import clock
 from hotline.core.errors import DomainError, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.validation import parse
 from hotline.users import admin
-from hotline.users.models import ApiToken, Role, User
-from hotline.users.schemas import UserCreate
-from hotline.users.services import create_token, revoke_token
+from hotline.users.models import ApiToken, Role
+from hotline.users.schemas import MAX_TOKEN_DAYS, UserCreate
+from hotline.users.services import create_token_for, revoke_token
 
 FIRST_ADMIN_HINT = "flask --app wsgi create-admin USERNAME"
+
+
+def _problem(exc: DomainError) -> str:
+    return "; ".join(f"{path}: {msg}" if path else msg for path, msg in exc.fields.items()) if isinstance(exc, ValidationFailed) else exc.message
 
 
 def _create(username: str, role: Role, display_name: str | None, unit: str | None, password: str) -> None:
@@ -23,10 +28,7 @@ def _create(username: str, role: Role, display_name: str | None, unit: str | Non
                                   "role": role.value, "unit": unit})
         admin.create_user(data, password, must_change=False)
     except DomainError as exc:
-        raise click.ClickException(
-            "; ".join(f"{path}: {msg}" if path else msg for path, msg in exc.fields.items())
-            if isinstance(exc, ValidationFailed) else exc.message
-        ) from None
+        raise click.ClickException(_problem(exc)) from None
     db.session.commit()
     click.echo(f"created {role.value} {username}")
 
@@ -55,16 +57,20 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tokens)
 
     @tokens.command("create")
-    @click.option("--user", "username", required=True, help="the account the token acts as")
+    @click.option("--user", "username", required=True, help="the account the token acts as (a board account: a wall screen)")
     @click.option("--name", required=True, help="what the token is for, e.g. 'CTI gateway'")
-    def create_token_command(username, name):
+    @click.option("--expires", "days", type=click.IntRange(1, MAX_TOKEN_DAYS), help="days until it expires (default: until revoked)")
+    def create_token_command(username, name, days):
         """Create a token; it is shown once."""
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"no user {username}")
-        token, secret = create_token(user, name)
+        try:
+            token, secret = create_token_for(username, name, days)
+        except DomainError as exc:
+            raise click.ClickException(_problem(exc)) from None
         db.session.commit()
-        click.echo(f"token {token.id} for {username} ({user.role.value}): {secret}")
+        until = f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else ""
+        click.echo(f"token {token.id} for {username} ({token.user.role.value}{until}): {secret}")
+        if token.user.role == Role.BOARD:
+            click.echo(f"kiosk address: <server>/board/kiosk?token={secret}")
 
     @tokens.command("revoke")
     @click.argument("token_id", type=int)
@@ -80,5 +86,11 @@ def register_cli(app: Flask) -> None:
     @tokens.command("list")
     def list_tokens_command():
         for t in db.session.scalars(select(ApiToken).order_by(ApiToken.id)):
-            state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
-            click.echo(f"{t.id}\t{t.prefix}…\t{t.user.username}\t{t.name}\t{state}")
+            if t.revoked_at:
+                state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}"
+            elif t.expires_at:
+                state = f"{'active' if t.usable(clock.now()) else 'expired'} until {t.expires_at:%Y-%m-%d %H:%M}"
+            else:
+                state = "active"
+            used = f"used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+            click.echo(f"{t.id}\t{t.prefix}…\t{t.user.username}\t{t.name}\t{state}\t{used}")

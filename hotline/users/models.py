@@ -73,10 +73,16 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(12))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
-    last_used_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]  # to the minute (hotline/users/services.py touch_token)
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # None: until revoked
 
     user: Mapped[User] = relationship()
+
+    def usable(self, now: datetime) -> bool:
+        """Not revoked, not expired, and its account active."""
+        return (self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+                and self.user.is_active)
 
 
 class LoginEvent(db.Model):

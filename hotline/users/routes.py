@@ -1,7 +1,7 @@
 """Sign in, sign out, and a person's own settings."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,10 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from hotline.audit.services import record
 from hotline.core.extensions import db
 from hotline.core.permissions import require
 from hotline.users.models import Role
 from hotline.users.services import attempt_login
+from hotline.users.sessions import end_sessions, session_token_id
 
 bp = Blueprint("users", __name__)
 
@@ -70,6 +72,9 @@ def login():
         )
         db.session.commit()  # the attempt is recorded whether it succeeded or not
         if result.user:
+            # A fresh session: nothing planted before sign-in survives it (session
+            # fixation), and the CSRF token is a new one (Flask-WTF makes it on demand).
+            session.clear()
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")) or url_for("users.home"))
         if result.error == "locked":
@@ -92,6 +97,15 @@ def sign_in_refused(seconds: int) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
+    """Signing out ends every session of the person (their other browsers and seats,
+    their open pages and sockets: hotline/live/receivers.py), as a password change does.
+    A wall screen's kiosk session (bound to its board token) ends only itself: the
+    screens of a center share one board account; revoking the token ends a screen."""
+    user = current_user._get_current_object()
+    record("auth.sign_out", target=user)
+    if session_token_id() is None:
+        end_sessions(user)
+    db.session.commit()
     logout_user()
     return redirect(url_for("users.login"))
 

@@ -146,6 +146,10 @@ API = {
     ("POST", "api.deactivate_user"): ({A}, 200),
     ("POST", "api.reactivate_user"): ({A}, 200),
     ("POST", "api.reset_user_password"): ({A}, 200),
+    # tokens (tests/users/test_tokens.py): admins only; revoking an unknown token: 404
+    ("GET", "api.list_tokens"): ({A}, 200),
+    ("POST", "api.create_api_token"): ({A}, 201),
+    ("POST", "api.revoke_api_token"): ({A}, None),
 }
 
 PAGES = {
@@ -210,6 +214,9 @@ PAGES = {
     ("POST", "settings.deactivate_user"): ({A}, 302),
     ("POST", "settings.reactivate_user"): ({A}, 302),
     ("POST", "settings.reset_user_password"): ({A}, 200),  # the user's page, with the password made up
+    ("GET", "settings.tokens"): ({A}, 200),
+    ("POST", "settings.create_token"): ({A}, 200),  # the page with the new secret, shown once
+    ("POST", "settings.revoke_token_page"): ({A}, 302),
 }
 
 
@@ -385,6 +392,9 @@ def _api_call(endpoint, ticket):
         "api.deactivate_user": ("/api/v1/users/dispatcher/deactivate", {}),
         "api.reactivate_user": ("/api/v1/users/dispatcher/reactivate", {}),
         "api.reset_user_password": ("/api/v1/users/dispatcher/reset-password", {}),
+        "api.list_tokens": ("/api/v1/tokens", None),
+        "api.create_api_token": ("/api/v1/tokens", {"user": "board", "name": "Hall screen", "expires_in_days": 30}),
+        "api.revoke_api_token": ("/api/v1/tokens/999999/revoke", {}),
     }[endpoint]
 
 
@@ -519,6 +529,9 @@ def _page_call(endpoint, number, token):
         "settings.deactivate_user": ("/settings/users/dispatcher/deactivate", {"csrf_token": token}),
         "settings.reactivate_user": ("/settings/users/dispatcher/reactivate", {"csrf_token": token}),
         "settings.reset_user_password": ("/settings/users/dispatcher/reset-password", {"csrf_token": token}),
+        "settings.tokens": ("/settings/tokens", None),
+        "settings.create_token": ("/settings/tokens", {"user": "board", "name": "Hall screen", "expires_in_days": "30", "csrf_token": token}),
+        "settings.revoke_token_page": ("/settings/tokens/1/revoke", {"csrf_token": token}),  # again: still revoked, 302
     }[endpoint]
 
 

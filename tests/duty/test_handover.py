@@ -479,3 +479,20 @@ def test_pages_render_in_both_languages(as_op, http):
     page = out.get(f"/handover/{h['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "An emergency is unresolved and has no written plan." in page
     assert http["emergency"] in page
+
+
+def test_wrong_signature_passwords_count_towards_the_sign_in_lockout(app, as_op, http):
+    """The password re-entered to sign is checked like a sign-in: the failures count
+    (and stay counted though the request fails), and a locked name can neither sign
+    nor sign in from that address."""
+    from fixtures.app import login
+
+    out = as_op("operator")
+    h = out.post("/api/v1/handovers", json={"incoming": "op2"}).json
+    sign = f"/api/v1/handovers/{h['id']}/sign"
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        r = out.post(sign, json={"version": h["version"], "password": "a guess"})
+        assert r.status_code == 422 and r.json["codes"]["password"] == "wrong_password"
+    r = out.post(sign, json={"version": h["version"], "password": PASSWORD})
+    assert r.status_code == 422 and r.json["codes"]["password"] == "wrong_password"  # locked: refused
+    assert login(app.test_client(), "operator")[0].status_code == 429

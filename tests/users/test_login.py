@@ -80,13 +80,16 @@ def test_one_persons_typos_do_not_lock_the_whole_center(app, users):
     assert r.status_code == 302
 
 
-def test_guessing_many_names_from_one_address_is_locked(app, users):
+def test_guessing_many_names_from_one_address_locks_nobody_out(app, users):
+    """An address is never locked as a whole (a NAT hides a whole center behind it):
+    flooding from one address is the rate limiter's job (tests/users/test_sessions.py
+    has the per-name rules)."""
     clock.freeze(T0)
     limit = app.config["LOGIN_MAX_FAILURES"]
     for i in range(limit * 4):
         login(app.test_client(), f"guess{i}", "wrong")
     r, _ = login(app.test_client(), "supervisor")
-    assert r.status_code == 429
+    assert r.status_code == 302
 
 
 def test_inactive_user_refused(app, client, users):

@@ -33,6 +33,7 @@ from hotline.duty.handover.standing import active_checklist
 from hotline.duty.seats.services import signed_in
 from hotline.tickets.services import hand_over
 from hotline.users.models import Role, User
+from hotline.users.services import check_password_counted, client_of_request
 
 SUPERVISORS = {Role.SUPERVISOR, Role.MANAGER}
 
@@ -347,7 +348,8 @@ def sign(h: Handover, actor: User, password: str, expected_version: int) -> Hand
         signer = "incoming"
     else:
         raise Forbidden("sign_signers_only")
-    if not actor.check_password(password):
+    # Counted like a sign-in: a wrong signature password is a failure towards the lockout.
+    if not check_password_counted(actor, password, *client_of_request()):
         raise ValidationFailed.at("password", "wrong_password")
     if getattr(h, f"{signer}_signed_at") is not None:
         raise Conflict("already_signed", id=h.id, signer=SIGNER[signer])

@@ -18,7 +18,8 @@
      seen starts the same wait (the last event was lost: a Redis outage), and no head
      for HEAD_MISSES intervals while connected means a resync.
    On a reconnect it resyncs. onState receives "connecting", "live", "reconnecting"
-   or "signed_out".
+   or "signed_out". When the server ends the socket (`session.ended`, or a disconnect
+   by the server: the session ended) the page goes to the sign-in page.
    The returned object's reload() refetches the snapshot (debounced): use it when an
    event names a ticket the page does not know or lacks details for (a ticket event is
    the ticket's whole card: Hotline.ticketCard); seq() is the last seq the page
@@ -220,9 +221,22 @@
       opts.onState("live");
       hello();
     });
+    // The server ends a socket only when its session ended (signed out elsewhere, a
+    // password change, deactivation, a revoked board token): never come back as that
+    // dead session; the sign-in page brings the person (or the kiosk URL the screen) back.
+    let ended = false;
+    function sessionEnded() {
+      if (ended) return;
+      ended = true;
+      opts.onState("signed_out");
+      socket.disconnect();
+      const here = window.location.pathname + window.location.search;
+      window.location.assign("/login?next=" + encodeURIComponent(here));
+    }
+    socket.on("session.ended", sessionEnded);
     socket.on("disconnect", (reason) => {
-      opts.onState("reconnecting");
-      if (reason === "io server disconnect") socket.connect(); // the server dropped us: come back
+      if (reason === "io server disconnect") return sessionEnded();
+      if (!ended) opts.onState("reconnecting");
     });
     socket.on("connect_error", (err) => {
       // Refused (session ended): the client does not retry by itself.
