@@ -83,6 +83,8 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
         yield seed_sla(real_now)  # after every ticket and callback: the sweep walks their history
     finally:
         clock.reset()
+    rules = center.make_routing_rules()
+    db.session.commit()
     duty = [seed_duty(users), seed_seats(), seed_duty_log(users)]
     yield seed_handover(users, {u.username: password for u, password in logins})
 
@@ -91,7 +93,7 @@ def seed_demo(tickets: int = 400, days: int = 28) -> Iterator[str]:
     path.write_text("\n".join(table) + "\n", encoding="utf-8")
     path.chmod(0o600)
     yield from duty
-    yield (f"demo data: {len(units)} units, {len(logins)} users, {made} tickets over {days} days "
+    yield (f"demo data: {len(units)} units, {len(logins)} users, {rules} routing rules, {made} tickets over {days} days "
            f"({noted} with notes, {cancelled} cancelled)")
     yield from table
 

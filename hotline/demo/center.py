@@ -5,6 +5,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from dispatch.routing.services import create_rule
+from dispatch.schemas import RoutingRuleIn
 from hotline.sla.settings.schemas import AreaIn
 from hotline.sla.settings.services import create_area
 from hotline.units.admin import create_unit
@@ -73,6 +75,19 @@ def make_units() -> dict[str, Unit]:
     ]:
         units[code] = _unit(code=code, name=name, kind=kind, parent="center")
     return units
+
+
+def make_routing_rules() -> int:
+    """The rules an admin sets on /settings/routing before going live: leaks and repairs
+    to the branch serving the district, complaints to the complaint office, water theft
+    to the enforcement team, the press to the press office. Made after the demo's history
+    (those tickets were dispatched by hand), so they route only what comes in from now."""
+    rules = [("complaint", None, "complaint-office"), ("theft_report", None, "enforcement"), ("media", None, "press-office")]
+    for code, _name, districts, _phone in BRANCHES:
+        rules += [(category, district, code) for district in districts for category in ("leak", "repair")]
+    for category, area, unit in rules:
+        create_rule(RoutingRuleIn(category=category, area=area, unit=unit))
+    return len(rules)
 
 
 def make_users(units: dict[str, Unit]) -> list[tuple[User, str]]:
