@@ -18,7 +18,6 @@ from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.tickets import timeline, workflow
-from hotline.tickets.sight import address_visible, caller_visible, not_hidden
 from hotline.tickets.models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
@@ -31,8 +30,10 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.numbering import give_number, provisional_number
 from hotline.tickets.schemas import CallIn, TicketCreate
+from hotline.tickets.sight import address_visible, caller_visible, not_hidden
 from hotline.tickets.timeline import EventKind
 from hotline.units.models import Unit
+from hotline.units.services import find_unit
 from hotline.users.models import User
 
 error_catalog.define({
@@ -61,13 +62,6 @@ def _category(code: str) -> Category:
     if category is None or not category.active:
         raise ValidationFailed.at("category", "unknown_category", code=code)
     return category
-
-
-def _unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None or not unit.active:
-        raise ValidationFailed.at("unit", "unknown_unit", code=code)
-    return unit
 
 
 def _record_call(call_in: CallIn, caller: Caller, operator: User, now: datetime) -> Call:
@@ -139,7 +133,7 @@ def create_ticket(data: TicketCreate, actor: User, default_channel: Channel) -> 
         ticket.answer = data.answer
         move(ticket, "answer_on_call", actor, {"resolved_at": now, "closed_at": now}, data.answer, shown=("status",))
     elif data.unit:
-        unit = _unit(data.unit)
+        unit = find_unit(data.unit)
     db.session.flush()
     signals.ticket_created.send(ticket, actor=actor, unit=unit)
     give_number(db.session, ticket, now)  # last: it locks the day's number until the commit
