@@ -15,9 +15,10 @@ from hotline.core.extensions import babel, csrf, db, login_manager, migrate, soc
 def init_app(app: Flask) -> None:
     """Bind the extensions and the shared machinery, before the parts register."""
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
-    from hotline.core import backup, health, http_errors, i18n, navigation, outbox, request_checks
+    from hotline.core import backup, converters, health, http_errors, i18n, navigation, outbox, request_checks
     from hotline.core.orm import configure_sqlite, write_intent
 
+    converters.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
