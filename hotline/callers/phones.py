@@ -7,7 +7,8 @@ Those are accepted: a call transferred to the hotline from the police (110) or t
 hotline (12345) arrives with that number as its caller ID, and the ticket must say where it
 came from. They are stored like any number (+86110) and shown with their name: "110 (police)"."""
 import phonenumbers
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from hotline.core import error_catalog
@@ -18,24 +19,29 @@ error_catalog.define({
     "not_a_possible_phone_number": _l("not a possible phone number"),
 })
 
-# Service numbers by region: national number -> what it is (named on the ticket and caller card).
+def N_(text: str) -> str:  # noqa: N802 - Babel's marker: extracted, translated where shown
+    return text
+
+
+# Service numbers by region: national number -> what it is, in English (translated where shown:
+# numbers are also shown outside any request, in events and exports).
 SERVICE_NUMBERS = {
     "CN": {
-        "110": _l("police"),
-        "119": _l("fire"),
-        "120": _l("ambulance"),
-        "122": _l("traffic police"),
-        "999": _l("Red Cross ambulance"),
-        "12110": _l("police (text)"),
-        "12345": _l("city hotline"),
-        "12315": _l("consumer complaints"),
-        "12319": _l("urban services hotline"),
-        "12306": _l("railway"),
-        "12333": _l("labour and social security"),
-        "12348": _l("legal aid"),
-        "12369": _l("environment hotline"),
-        "12395": _l("water rescue"),
-        "95598": _l("power supply"),
+        "110": N_("police"),
+        "119": N_("fire"),
+        "120": N_("ambulance"),
+        "122": N_("traffic police"),
+        "999": N_("Red Cross ambulance"),
+        "12110": N_("police (text)"),
+        "12345": N_("city hotline"),
+        "12315": N_("consumer complaints"),
+        "12319": N_("urban services hotline"),
+        "12306": N_("railway"),
+        "12333": N_("labour and social security"),
+        "12348": N_("legal aid"),
+        "12369": N_("environment hotline"),
+        "12395": N_("water rescue"),
+        "95598": N_("power supply"),
     },
 }
 
@@ -84,7 +90,7 @@ def display_phone(e164: str) -> str:
         return e164
     name = service_name(number)
     if name is not None:
-        return f"{phonenumbers.national_significant_number(number)} ({name})"
+        return f"{phonenumbers.national_significant_number(number)} ({gettext(name) if has_request_context() else name})"
     region = phonenumbers.region_code_for_number(number)
     fmt = (
         phonenumbers.PhoneNumberFormat.NATIONAL
