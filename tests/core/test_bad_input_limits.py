@@ -191,3 +191,33 @@ def test_a_method_a_path_does_not_take_is_405_with_allow(app, api, users):
         assert taken <= allowed and missing not in allowed, (path, r.headers["Allow"])
         checked += 1
     assert checked >= 30
+
+
+PAGE_QUERIES = [
+    {"day": "9999-12-31", "from": "9999-12-31", "to": "9999-12-31", "month": "9999-12"},
+    {"day": "0001-01-01", "from": "0001-01-01", "to": "0001-01-01", "month": "0001-01"},
+    {"from": "9999-12-31T23:59:59+00:00", "to": "0001-01-01T00:00:00+00:00"},
+    {"page": str(HUGE), "per_page": str(HUGE), "preview": str(HUGE), "amount": str(HUGE), "unit": "d"},
+    {"preview": "1", "from": "9999-12-31T23:00:00+00:00", "amount": "5", "unit": "d"},
+]
+
+
+@pytest.mark.parametrize("query", PAGE_QUERIES, ids=range(len(PAGE_QUERIES)))
+def test_pages_take_out_of_range_queries_without_a_500(app, session_client, query):
+    """The pages parse some parameters themselves (a day, a month, a period): out of range,
+    they answer a page (the default or a message) or 404/422, never a 500."""
+    clients = {}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static")) or "<path:" in rule.rule:
+            continue
+        view = app.view_functions[rule.endpoint]
+        roles = sorted(getattr(r, "value", str(r)) for r in getattr(view, "allowed_roles", ()) or ("supervisor",))
+        role = "supervisor" if "supervisor" in roles else roles[0]
+        if role not in clients:
+            clients[role] = session_client(role)[0]
+        url = re.sub(r"<(?:int:)?(\w+)>", lambda m: "1" if "int:" in m.group(0) else "x", rule.rule)
+        r = clients[role].get(url, query_string=query)
+        assert r.status_code < 500, (url, query, r.status_code)
+        checked += 1
+    assert checked >= 20
