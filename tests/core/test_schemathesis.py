@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 pytestmark = pytest.mark.one_engine
 
-FUZZ_EXAMPLES = int(os.environ.get("HOTLINE_FUZZ_EXAMPLES", "3"))
+FUZZ_EXAMPLES = int(os.environ.get("HOTLINE_FUZZ_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = [r.value for r in Role]
 
@@ -121,7 +121,7 @@ def _strategy(operation, existing):
     return st.one_of(strategies)
 
 
-def _fuzz(operation, strategy, headers, ran: Counter, failures: list, examples: int):
+def _fuzz(operation, strategy, headers, ran: Counter, failures: list, examples: int, statuses: Counter | None = None):
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
     @given(case=strategy)
@@ -129,6 +129,8 @@ def _fuzz(operation, strategy, headers, ran: Counter, failures: list, examples: 
         ran[operation.label] += 1
         try:
             response = case.call(headers=headers)
+            if statuses is not None:
+                statuses[response.status_code] += 1
             case.validate_response(response, checks=CHECKS)
         except (Exception, BaseExceptionGroup) as exc:  # collected, not raised: no shrinking, every operation runs
             mode = case.meta.generation.mode.value if case.meta else "?"
@@ -144,10 +146,10 @@ def test_openapi_fuzz(fuzzed, role):
     app, tokens, schema = fuzzed
     existing = _existing(app)
     headers = {"Authorization": f"Bearer {tokens[role]}"}
-    ran, failures = Counter(), []
+    ran, failures, statuses = Counter(), [], Counter()
     operations = [result.ok() for result in schema.get_all_operations()]
     for operation in operations:
-        _fuzz(operation, _strategy(operation, existing), headers, ran, failures, FUZZ_EXAMPLES * 3)
+        _fuzz(operation, _strategy(operation, existing), headers, ran, failures, FUZZ_EXAMPLES * 3, statuses)
     print(f"\nschemathesis {role}: {sum(ran.values())} cases over {len(operations)} operations, "
-          f"{len(failures)} failures")
+          f"{len(failures)} failures; answers {dict(sorted(statuses.items()))}")
     assert not failures, "\n\n".join(sorted(set(failures))[:30]) + f"\n({len(failures)} failing cases)"
