@@ -16,9 +16,11 @@ from hotline.core.extensions import babel, csrf, db, login_manager, migrate, soc
 def init_app(app: Flask) -> None:
     """Bind the extensions and the shared machinery, before the parts register."""
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
-    from hotline.core import backup, health, http_errors, i18n, navigation, outbox, request_checks
+    from hotline.core import backup, converters, health, http_errors, i18n, navigation, outbox, request_checks
     from hotline.core import ratelimit, security_headers
     from hotline.core.orm import configure_sqlite, write_intent
+
+    converters.init_app(app)
 
     if proxies := app.config.get("PROXIES"):  # nginx in front: the client's address is in X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

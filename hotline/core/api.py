@@ -8,6 +8,7 @@ from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf, db
 from hotline.core.idempotency import record_answer
 from hotline.core.openapi import document
+from hotline.core.validation import JsonBody
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -46,7 +47,7 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if data is None:
         raise ValidationFailed.at("", "body_not_json")
-    return data
+    return JsonBody(data) if isinstance(data, dict) else data
 
 
 def via_token() -> bool:

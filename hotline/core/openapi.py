@@ -16,7 +16,8 @@ describes. It imports no domain package.
 Error answers are derived where the route tells: roles -> 401, 403 (and 400 for a
 write from a browser session without its CSRF token); every /api route -> 429 (rate
 limits); a path parameter -> 404; a body -> 413 and 422; a query model -> 422; a body
-or query with `version` -> 409.
+or query with `version` -> 409; and 422 for every route (the checks every request
+passes: a NUL byte, JSON nested too deep).
 `errors=` adds others (or the same with a better description), `never=` removes one
 the route cannot answer.
 
@@ -211,7 +212,11 @@ def _operation(op: Operation, method: str, view, rule, schemas: dict) -> dict:
 
 def _errors(op: Operation, method: str, view, rule, roles) -> dict[int, str | None]:
     """The error statuses the route can answer: derived, then the declared ones."""
-    derived: set[int] = {429} if rule.endpoint.startswith("api.") else set()  # hotline/core/ratelimit.py
+    # Every request passes hotline/core/request_checks.py first: a NUL byte in its path or
+    # query, a JSON body nested too deep, answer 422 whatever the route takes.
+    derived: set[int] = {422}
+    if rule.endpoint.startswith("api."):
+        derived.add(429)  # hotline/core/ratelimit.py
     if roles and not op.public:
         derived |= {401, 403}
         if method in _WRITES:

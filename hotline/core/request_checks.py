@@ -3,7 +3,14 @@
 NUL bytes: PostgreSQL text cannot hold one (psycopg refuses it: a 500 on
 `GET /api/v1/tickets/%00`), and no field of ours has a use for it. Refused here, in
 the path, the query string, a JSON body or a form, with 422 and the code `nul_byte`
-at the field it was found in, on SQLite and PostgreSQL alike."""
+at the field it was found in, on SQLite and PostgreSQL alike.
+
+Nesting: Python's json parser recurses once per level, and 10,000 levels of `[[[...]]]`
+(a 20 KB body) raised RecursionError, a 500. A JSON body nested deeper than MAX_DEPTH is
+refused before it is parsed, with 422 and the code `too_deep`; nothing of ours nests
+more than a few levels."""
+import re
+
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
@@ -12,9 +19,35 @@ from hotline.core.errors import Problem, ValidationFailed
 
 error_catalog.define({
     "nul_byte": _l("Contains a NUL character (\\0), which no text may hold."),
+    "too_deep": _l("Nested more than %(max_depth)s levels deep."),
 })
 
 NUL = "\x00"
+MAX_DEPTH = 32
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def json_depth(raw: bytes, stop_at: int = MAX_DEPTH) -> int:
+    """How deeply `raw` nests arrays and objects (strings skipped), counted up to `stop_at` + 1;
+    0 when it holds too few brackets to get past `stop_at`."""
+    if raw.count(b"[") + raw.count(b"{") <= stop_at:
+        return 0  # cannot be deeper (the usual case: no scan)
+    depth = deepest = 0
+    for byte in _STRING.sub(b"", raw):
+        if byte in b"[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop_at:
+                    break
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+def refuse_deep_json() -> None:
+    if request.is_json and json_depth(request.get_data(cache=True)) > MAX_DEPTH:
+        raise ValidationFailed({"body": Problem("too_deep", max_depth=MAX_DEPTH)})
 
 
 def _nul_in_json(value, path: str) -> str | None:
@@ -62,4 +95,5 @@ def refuse_nul_bytes() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_deep_json)  # first: the NUL check parses the body
     app.before_request(refuse_nul_bytes)

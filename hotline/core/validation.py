@@ -2,10 +2,12 @@
 
 Pydantic's errors become catalog codes by their `type` and `ctx` (never by their English):
 the API keeps pydantic's English in `fields`, pages show the catalog's words."""
+import json
+from datetime import date, datetime
 from typing import Annotated
 
 from flask_babel import lazy_gettext as _l
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from hotline.core import error_catalog as catalog
@@ -36,7 +38,18 @@ catalog.define({
     "invalid": _l("Not valid."),
     "control_characters": _l("Contains control characters."),
     "body_not_object": _l("the body must be a JSON object"),
+    "too_big": _l("Too large a number (at most %(le)s)."),
+    "date_out_of_range": _l("Must be a date from %(first)s to %(last)s."),
 })
+
+# The limits every parsed value stays within, whatever its field says: an integer the
+# databases can store (SQLite and PostgreSQL BIGINT: a larger one raised OverflowError or
+# NumericValueOutOfRange, a 500), a date the center's clock can convert (year 1 or 9999
+# overflowed on conversion to the center's time zone). Checked in `Strict` for every field.
+MAX_INT = 2**63 - 1
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+Id = Annotated[int, Field(ge=1, le=MAX_INT, description="a row's id")]
 
 # pydantic's error type -> catalog code (the values of `ctx` are its parameters).
 _PYDANTIC = {
@@ -100,15 +113,62 @@ def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads as a type
     ]
 
 
+def _within_limits(value):
+    """`value` if every number and date in it is within the limits above, else the error."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:
+        raise PydanticCustomError("too_big", "too large a number (at most {le})", {"le": MAX_INT})
+    if isinstance(value, date) and not FIRST_DAY.year <= value.year <= LAST_DAY.year:
+        raise PydanticCustomError("date_out_of_range", "must be a date from {first} to {last}",
+                                  {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()})
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _within_limits(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _within_limits(item)
+    return value
+
+
+def day_within_limits(day: date, field: str) -> date:
+    """A date parsed outside a model (a path parameter) checked against the same limits."""
+    if not FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY:
+        raise ValidationFailed.at(field, "date_out_of_range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    return day
+
+
+def parse_day(text: str, field: str) -> date:
+    """A YYYY-MM-DD path or query parameter, or 422 `not_a_date` / `date_out_of_range` at `field`."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValidationFailed.at(field, "not_a_date") from None
+    return day_within_limits(day, field)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_limits(cls, value):
+        return _within_limits(value)
+
+
+class JsonBody(dict):
+    """A request's JSON object (hotline.core.api.json_body): `parse` validates it as JSON,
+    strictly: true is true, not "yes", "on" or 1; 5 is 5, not "5"; a date is a string."""
+
 
 def parse(model: type[BaseModel], data) -> BaseModel:
-    """Validate or raise ValidationFailed with one problem per field path."""
+    """Validate or raise ValidationFailed with one problem per field path. A JsonBody is
+    validated in pydantic's strict JSON mode; form and query strings (anything else) laxly."""
     if not isinstance(data, dict):
         raise ValidationFailed.at("", "body_not_object")
     try:
+        if isinstance(data, JsonBody):
+            return model.model_validate_json(json.dumps(data), strict=True)
         return model.model_validate(data)
     except ValidationError as exc:
         problems: dict[str, Problem] = {}

@@ -23,7 +23,7 @@ def filter_args(args: MultiDict) -> MultiDict:
             try:
                 day = date.fromisoformat(value) + timedelta(days=1 if key == "to" else 0)
                 value = datetime.combine(day, time(), tzinfo=clock.center_tz()).isoformat()
-            except (ValueError, OverflowError):  # 9999-12-31 + 1 day
-                pass  # left as typed: the query says what is wrong with it
+            except (ValueError, OverflowError):
+                pass  # left as typed (or 9999-12-31, whose next day overflows): the query says what is wrong
         out.add(key, value)
     return out

@@ -262,3 +262,25 @@ def test_swap_with_an_unpublished_month_is_refused(shifts, staff):
     _full_month(shifts, staff)
     with pytest.raises(Conflict):
         requests.file_request(staff["op3"], RequestKind.LEAVE, date(2026, 11, 9), shifts["evening"], "x")
+
+
+def test_nobody_decides_a_request_of_their_own(published, staff):
+    """Four eyes: the requester, and the colleague a swap names, cannot decide it (403
+    own_request); another supervisor can, and the decision is audited."""
+    from hotline.audit.models import AuditEvent
+    from hotline.core.errors import Forbidden
+
+    req = requests.file_request(staff["op3"], RequestKind.SWAP, date(2026, 11, 5), published["evening"], "wedding",
+                                partner=staff["op4"], partner_day=date(2026, 11, 6), partner_template=published["night"])
+    db.session.commit()
+    for party in ("op3", "op4"):
+        with pytest.raises(Forbidden) as refused:
+            requests.decide(req, staff[party], True, req.version)
+        assert refused.value.code == "own_request" and refused.value.status == 403
+        db.session.rollback()
+    assert req.status == RequestStatus.PENDING
+    requests.decide(req, staff["supervisor"], False, req.version, note="not this week")
+    db.session.commit()
+    entry = db.session.query(AuditEvent).filter_by(action="roster.request_decide").one()
+    assert (entry.actor_id, entry.target_id, entry.reason) == (staff["supervisor"].id, str(req.id), "not this week")
+    assert entry.detail["approve"] is False and entry.detail["requester"] == "op3" and entry.detail["partner"] == "op4"

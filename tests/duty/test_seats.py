@@ -211,7 +211,10 @@ def test_swap_api_refused_when_it_would_leave_the_shift_without_an_operator(worl
         "kind": "swap", "day": "2026-11-23", "shift": "day", "reason": "exam",
         "partner": "supervisor", "partner_day": "2026-11-23", "partner_shift": "night"})
     assert r.status_code == 201, r.json
-    r = api("supervisor").post(f"/api/v1/shift-requests/{r.json['id']}/decision", json={"approve": True})
+    decision = f"/api/v1/shift-requests/{r.json['id']}/decision"
+    own = api("supervisor").post(decision, json={"approve": True})  # the swap's partner: four eyes
+    assert own.status_code == 403 and own.json["code"] == "own_request"
+    r = api("manager").post(decision, json={"approve": True})
     assert r.status_code == 409 and r.json["code"] == "coverage"
     assert r.json["gaps"] == [{"day": "2026-11-23", "shift": "day", "kind": "below_min", "role": "operator", "count": 0, "limit": 1}]
 

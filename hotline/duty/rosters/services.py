@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, NotFound, Problem, ValidationFailed, check_version
+from hotline.core.validation import day_within_limits
 from hotline.core.extensions import db
 from hotline.core.orm import upsert
 from hotline.core.lookup import get_or_404
@@ -107,9 +108,10 @@ Cell = tuple[date, int]  # (day, template id)
 def parse_month(text: str) -> date:
     try:
         year, month = (int(p) for p in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except (ValueError, TypeError):
         raise ValidationFailed.at("month", "not_a_month") from None
+    return day_within_limits(first, "month")
 
 
 def find_template(code: str, field: str = "shift") -> ShiftTemplate:

@@ -23,7 +23,7 @@ from hotline.core.permissions import (
     Role,
     require,
 )
-from hotline.core.validation import parse
+from hotline.core.validation import parse, parse_day
 from hotline.duty.rosters import services as rosters
 from hotline.duty.rosters.api import person
 from hotline.duty.rosters.models import ShiftTemplate
@@ -44,7 +44,6 @@ error_catalog.define({
     "not_signed_in": _l("%(user)s is not signed in to a seat"),
     "no_such_shift": _l("no shift '%(code)s'"),
 })
-NOT_A_DATE = Problem("not_a_date", english="Input should be a valid date")  # as pydantic says it
 
 
 def seat_view(seat: Seat) -> dict:
@@ -150,10 +149,7 @@ def on_duty():
 def away_log():
     """签出登记: absences longer than five minutes, for a local day (default today)."""
     text = request.args.get("day")
-    try:
-        day = date.fromisoformat(text) if text else clock.local().date()
-    except ValueError:
-        raise ValidationFailed({"day": NOT_A_DATE}) from None
+    day = parse_day(text, "day") if text else clock.local().date()
     start = datetime.combine(day, datetime.min.time(), tzinfo=clock.center_tz())
     entries = services.away_log(start, start + timedelta(days=1))
     return jsonify(
@@ -186,10 +182,7 @@ def current_shift():
 @require(READ_ROSTER)
 def shift_detail(day: str, shift: str):
     """One shift of a day: who was rostered and what each handled (tickets, calls)."""
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        raise ValidationFailed({"day": NOT_A_DATE}) from None
+    on = parse_day(day, "day")
     template = db.session.scalar(select(ShiftTemplate).where(ShiftTemplate.code == shift))
     if template is None:
         raise NotFound("no_such_shift", code=shift)

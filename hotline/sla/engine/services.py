@@ -3,6 +3,8 @@ extension (延期), acknowledge alerts and escalations."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hotline.audit.four_eyes import check_not_own
+from hotline.audit.services import record
 from hotline.core import clock as app_clock
 from hotline.core import error_catalog
 from hotline.core.error_catalog import Term
@@ -101,6 +103,7 @@ def request_extension(ticket: Ticket, stage: Stage, minutes: int, reason: str, a
 def decide_extension(ext: Extension, approve: bool, note: str | None, actor: User) -> Extension:
     if ext.status != ExtensionStatus.PENDING:
         raise Conflict("extension_decided", id=ext.id, status=ext.status.value)
+    check_not_own(actor, ext.requested_by)
     now = app_clock.now()
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     ext.decided_at, ext.decided_by_id, ext.decision_note = now, actor.id, note
@@ -110,6 +113,9 @@ def decide_extension(ext: Extension, approve: bool, note: str | None, actor: Use
         clocks.schedule(db.session, c)
     kind = "extension_approved" if approve else "extension_refused"
     _clock_entry(c.ticket, kind, actor, note, [c.stage])
+    record("sla.extension_decide", target=ext, ticket_id=c.ticket_id, reason=note, actor=actor,
+           detail={"approve": approve, "minutes": ext.minutes, "stage": c.stage.value,
+                   "requested_by": ext.requested_by.username if ext.requested_by else None})
     db.session.flush()
     return ext
 

@@ -10,7 +10,7 @@ from hotline.core import error_catalog
 from hotline.core.errors import NotFound
 from hotline.core.openapi import operation
 from hotline.core.permissions import MANAGE_SETTINGS, READ_SLA_SETTINGS, require
-from hotline.core.validation import parse, parse_query
+from hotline.core.validation import FIRST_DAY, LAST_DAY, parse, parse_query
 from hotline.sla.settings import services as svc
 from hotline.sla.settings.schemas import (
     AreaIn,
@@ -104,6 +104,8 @@ def remove_sla_calendar_day(calendar_id: int, day: str):
         parsed = date.fromisoformat(day)
     except ValueError:
         raise NotFound("not_a_day", day=day) from None
+    if not FIRST_DAY <= parsed <= LAST_DAY:
+        raise NotFound("not_a_day", day=day)  # no calendar holds such a day
     calendar = svc.remove_day(calendar_id, parsed)
     return committed(svc.calendar_view(calendar))
 

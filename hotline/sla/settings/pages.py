@@ -250,7 +250,7 @@ def _preview(args) -> dict:
         out["deadline"] = datetime.fromisoformat(result["deadline"])
         out["start"] = datetime.fromisoformat(result["from"])
         out["text"] = describe_minutes(minutes, svc.day_minutes(calendar))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a start near year 9999
         out["error"] = _("Not a valid date.")
     except (NotFound, ValidationFailed) as exc:
         out["error"] = next(iter(_errors(exc).values()))

@@ -1,7 +1,5 @@
 """What the supervisor reads: the filtered list of warnings and breaches (and its
 export), and on-time rates per unit or category and stage, counted in SQL."""
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -10,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from hotline.core import clock
 from hotline.core.errors import ValidationFailed
+from hotline.core.exports import csv_stream
 from hotline.core.extensions import db
 from hotline.sla.models import Alert, SlaClock, Stage
 from hotline.sla.supervision.schemas import AlertQuery, OnTimeQuery
@@ -95,33 +94,28 @@ def alert_view(alert: Alert) -> dict:
 
 
 def alerts_csv(q: AlertQuery, headers: list[str], labels) -> Iterator[str]:
-    """The filtered list as CSV for Excel: a BOM first (or Excel reads UTF-8 Chinese as
-    mojibake), times in the center's zone, codes in words. `labels(kind, code)` names
-    a code in the reader's language. The filters are checked here, before the first
-    line is sent (a bad one is a 422, not a broken download)."""
+    """The filtered list as CSV for Excel (hotline.core.exports: a BOM first, and no cell a
+    spreadsheet would run as a formula: a comment "=HYPERLINK(...)" stays text), times in
+    the center's zone, codes in words. `labels(kind, code)` names a code in the reader's
+    language. The filters are checked here, before the first line is sent (a bad one is a
+    422, not a broken download)."""
     stmt = alert_select(q).options(*_ALERT_LOADS).limit(EXPORT_LIMIT)
 
     def fmt(at: datetime | None) -> str:
         return clock.local(at).strftime("%Y-%m-%d %H:%M:%S") if at else ""
 
-    def line(values) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(values)
-        return buffer.getvalue()
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + line(headers)
+    def rows() -> Iterator[list]:
         for alert in db.session.scalars(stmt).yield_per(500):
             by = alert.acknowledged_by
-            yield line([
+            yield [
                 alert.id, labels("kind", alert.kind.value), labels("stage", alert.stage.value), alert.ticket.number,
                 labels("priority", alert.ticket.priority.value),
                 labels("category", alert.ticket.category.code if alert.ticket.category else None),
                 alert.unit.name if alert.unit else "", fmt(alert.due_at), fmt(alert.at),
                 fmt(alert.acknowledged_at), by.display_name if by else "", alert.comment or "",
-            ])
+            ]
 
-    return rows()
+    return csv_stream(headers, rows())
 
 
 # ---- on-time rates -------------------------------------------------------------------------
