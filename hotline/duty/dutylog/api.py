@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from hotline.core import clock
 from hotline.core.api import bp, committed, json_body
-from hotline.core.errors import ValidationFailed
 from hotline.core.openapi import operation
 from hotline.core.permissions import DUTY_LOG, REVIEW_DUTY_LOG, require
 from hotline.core.validation import parse, parse_day, parse_query

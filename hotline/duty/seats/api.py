@@ -1,6 +1,6 @@
 """Seat endpoints of the JSON API: signing in, ready/busy/away, the on-duty list for
 the wall board, and the sign-out log."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from hotline.core import clock, error_catalog
 from hotline.core.api import bp, committed, json_body
-from hotline.core.errors import Conflict, NotFound, Problem, ValidationFailed
+from hotline.core.errors import Conflict, NotFound
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
