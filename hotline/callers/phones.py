@@ -60,12 +60,29 @@ def _acceptable(number: phonenumbers.PhoneNumber) -> bool:
     return phonenumbers.is_valid_number(number) or service_name(number) is not None
 
 
+def _local_landline(raw: str) -> phonenumbers.PhoneNumber | None:
+    """A landline typed without its area code ('8550 1101'), as operators do for callers
+    in their own city: the center's area code (HOTLINE_AREA_CODE, e.g. 27) makes it whole."""
+    area = current_app.config.get("HOTLINE_AREA_CODE") if has_app_context() else None
+    digits = "".join(c for c in raw if c.isdigit())
+    if not area or len(digits) != len(raw.replace(" ", "").replace("-", "")) or not 7 <= len(digits) <= 8:
+        return None
+    try:
+        number = phonenumbers.parse(f"0{area}{digits}", default_region())
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
 def normalize_phone(raw: str, field: str = "phone") -> str:
-    """'138 0013 8000', '+86-138-0013-8000', '13800138000' -> '+8613800138000'; '110' -> '+86110'."""
+    """'138 0013 8000', '+86-138-0013-8000', '13800138000' -> '+8613800138000'; '110' -> '+86110';
+    '85501101' in a center whose area code is 27 -> '+862785501101'."""
     try:
         number = phonenumbers.parse(raw, default_region())
     except phonenumbers.NumberParseException:
         raise ValidationFailed.at(field, "not_a_phone_number") from None
+    if not _acceptable(number):
+        number = _local_landline(raw) or number
     if not _acceptable(number):
         raise ValidationFailed.at(field, "not_a_possible_phone_number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

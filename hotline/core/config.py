@@ -47,6 +47,8 @@ def load_config() -> dict:
         "LIVE_HEAD_SECONDS": float(os.environ.get("HOTLINE_LIVE_HEAD_SECONDS", "5")),
         "HOTLINE_TIMEZONE": tz_name,
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
+        # The center's own area code (区号, e.g. 27): a landline typed without it is taken as local.
+        "HOTLINE_AREA_CODE": os.environ.get("HOTLINE_AREA_CODE", "").lstrip("0"),
         # The center's language: for whoever has not chosen one (the wall board, the kiosk).
         # Empty: follow each browser's Accept-Language instead.
         "HOTLINE_LOCALE": (center_locale := os.environ.get("HOTLINE_LOCALE", "zh_CN")),

@@ -44,3 +44,15 @@ def test_a_ticket_from_the_police_shows_where_it_came_from(api, users, client):
     assert (r.json["caller"]["phone"], r.json["caller"]["display_phone"]) == ("+86110", "110 (police)")
     zh = api("supervisor").get(f"/api/v1/tickets/{r.json['number']}", headers={"Accept-Language": "zh-CN"})
     assert zh.json["caller"]["display_phone"] == "110 (报警)"
+
+
+def test_a_local_landline_without_its_area_code_is_the_centers_own(app):
+    app.config["HOTLINE_AREA_CODE"] = "27"
+    with app.test_request_context():
+        assert normalize_phone("8550 1101") == "+862785501101"
+        assert normalize_phone("027-8550-1101") == "+862785501101"
+        with pytest.raises(ValidationFailed):
+            normalize_phone("000000")  # still no number, with or without an area code
+    app.config["HOTLINE_AREA_CODE"] = ""
+    with app.test_request_context(), pytest.raises(ValidationFailed):
+        normalize_phone("85501101")  # no area code configured: refused, not guessed
