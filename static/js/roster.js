@@ -303,7 +303,9 @@
       err.textContent = answer.data && answer.data.code === "coverage" ? answer.data.error : failureText(answer);
       err.hidden = false;
     }
-    if (page.can_draw) {
+    // Four eyes: nobody decides a request they made or are the partner of (the API refuses it too).
+    const mine = r.requester.username === page.me || (r.partner && r.partner.username === page.me);
+    if (page.can_draw && !mine) {
       let substitute = null;
       if (r.kind === "leave") {
         substitute = el("select", "substitute");

@@ -335,7 +335,9 @@
     yes.addEventListener("click", () => decide(true));
     no.addEventListener("click", () => decide(false));
     f.append(input, yes, no);
-    li.append(head, meta, reason, f, msg);
+    // Four eyes: nobody decides their own request (the API refuses it too).
+    const own = x.requested_by && x.requested_by.username === data.me;
+    li.append(head, meta, reason, own ? el("p", "muted own-request", t("own_request")) : f, msg);
     return li;
   }
 
