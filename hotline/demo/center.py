@@ -53,12 +53,11 @@ def _unit(**fields) -> Unit:
 
 def make_units() -> dict[str, Unit]:
     """Through the admin service, as an admin would: the districts as areas, each branch
-    serving its own; the center takes no work orders (it sends them)."""
+    serving its own. The center takes work orders too: supervision tickets (督办) stay with it."""
     for _code, _name, districts, _phone in BRANCHES:
         for district in districts:
             create_area(AreaIn(name=district))
-    center = _unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116",
-                   takes_work_orders=False)
+    center = _unit(code="center", name="江城水务96116热线中心", kind=UnitKind.CENTER, phone="96116")
     units = {"center": center}
     for code, name, districts, phone in BRANCHES:
         units[code] = _unit(code=code, name=name, kind=UnitKind.BRANCH, parent="center", phone=phone,

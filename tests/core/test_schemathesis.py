@@ -80,7 +80,8 @@ def _existing(app) -> dict[str, list]:
     from hotline.callbacks.models import Callback
     from hotline.duty.handover.models import Handover, HandoverItem, StandingItem
     from hotline.duty.rosters.models import ShiftRequest, ShiftTemplate
-    from hotline.sla.models import Alert, Area, Calendar, Escalation, Extension, Policy
+    from hotline.sla.models import Alert, Calendar, Escalation, Extension, Policy
+    from hotline.units.models import Area
     from hotline.tickets.models import Ticket
 
     def ids(column, n=3):
