@@ -12,7 +12,7 @@ import json
 
 from fixtures import live_clients
 import pytest
-from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, browser, live_server, sign_in, wait_until_following  # noqa: F401 - fixtures
 from fixtures.live_clients import listen  # noqa: F401 - fixture
 
 SEED = """
@@ -105,7 +105,7 @@ def test_two_operators_on_the_queue_see_each_others_work(server, browser):  # no
         page.set_default_timeout(10_000)
         sign_in(page, server, user)
         page.goto(server.url + "/callbacks")
-        page.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        wait_until_following(page)
         return page
 
     try:

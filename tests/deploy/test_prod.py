@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from fixtures.live import browser, live_page, sign_in as browser_sign_in  # noqa: F401
+from fixtures.live import browser, live_page, sign_in as browser_sign_in, wait_for_js  # noqa: F401
 from fixtures.prod import ROOT, ProdLayout, alive, prod_layout, wait_gone  # noqa: F401
 
 PASSWORD = "correct horse battery"
@@ -212,7 +212,7 @@ def test_the_wall_board_names_server_trouble(tmp_path, live_page):  # noqa: F811
         browser_sign_in(live_page, layout, "board")
         live_page.goto(layout.url + "/board")
         banner = live_page.locator("#server-trouble")
-        live_page.wait_for_function("window.HotlineHealth !== undefined")
+        wait_for_js(live_page, "window.HotlineHealth !== undefined")
         live_page.evaluate("HotlineHealth.check()")
         live_page.wait_for_timeout(500)
         assert banner.is_hidden()

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, browser, live_server, sign_in, wait_for_js  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -198,7 +198,7 @@ def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server,
                                        ("crew", "crew1", "/crew", (390, 844))):
             ctx, page = _page(browser, live_server, user, path, viewport={"width": size[0], "height": size[1]})
             contexts.append(ctx)
-            page.wait_for_function("Hotline.current.seq() !== null")  # its opening snapshot is in
+            wait_for_js(page, "Hotline.current.seq() !== null")  # its opening snapshot is in
             page.on("request", lambda req, name=name: fetched[name].append(req.url) if "/api/v1/board" in req.url
                     or "/api/v1/work-orders" in req.url else None)
             pages[name] = page

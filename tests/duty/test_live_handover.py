@@ -9,7 +9,7 @@ import json
 
 import pytest
 import requests
-from fixtures.live import PASSWORD, browser, live_server, sign_in  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, browser, live_server, sign_in, wait_until_following  # noqa: F401 - fixtures
 from fixtures.live_clients import Api, listen  # noqa: F401 - fixture
 
 # Two shifts around the real time: the operator's, on now, and the next one (op2's, who
@@ -143,8 +143,8 @@ def test_the_other_screen_follows_a_handover_live(server, browser):  # noqa: F81
 
         out.goto(f"{server.url}/handover/{hid}")
         inc.goto(f"{server.url}/handover/{hid}")
-        inc.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
-        out.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        wait_until_following(inc)
+        wait_until_following(out)
         step = out.locator("[data-step]").first
         item_id = step.get_attribute("data-step")
         step.fill("Ring the north crew lead at 18:00")
@@ -209,14 +209,14 @@ def test_the_handover_list_follows_standing_items_live(server, browser):  # noqa
         page.set_default_timeout(10_000)
         sign_in(page, server, "op2")
         page.goto(server.url + "/handover")
-        page.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        wait_until_following(page)
         item = api.call("operator", "POST", "/standing-items",
                         {"kind": "instruction", "title": "Check the north valves hourly"}, expect=201)
         row = page.locator(f'[data-standing="{item["id"]}"]')
         row.wait_for()  # the page reloaded itself
         assert page.locator("#live-changed").is_hidden()
 
-        page.wait_for_function("window.Hotline.current && window.Hotline.current.seq() !== null")
+        wait_until_following(page)
         note = row.locator("[name=note]")
         note.fill("Done by the night")
         api.call("operator", "POST", f"/standing-items/{item['id']}/close", {"version": item["version"], "note": "Cancelled"})

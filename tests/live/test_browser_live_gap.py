@@ -8,7 +8,7 @@ import json
 
 import pytest
 import requests
-from fixtures.live import SEED_USERS, LiveServer, browser, sign_in  # noqa: F401 - fixtures
+from fixtures.live import SEED_USERS, LiveServer, browser, sign_in, wait_for_js  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def board(browser, server):  # noqa: F811
     sign_in(page, server, "dispatcher")
     page.goto(server.url + "/board")
     page.locator('#live-state[data-state="live"]').wait_for()
-    page.wait_for_function("Hotline.current && Hotline.current.seq() !== null")
+    wait_for_js(page, "Hotline.current && Hotline.current.seq() !== null")
     yield page
     context.close()
 

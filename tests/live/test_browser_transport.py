@@ -4,7 +4,7 @@ would quietly settle for polling if the upgrade failed."""
 from __future__ import annotations
 
 import pytest
-from fixtures.live import live_server, sign_in  # noqa: F401  (module-scoped fixture)
+from fixtures.live import live_server, sign_in, wait_for_js  # noqa: F401  (module-scoped fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +32,6 @@ def test_board_page_holds_a_websocket(live_server, live_page):  # noqa: F811
     live_page.add_init_script(CAPTURE)
     sign_in(live_page, live_server, "board")
     live_page.goto(live_server.url + "/board")
-    live_page.wait_for_function("window.__sockets.length > 0 && window.__sockets[0].connected", timeout=10_000)
+    wait_for_js(live_page, "window.__sockets.length > 0 && window.__sockets[0].connected")
     transport = live_page.evaluate("window.__sockets[0].io.engine.transport.name")
     assert transport == "websocket"

@@ -22,6 +22,7 @@ from fixtures.live import (  # noqa: F401
     live_server,
     live_server_on_fresh_database,
     sign_in,
+    wait_for_js,
 )
 from sqlalchemy import event, select
 
@@ -283,7 +284,7 @@ def test_board_card_counts_down_then_turns_amber_then_red(sla_server, live_page)
     sign_in(page, sla_server, "board")
     page.goto(sla_server.url + "/board")
     page.locator('#live-state[data-state="live"]').wait_for()
-    page.wait_for_function("Hotline.current.seq() !== null")  # the opening snapshot is in
+    wait_for_js(page, "Hotline.current.seq() !== null")  # the opening snapshot is in
     refetched = []
     page.on("request", lambda req: refetched.append(req.url) if "/api/v1/board" in req.url else None)
     ticket = create(sla_server, sla_server.tokens, "repair")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 import requests
-from fixtures.live import live_server, sign_in  # noqa: F401  (module-scoped fixture)
+from fixtures.live import live_server, sign_in, wait_for_js  # noqa: F401  (module-scoped fixture)
 
 SEED = """
 import json
@@ -34,7 +34,7 @@ def test_a_revoked_kiosk_screen_goes_to_the_sign_in_page(server, live_page):
     page = live_page
     page.goto(made["kiosk_url"])
     page.wait_for_url("**/board")
-    page.wait_for_function("() => window.Hotline && Hotline.current && Hotline.current.socket.connected")
+    wait_for_js(page, "window.Hotline && Hotline.current && Hotline.current.socket.connected")
     sent = time.monotonic()
     r = requests.post(server.url + f"/api/v1/tokens/{made['id']}/revoke", json={}, headers=admin, timeout=10)
     assert r.status_code == 200
@@ -50,7 +50,7 @@ def test_signing_out_at_another_seat_sends_the_open_page_to_sign_in(server, live
     page = live_page
     sign_in(page, server, "dispatcher")
     page.goto(server.url + "/dispatch")
-    page.wait_for_function("() => window.Hotline && Hotline.current && Hotline.current.socket.connected")
+    wait_for_js(page, "window.Hotline && Hotline.current && Hotline.current.socket.connected")
     other = browser.new_context(locale="en-US")
     try:
         seat = other.new_page()
