@@ -12,7 +12,10 @@ from hotline.core.navigation import NavItem, add
 
 def init_app(app) -> None:
     # Imported on registration: the table, the words, the routes.
-    from hotline.audit import api, labels, models, pages  # noqa: F401
+    from hotline.audit import api, labels, models, pages, settings_watch  # noqa: F401
+    from hotline.core.extensions import db
+
+    settings_watch.install(db.session)
 
     app.register_blueprint(pages.bp)
     add(app, NavItem("audit.log_page", _l("Audit log"), 240))

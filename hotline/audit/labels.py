@@ -30,6 +30,8 @@ AUDIT_ACTION = define("audit_action", {
     "ticket.phone_search": _l("Tickets searched by phone number"),
     "sla.extension_decide": _l("Extension decided"),
     "roster.request_decide": _l("Shift request decided"),
+    "settings.create": _l("Setting added"),
     "settings.update": _l("Settings changed"),
+    "settings.delete": _l("Setting removed"),
     "audit.export": _l("Audit log exported"),
 })

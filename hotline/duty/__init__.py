@@ -8,6 +8,7 @@ from hotline.core.permissions import Role
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
+    from hotline.audit import settings_watch
     from hotline.duty import settings_pages  # noqa: F401 - shifts and seats on /settings
     from hotline.duty.dutylog import api as dutylog_api  # noqa: F401
     from hotline.duty.dutylog import models as dutylog_models
@@ -25,6 +26,8 @@ def init_app(app) -> None:
 
     for bp in (rosters_routes.bp, seats_routes.bp, handover_routes.bp, dutylog_routes.bp):
         app.register_blueprint(bp)
+    settings_watch.watch(rosters_models.ShiftTemplate, rosters_models.ShiftStaffing, seats_models.Seat,
+                         handover_models.ChecklistItem)
     add(
         app,
         # center staff may read the shifts, but it is a settings page: linked for who sets them up or plans

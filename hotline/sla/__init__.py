@@ -8,6 +8,7 @@ from hotline.core.navigation import NavItem, add
 
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
+    from hotline.audit import settings_watch
     from hotline.core.extensions import db
     from hotline.sla import labels, models, receivers  # noqa: F401 - words, tables, signal receivers
     from hotline.sla.engine import cli, hooks
@@ -19,6 +20,7 @@ def init_app(app) -> None:
     from hotline.sla.supervision import pages as supervision_pages
 
     hooks.install(db.session)
+    settings_watch.watch(models.Policy, models.Calendar, models.CalendarDay)
     cli.register_cli(app)
     app.register_blueprint(panel_pages.bp)
     app.register_blueprint(supervision_pages.bp)
