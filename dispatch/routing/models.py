@@ -1,5 +1,5 @@
 """Routing rules: which unit a new ticket of a category (and area) goes to."""
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.extensions import db
@@ -9,7 +9,12 @@ from hotline.units.models import Unit
 
 class RoutingRule(db.Model):
     __tablename__ = "routing_rule"
-    __table_args__ = (UniqueConstraint("category_id", "area"),)
+    __table_args__ = (
+        UniqueConstraint("category_id", "area"),
+        # NULL areas never clash in the key above: one "any area" rule per category, here.
+        Index("uq_routing_rule_any_area", "category_id", unique=True,
+              sqlite_where=text("area IS NULL"), postgresql_where=text("area IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))

@@ -5,6 +5,7 @@ the real routing of a new ticket and the settings page's preview both ask it, so
 preview cannot disagree with what happens."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dispatch.routing.models import RoutingRule
 from hotline.audit.services import changes, record
@@ -134,14 +135,24 @@ def _check(rule: RoutingRule) -> None:
         raise ValidationFailed.at("area", "rule_exists")
 
 
+def _write(rule: RoutingRule) -> None:
+    """Flush the rule; another admin's same rule written since `_check` looked (two
+    transactions at once on PostgreSQL) meets the database's unique keys: the same refusal."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(rule)
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed.at("area", "rule_exists") from None
+
+
 def create_rule(data) -> RoutingRule:
     """`data`: a RoutingRuleIn."""
     with db.session.no_autoflush:
         rule = RoutingRule(category=find_category(data.category), area=data.area or None,
                            unit=_find_unit(data.unit), active=data.active)
         _check(rule)
-    db.session.add(rule)
-    db.session.flush()
+    _write(rule)
     record("routing.create", target=rule, detail=changes({}, _state(rule)))
     return rule
 
@@ -164,7 +175,7 @@ def update_rule(rule_id: int, data) -> RoutingRule:
         _check(rule)
     detail = changes(before, _state(rule))
     if detail:
-        db.session.flush()
+        _write(rule)
         record("routing.update", target=rule, detail=detail)
     return rule
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from hotline.audit.models import AuditEvent
 from hotline.core.extensions import db
+from dispatch.routing.models import RoutingRule
 from hotline.units.models import Unit
 
 
@@ -286,3 +287,44 @@ def test_the_categories_page_is_audited_and_checks_the_version(app, en):
     assert r.status_code == 409 and "was changed by someone else" in r.get_data(as_text=True)
     entries = _audit(app, "category.")
     assert [e.action for e in entries] == ["category.update"] and entries[0].detail == {"name_en": [old_name, "Water leak"]}
+
+
+@pytest.mark.parametrize("area", ["North", None])
+def test_two_admins_adding_the_same_rule_at_once_get_one_rule_and_a_422(app, units, area):
+    """Both transactions look before either has written: the first wins, the second is
+    refused as a duplicate (on PostgreSQL by the database's unique keys, a NULL area's
+    included; on SQLite the second waits for the write lock and then sees the first)."""
+    import threading
+
+    from dispatch.routing.services import create_rule
+    from dispatch.schemas import RoutingRuleIn
+    from hotline.core.errors import ValidationFailed
+
+    first_written, outcomes = threading.Event(), {}
+
+    def admin(name: str, hold: bool) -> None:
+        with app.app_context():
+            try:
+                create_rule(RoutingRuleIn(category="leak", area=area, unit="north"))
+                if hold:
+                    first_written.set()
+                    threading.Event().wait(0.5)  # the other one is writing meanwhile
+                db.session.commit()
+                outcomes[name] = "created"
+            except ValidationFailed as exc:
+                db.session.rollback()
+                outcomes[name] = {path: p.code for path, p in exc.problems.items()}
+            finally:
+                first_written.set()
+
+    one = threading.Thread(target=admin, args=("one", True))
+    one.start()
+    first_written.wait(5)
+    two = threading.Thread(target=admin, args=("two", False))
+    two.start()
+    one.join(10), two.join(10)
+    assert outcomes == {"one": "created", "two": {"area": "rule_exists"}}
+    with app.app_context():
+        rules = db.session.scalars(select(RoutingRule).where(RoutingRule.area.is_(None) if area is None
+                                                              else RoutingRule.area == area)).all()
+        assert len([r for r in rules if r.category.code == "leak"]) == 1
