@@ -16,6 +16,4 @@ from hotline.core.validation import parse_query
 def audit_log():
     query = parse_query(AuditQuery, request.args)
     rows, next_before = log.audit_page(query)
-    response = jsonify(items=[log.entry_view(r) for r in rows], next_before=next_before)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(items=[log.entry_view(r) for r in rows], next_before=next_before)

@@ -16,8 +16,6 @@ from hotline.core.web import filter_args
 
 bp = Blueprint("audit", __name__)
 
-NO_STORE = {"Cache-Control": "no-store"}  # who did what from where: never kept by a browser or proxy
-
 
 def action_label(code: str) -> str:
     return label("audit_action", code)
@@ -29,9 +27,9 @@ def log_page():
     try:
         query = parse_query(AuditQuery, filter_args(request.args))
     except ValidationFailed as exc:
-        return _page([], None, page_errors(exc)), 422, NO_STORE
+        return _page([], None, page_errors(exc)), 422
     rows, next_before = log.audit_page(query)
-    return _page(rows, next_before, {}), 200, NO_STORE
+    return _page(rows, next_before, {})
 
 
 def _page(rows, next_before, errors):
@@ -53,7 +51,7 @@ def export_csv():
     return Response(
         stream_with_context(log.audit_csv(query, headers, action_label)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"', **NO_STORE},
+        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
     )
 
 

@@ -72,7 +72,7 @@ def _user_page(user, errors=None, status=200, temporary=None):
     return render_template(
         "users/admin_user.html", user=user, units=_units(), roles=list(Role), locales=LOCALES,
         errors=errors or {}, form=request.form if errors else None, temporary=temporary,
-    ), status, ({"Cache-Control": "no-store"} if temporary else {})
+    ), status
 
 
 @bp.get("/users/<username>")
