@@ -15,6 +15,7 @@ from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.tickets.models import Category, Ticket
 from hotline.units.models import Area, Unit
+from hotline.units.services import unit_by_code
 
 error_catalog.define({
     "rule_exists": _l("there is a rule for this category and area already"),
@@ -107,13 +108,6 @@ def find_category(code: str, field: str = "category") -> Category:
     return category
 
 
-def _find_unit(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise ValidationFailed.at("unit", "unknown_unit", code=code)
-    return unit
-
-
 def _state(rule: RoutingRule) -> dict:
     return {"category": rule.category.code, "area": rule.area, "unit": rule.unit.code, "active": rule.active}
 
@@ -150,7 +144,7 @@ def create_rule(data) -> RoutingRule:
     """`data`: a RoutingRuleIn."""
     with db.session.no_autoflush:
         rule = RoutingRule(category=find_category(data.category), area=data.area or None,
-                           unit=_find_unit(data.unit), active=data.active)
+                           unit=unit_by_code(data.unit), active=data.active)
         _check(rule)
     _write(rule)
     record("routing.create", target=rule, detail=changes({}, _state(rule)))
@@ -169,7 +163,7 @@ def update_rule(rule_id: int, data) -> RoutingRule:
         if "area" in sent:
             rule.area = data.area or None
         if "unit" in sent:
-            rule.unit = _find_unit(data.unit)
+            rule.unit = unit_by_code(data.unit)
         if "active" in sent and data.active is not None:
             rule.active = data.active
         _check(rule)

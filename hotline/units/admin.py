@@ -24,7 +24,7 @@ from hotline.core.errors import (
 from hotline.core.extensions import db
 from hotline.units.models import Area, Unit, UnitKind
 from hotline.units.schemas import UnitIn, UnitUpdate
-from hotline.units.services import UNKNOWN_UNIT
+from hotline.units.services import unit_by_code
 
 K = UnitKind
 # The kinds of unit each kind may sit under.
@@ -100,14 +100,6 @@ def get_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id) if 0 < unit_id <= _MAX_ID else None
     if unit is None:
         raise NotFound("not_found", what=_l("unit"), id=unit_id)
-    return unit
-
-
-def unit_by_code(code: str, field: str) -> Unit:
-    """Any unit, active or not, by its code; or the field error naming it."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise ValidationFailed.at(field, UNKNOWN_UNIT, code=code)
     return unit
 
 

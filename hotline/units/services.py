@@ -34,6 +34,14 @@ def audience(session, *unit_ids: int | None) -> list[int]:
     return sorted(out)
 
 
+def unit_by_code(code: str, field: str = "unit") -> Unit:
+    """Any unit, active or not, by its code; or the field error naming it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise ValidationFailed.at(field, UNKNOWN_UNIT, code=code)
+    return unit
+
+
 def find_unit(code: str, field: str = "unit", *, for_work: bool = True) -> Unit:
     """An active unit by its code (one that takes work orders, unless `for_work` is
     False: a person may belong to the center); or the field error that names it."""
