@@ -9,6 +9,7 @@ from hotline.core.permissions import Role
 def init_app(app) -> None:
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
     from dispatch import api, pages, receivers  # noqa: F401 - routes and signal receivers
+    from dispatch.desk import api as desk_api, models as desk_models  # noqa: F401 - the desk's routes, its table
     from dispatch.routing import models as routing_models  # noqa: F401 - the tables
     from dispatch.routing import pages as routing_pages  # noqa: F401 - /settings/routing
     from dispatch.workorders import models as workorder_models  # noqa: F401

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dispatch.routing.services import unit_for
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 from hotline.core import clock, error_catalog
-from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.tickets import workflow
 from hotline.tickets.access import check_unit_member
@@ -137,3 +137,23 @@ def route_new_ticket(ticket: Ticket) -> WorkOrder | None:
     if unit is None:
         return None
     return dispatch_ticket(ticket, unit, None, None, None)
+
+
+def dispatch_many(items: list[tuple[str, int]], unit: Unit, actor: User, instructions: str | None, load) -> list[dict]:
+    """Several tickets to one unit, each as a single dispatch would send it (the same
+    checks, timeline entry and live event, one flush each, in the order given). Per item:
+    a stale version (409), a ticket not waiting for dispatch (409) or not found (404) is
+    that item's answer; the others go. Nothing of a refused item was changed (the
+    version and the step are checked before anything is written), so no savepoint is
+    needed. `load(number)` finds the ticket as the actor may see it (404 otherwise).
+    Each result: {number, ok, status, ticket} or {number, ok, status, error}."""
+    results = []
+    for number, version in items:
+        try:
+            ticket = load(number)
+            dispatch_ticket(ticket, unit, actor, version, instructions)
+        except (Conflict, NotFound) as exc:
+            results.append({"number": number, "ok": False, "status": exc.status, "error": exc})
+            continue
+        results.append({"number": number, "ok": True, "status": 200, "ticket": ticket})
+    return results

@@ -56,6 +56,12 @@ API = {
     ("POST", "api.return_ticket"): ({C, S, M}, None),
     ("POST", "api.step_ticket"): ({C, D, S, M}, None),
     ("GET", "api.board"): ({O, D, S, M, B}, 200),
+    # the dispatch desk (tests/dispatch/test_desk_api.py): details, several at once, saved views
+    ("GET", "api.desk_tickets"): ({D, S, M}, 200),
+    ("POST", "api.desk_dispatch"): ({D, S, M}, 200),  # per item: the stale version is that item's 409
+    ("GET", "api.desk_views"): ({D, S, M}, 200),
+    ("POST", "api.save_desk_view"): ({D, S, M}, None),  # 201 the first time, 200 saved over
+    ("DELETE", "api.delete_desk_view"): ({D, S, M}, None),  # 404: not one's own
     ("GET", "api.work_orders"): ({C, D, S, M}, 200),
     ("GET", "api.units"): ({O, D, S, M, B, A}, 200),
     # the unit tree (tests/units/test_units_admin.py): the desk and the board read it, admins change it
@@ -106,6 +112,7 @@ API = {
     # SLA supervision (tests/test_sla_api.py); acknowledging or deciding an unknown id: 404
     ("GET", "api.sla_alerts"): ({S, M}, 200),
     ("POST", "api.acknowledge_sla_alert"): ({S, M}, None),
+    ("POST", "api.acknowledge_sla_alerts"): ({S, M}, None),  # an unknown id: 422
     ("GET", "api.sla_escalations"): ({C, D, S, M}, 200),
     ("POST", "api.acknowledge_sla_escalation"): ({C, D, S, M}, None),
     ("GET", "api.sla_extensions"): ({S, M}, 200),
@@ -303,6 +310,11 @@ def _api_call(endpoint, ticket):
         "api.return_ticket": (f"/api/v1/tickets/{n}/return", {"reason": "not ours"}),
         "api.step_ticket": (f"/api/v1/tickets/{n}/steps/accept", {}),
         "api.board": ("/api/v1/board", None),
+        "api.desk_tickets": ("/api/v1/desk/tickets", None),
+        "api.desk_dispatch": ("/api/v1/desk/dispatch", {"unit": "north", "tickets": [{"number": n or "x", "version": 0}]}),
+        "api.desk_views": ("/api/v1/desk/views", None),
+        "api.save_desk_view": ("/api/v1/desk/views", {"name": "Late leaks", "filters": {"category": "leak", "late": "late"}}),
+        "api.delete_desk_view": ("/api/v1/desk/views/999999", None),
         "api.work_orders": ("/api/v1/work-orders", None),
         "api.units": ("/api/v1/units", None),
         "api.get_unit": ("/api/v1/units/1", None),
@@ -354,6 +366,7 @@ def _api_call(endpoint, ticket):
         "api.callback_rates": ("/api/v1/callbacks/rates?by=category", None),
         "api.sla_alerts": ("/api/v1/sla/alerts?kind=breach", None),
         "api.acknowledge_sla_alert": ("/api/v1/sla/alerts/999999/acknowledge", {"comment": "seen"}),
+        "api.acknowledge_sla_alerts": ("/api/v1/sla/alerts/acknowledge", {"ids": [999999], "comment": "seen"}),
         "api.sla_escalations": ("/api/v1/sla/escalations?open=1", None),
         "api.acknowledge_sla_escalation": ("/api/v1/sla/escalations/999999/acknowledge", {}),
         "api.sla_extensions": ("/api/v1/sla/extensions?status=pending", None),

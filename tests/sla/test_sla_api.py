@@ -276,3 +276,68 @@ def test_nobody_decides_their_own_extension(app, api, world, users):
         entries = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sla.extension_decide")).all()
         assert [(e.actor_name, e.target_id, e.ticket_id, e.reason, e.detail["approve"], e.detail["requested_by"])
                 for e in entries] == [("Manager One", str(ext_id), ticket_id, "同意", True, "supervisor")]
+
+
+# ---- breaches first, keyset paging, several acknowledged at once ---------------------------
+
+
+def _key(a):
+    rank = 2 if a["acknowledged_at"] else 0 if a["kind"] == "breach" else 1
+    return (rank, a["due_at"], a["id"])
+
+
+def test_urgent_order_puts_open_breaches_first_then_warnings_then_the_rest(api, world):
+    breach = alerts(api, kind="breach", unit="south")["items"][0]
+    api("supervisor").post(f"/api/v1/sla/alerts/{breach['id']}/acknowledge", json={})
+    items = alerts(api, order="urgent")["items"]
+    assert [i["kind"] for i in items] == ["breach", "breach", "warning", "warning", "warning", "warning", "breach"]
+    assert items[-1]["id"] == breach["id"]  # acknowledged: with the rest
+    assert items == sorted(items, key=_key)  # each group by deadline (all in UTC ISO: sortable as text)
+
+
+@pytest.mark.parametrize("order", ["urgent", "newest"])
+def test_keyset_paging_walks_the_whole_list_once(api, world, order):
+    seen, after, pages = [], None, 0
+    while True:
+        params = {"order": order, "per_page": 3, **({"after": after} if after else {})}
+        page = alerts(api, **params)
+        assert page["total"] == 7
+        seen += page["items"]
+        pages += 1
+        after = page["next"]
+        if after is None:
+            break
+    assert pages == 3 and len(seen) == 7 and len({i["id"] for i in seen}) == 7
+    assert seen == alerts(api, order=order, per_page=50)["items"]  # the same order as one page
+
+
+def test_a_broken_cursor_is_a_422(api, world):
+    for bad in ("nonsense", "W10", "WyJ4Il0", "WzEsICIyMDI2LTAzLTAzVDAyOjMwOjAwIiwgM10"):  # [], ["x"], naive time
+        r = api("supervisor").get("/api/v1/sla/alerts", query_string={"order": "urgent", "after": bad})
+        assert r.status_code == 422 and "after" in r.get_json()["fields"], bad
+
+
+def test_several_alerts_are_acknowledged_at_once(api, world):
+    open_ = alerts(api, acknowledged="false", kind="warning")["items"]
+    ids = [a["id"] for a in open_[:3]]
+    r = api("supervisor").post("/api/v1/sla/alerts/acknowledge", json={"ids": ids, "comment": "交班前统一处理"})
+    assert r.status_code == 200, r.get_json()
+    got = r.get_json()["items"]
+    assert [a["id"] for a in got] == ids
+    assert all(a["acknowledged_by"]["username"] == "supervisor" and a["comment"] == "交班前统一处理" for a in got)
+    assert alerts(api, acknowledged="true")["total"] == 3
+    # As a single acknowledgement: a second keeps the first person and time.
+    again = api("manager").post("/api/v1/sla/alerts/acknowledge", json={"ids": ids[:1]}).get_json()["items"][0]
+    assert again["acknowledged_by"]["username"] == "supervisor"
+
+
+def test_bulk_acknowledge_refuses_unknown_ids_and_bad_input_whole(api, world):
+    some = alerts(api)["items"][0]["id"]
+    sup = api("supervisor")
+    r = sup.post("/api/v1/sla/alerts/acknowledge", json={"ids": [some, 999999]})
+    assert r.status_code == 422 and r.get_json()["codes"] == {"ids": "unknown_alerts"} and "999999" in r.get_json()["fields"]["ids"]
+    assert alerts(api, acknowledged="true")["total"] == 0  # nothing acknowledged
+    for body in ({"ids": []}, {"ids": ["1"]}, {"ids": list(range(1, 202))}, {"comment": "x"}, {"ids": [some], "note": "x"}):
+        assert sup.post("/api/v1/sla/alerts/acknowledge", json=body).status_code == 422, body
+    for role in ("operator", "dispatcher", "crew", "board", "admin"):
+        assert api(role).post("/api/v1/sla/alerts/acknowledge", json={"ids": [some]}).status_code == 403, role

@@ -36,6 +36,7 @@ error_catalog.define({
     "deadline_passed": _l("the %(stage)s deadline has passed: an extension must be asked for before it"),
     "extension_waiting": _l("an extension of the %(stage)s deadline is already waiting for a decision"),
     "extension_decided": _l("extension %(id)s was already %(status)s"),
+    "unknown_alerts": _l("no alert %(ids)s: nothing was acknowledged"),
 })
 
 
@@ -133,6 +134,17 @@ def acknowledge_alert(alert_id: int, actor: User, comment: str | None) -> Alert:
         alert.comment = comment
     db.session.flush()
     return alert
+
+
+def acknowledge_alerts(ids: list[int], actor: User, comment: str | None) -> list[Alert]:
+    """Several at once, each as acknowledge_alert does; an unknown id refuses them all
+    (nothing is acknowledged), naming it."""
+    wanted = list(dict.fromkeys(ids))
+    found = {a.id: a for a in db.session.scalars(select(Alert).where(Alert.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ValidationFailed.at("ids", "unknown_alerts", ids=", ".join(map(str, missing)))
+    return [acknowledge_alert(i, actor, comment) for i in wanted]
 
 
 def acknowledge_escalation(esc_id: int, actor: User, note: str | None) -> Escalation:

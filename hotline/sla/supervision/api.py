@@ -21,6 +21,7 @@ from hotline.sla.models import Escalation, EscalationStep, Extension, SlaClock
 from hotline.sla.supervision import reports
 from hotline.sla.supervision.schemas import (
     AlertAck,
+    AlertBulkAck,
     AlertQuery,
     EscalationAck,
     EscalationOut,
@@ -30,6 +31,7 @@ from hotline.sla.supervision.schemas import (
     ExtensionQuery,
     OnTimeQuery,
     OnTimeReportOut,
+    SlaAlertListOut,
     SlaAlertOut,
     SlaAlertPageOut,
     SlaExtensionOut,
@@ -63,10 +65,10 @@ def sla_alerts():
     applies only the sla.* events after it."""
     seq = _last_seq()
     query = parse_query(AlertQuery, request.args)
-    items, total = reports.alert_page(query)
+    items, total, after = reports.alert_page(query)
     return jsonify(
         items=[reports.alert_view(a) for a in items], total=total, page=query.page, per_page=query.per_page,
-        seq=seq, now=clock.now().isoformat(),
+        next=after, seq=seq, now=clock.now().isoformat(),
     )
 
 
@@ -79,6 +81,19 @@ def acknowledge_sla_alert(alert_id: int):
     alert = services.acknowledge_alert(alert_id, current_user, data.comment)
     view = reports.alert_view(alert)  # before the commit expires it (see tickets/api.py)
     return committed(view)
+
+
+@bp.post("/v1/sla/alerts/acknowledge")
+@operation("Acknowledge several warnings and breaches at once, with one comment; each as a single "
+           "acknowledgement (the first keeps its person and time)", body=AlertBulkAck, response=SlaAlertListOut,
+           returns="The alerts", operation_id="acknowledgeSlaAlerts",
+           description="All or nothing: an unknown id is a 422 naming it and nothing is acknowledged.")
+@require(SUPERVISE_SLA)
+def acknowledge_sla_alerts():
+    data = parse(AlertBulkAck, json_body())
+    alerts = services.acknowledge_alerts(data.ids, current_user, data.comment)
+    views = [reports.alert_view(a) for a in alerts]
+    return committed({"items": views})
 
 
 # ---- escalations -----------------------------------------------------------------------------

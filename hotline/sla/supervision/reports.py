@@ -1,19 +1,25 @@
 """What the supervisor reads: the filtered list of warnings and breaches (and its
 export), and on-time rates per unit or category and stage, counted in SQL."""
+import base64
+import binascii
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from hotline.core import clock
+from hotline.core import clock, error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.exports import csv_stream
 from hotline.core.extensions import db
-from hotline.sla.models import Alert, SlaClock, Stage
+from hotline.sla.models import Alert, AlertKind, SlaClock, Stage
 from hotline.sla.supervision.schemas import AlertQuery, OnTimeQuery
 from hotline.tickets.models import Category, Ticket
 from hotline.units.models import Unit
+
+error_catalog.define({"bad_cursor": _l("not a cursor this list gave; start from the first page")})
 
 DEFAULT_PERIOD = timedelta(days=7)
 EXPORT_LIMIT = 100_000
@@ -34,8 +40,65 @@ def unit_and_children(code: str) -> set[int]:
     return {unit.id, *db.session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))}
 
 
+def _rank():
+    """0 a breach nobody acknowledged, 1 a warning nobody acknowledged, 2 the rest."""
+    waiting = Alert.acknowledged_at.is_(None)
+    return case((and_(waiting, Alert.kind == AlertKind.BREACH), 0), (waiting, 1), else_=2)
+
+
+def _rank_of(alert: Alert) -> int:
+    if alert.acknowledged_at is not None:
+        return 2
+    return 0 if alert.kind == AlertKind.BREACH else 1
+
+
+# Each order: its sort key as (column, descending?) and the same key read off a row.
+_ORDERS = {
+    "newest": (lambda: [(Alert.at, True), (Alert.id, True)], lambda a: [a.at, a.id]),
+    "urgent": (lambda: [(_rank(), False), (Alert.due_at, False), (Alert.id, False)],
+               lambda a: [_rank_of(a), a.due_at, a.id]),
+}
+
+
+def _cursor(values: list) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _uncursor(text: str, order: str) -> list:
+    """The key a `next` named; anything else is a 422 (a cursor is opaque, not a filter)."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        *head, last = raw
+        if not isinstance(last, int) or isinstance(last, bool) or len(raw) != len(_ORDERS[order][0]()):
+            raise ValueError
+        if order == "newest":
+            return [_aware(head[0]), last]
+        if not isinstance(head[0], int) or isinstance(head[0], bool):
+            raise ValueError
+        return [head[0], _aware(head[1]), last]
+    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
+        raise ValidationFailed.at("after", "bad_cursor") from None
+
+
+def _aware(text) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError
+    return value
+
+
+def _after(key: list, values: list):
+    """Rows after `values` in the order `key` (lexicographic: the first column that differs decides)."""
+    terms = []
+    for i, (col, desc) in enumerate(key):
+        same = [c == values[j] for j, (c, _) in enumerate(key[:i])]
+        terms.append(and_(*same, col < values[i] if desc else col > values[i]))
+    return or_(*terms)
+
+
 def alert_select(q: AlertQuery) -> Select:
-    """The alerts matching the filters, newest first."""
+    """The alerts matching the filters, in the order asked (newest first by default)."""
     stmt = select(Alert)
     if q.unit:
         stmt = stmt.where(Alert.unit_id.in_(unit_and_children(q.unit)))
@@ -55,7 +118,8 @@ def alert_select(q: AlertQuery) -> Select:
     if q.acknowledged is not None:
         acked = Alert.acknowledged_at.is_not(None)
         stmt = stmt.where(acked if q.acknowledged else ~acked)
-    return stmt.order_by(Alert.at.desc(), Alert.id.desc())
+    key = _ORDERS[q.order][0]()
+    return stmt.order_by(*[c.desc() if desc else c.asc() for c, desc in key])
 
 
 _ALERT_LOADS = (
@@ -65,13 +129,21 @@ _ALERT_LOADS = (
 )
 
 
-def alert_page(q: AlertQuery) -> tuple[list[Alert], int]:
+def alert_page(q: AlertQuery) -> tuple[list[Alert], int, str | None]:
+    """A page of alerts, the total that match, and the cursor of the next page (None at
+    the end). With `after` (keyset) the page starts right after the row it names, at
+    any depth for the price of the first page; else by `page` (offset)."""
     stmt = alert_select(q)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(
-        stmt.options(*_ALERT_LOADS).limit(q.per_page).offset((q.page - 1) * q.per_page)
-    ).all()
-    return list(rows), total
+    key_of = _ORDERS[q.order][1]
+    if q.after:
+        stmt = stmt.where(_after(_ORDERS[q.order][0](), _uncursor(q.after, q.order)))
+    else:
+        stmt = stmt.offset((q.page - 1) * q.per_page)
+    rows = list(db.session.scalars(stmt.options(*_ALERT_LOADS).limit(q.per_page + 1)).unique().all())
+    more = len(rows) > q.per_page
+    rows = rows[: q.per_page]
+    return rows, total, _cursor(key_of(rows[-1])) if more else None
 
 
 def alert_view(alert: Alert) -> dict:

@@ -37,11 +37,24 @@ class AlertQuery(_Period):
     stage: Stage | None = None
     kind: AlertKind | None = None
     acknowledged: bool | None = None
+    order: Literal["newest", "urgent"] = Field(
+        "newest", description="newest: by alert time, newest first; urgent: breaches not yet acknowledged, then "
+                              "warnings not yet acknowledged, then the rest, each by deadline, earliest first")
+    after: Text(200) | None = Field(None, description="keyset paging: the `next` of the previous page (then `page` "
+                                                      "is not used); stays right however long the list")
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(50, ge=1, le=500)
 
 
 class AlertAck(Strict):
+    comment: Text(2000) | None = None
+
+
+MAX_BULK_ACK = 200
+
+
+class AlertBulkAck(Strict):
+    ids: list[int] = Field(min_length=1, max_length=MAX_BULK_ACK, description="alert ids; unknown ones: 422, none acknowledged")
     comment: Text(2000) | None = None
 
 
@@ -97,8 +110,13 @@ class SlaAlertOut(BaseModel):
 
 class SlaAlertPageOut(PageOut):
     items: list[SlaAlertOut]
+    next: str | None = Field(description="pass as `after` for the page after this one; null: this is the last")
     seq: int = Field(description="the last live event this list reflects")
     now: datetime
+
+
+class SlaAlertListOut(BaseModel):
+    items: list[SlaAlertOut]
 
 
 class EscalationStepOut(BaseModel):
