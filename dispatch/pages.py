@@ -12,7 +12,9 @@ from hotline.core.permissions import (
     require,
     scope_for,
 )
-from hotline.tickets.models import Category
+from dispatch.desk.services import DESK_STATUSES
+from dispatch.routing.services import known_areas
+from hotline.tickets.models import Category, Priority
 from hotline.units.models import Unit
 from hotline.users.models import Role
 from hotline.users.services import token_for_secret
@@ -53,7 +55,7 @@ def kiosk():
 @bp.get("/dispatch")
 @require(DISPATCH)
 def desk():
-    return _page("dispatch/desk.html")
+    return _page("dispatch/desk.html", areas=known_areas(), priorities=list(Priority), states=DESK_STATUSES)
 
 
 @bp.get("/crew")

@@ -1,13 +1,20 @@
 /* The dispatch desk: the queue waiting for dispatch (new and returned) and the work in
    progress, late first (emergencies, then missed and warned deadlines: deadline.js);
    dispatch (派单) and transfer (转办) from the keyboard. Rows are updated in place so a
-   live event never wipes a form being filled in. */
+   live event never wipes a form being filled in.
+   Each card shows what the caller said and where (GET /api/v1/desk/tickets: the live
+   card has neither, it reaches wall boards too), and for a waiting ticket the unit the
+   routing rules suggest, the least loaded of the rule's crews by the live load. The unit
+   field is type-ahead (a datalist of the units). Filters and saved views (per person, on
+   the server); selected cards go to one unit in one request (POST /api/v1/desk/dispatch). */
 (function () {
   "use strict";
 
   const { $, t, el, option, request, failureText, statusName, categoryName, statusBadge, priorityBadge } = Hotline;
 
   const tickets = new Map(); // number -> board ticket
+  const details = new Map(); // number -> {version, matter, address, area, suggestion}
+  const selected = new Set(); // numbers of the queue's cards ticked for dispatch at once
   const rows = new Map(); // number -> {li, group}
   const reasons = new Map(); // number -> {version, text}: why a unit returned it
   let units = []; // from /api/v1/units, with load from the snapshot and the ticket events
@@ -27,16 +34,56 @@
     return unit ? unit.name : code || "";
   }
 
-  function unitOptions(select, exclude) {
-    const keep = select.value;
-    const options = [option("", t("choose_unit"))];
+  /* The units work may go to, with their load, as the unit fields' type-ahead list: typing
+     a part of the name or the code narrows it (the browser's datalist). */
+  function unitOptions() {
+    const options = [];
     for (const u of units) {
-      if (u.kind === "center" || u.takes_work_orders === false || u.code === exclude) continue; // offers only units work may go to
+      if (u.kind === "center" || u.takes_work_orders === false) continue; // offers only units work may go to
       const n = load.get(u.code) || 0;
-      options.push(option(u.code, (u.parent ? "\u3000" : "") + u.name + (n ? " · " + t("load", { n }) : "")));
+      const o = option(u.code, u.name + " · " + t("load", { n }));
+      options.push(o);
     }
-    select.replaceChildren(...options);
-    select.value = keep;
+    $("desk-units").replaceChildren(...options);
+  }
+
+  /* The unit a field names: its code, or a unit's whole name (any case); null if none. */
+  function unitCode(text) {
+    const v = text.trim().toLowerCase();
+    if (!v) return null;
+    const u = units.find((x) => x.code.toLowerCase() === v || x.name.toLowerCase() === v);
+    return u ? u.code : null;
+  }
+
+  function unitInput(name) {
+    const input = el("input");
+    input.name = name || "unit";
+    input.dataset.role = "unit";
+    input.setAttribute("list", "desk-units");
+    input.autocomplete = "off";
+    input.placeholder = t("choose_unit");
+    input.addEventListener("focus", () => input.select()); // typing replaces the suggestion
+    input.addEventListener("input", () => (input.dataset.touched = "1"));
+    return input;
+  }
+
+  /* The routing rule's suggestion with today's load: the least loaded of its candidates
+     (the first on ties), as the server chose it (dispatch/desk/services.py). */
+  function suggestion(number) {
+    const s = details.get(number)?.suggestion;
+    if (!s) return null;
+    let best = s.candidates[0];
+    for (const c of s.candidates) if ((load.get(c) ?? 0) < (load.get(best) ?? 0)) best = c;
+    return { unit: best, load: load.get(best) ?? 0, rule: s.rule };
+  }
+
+  function suggestionLine(number) {
+    const d = details.get(number);
+    if (!d) return null;
+    const s = suggestion(number);
+    if (!s) return el("div", "j-suggest none", t("no_rule"));
+    const rule = categoryName(s.rule.category) + " · " + (s.rule.area || t("rule_any_area")) + " → " + unitName(s.rule.unit);
+    return el("div", "j-suggest", t("suggested", { unit: unitName(s.unit), rule, n: s.load }));
   }
 
   function field(label, control, cls) {
@@ -65,7 +112,14 @@
     head.append(age);
     const parts = [head];
     if (ticket.sla || ticket.escalation) parts.push(deadline(ticket));
-    const where = ticket.address || ticket.street; // the card (board, events) has the street only
+    const d = details.get(ticket.number);
+    if (d && d.matter) {
+      const said = el("p", "j-matter", d.matter);
+      said.title = d.matter;
+      parts.push(said);
+    }
+    // The address as this person may see it; until it comes, the live card's street.
+    const where = d ? d.address : ticket.street;
     if (where) parts.push(el("div", "j-addr", where));
     if (ticket.status === "returned") {
       const r = reasons.get(ticket.number);
@@ -74,6 +128,10 @@
       if (!r || r.version !== ticket.version) fetchReason(ticket);
     }
     if (groupOf(ticket) === "progress" && ticket.unit) parts.push(el("div", "j-unit", "→ " + unitName(ticket.unit)));
+    if (groupOf(ticket) === "queue") {
+      const line = suggestionLine(ticket.number);
+      if (line) parts.push(line);
+    }
     return parts;
   }
 
@@ -116,10 +174,7 @@
   function dispatchForm(ticket) {
     const form = el("form", "dispatch-form");
     form.noValidate = true;
-    const select = el("select");
-    select.name = "unit";
-    select.dataset.role = "unit";
-    unitOptions(select);
+    const select = unitInput();
     const instr = el("input");
     instr.name = "instructions";
     instr.maxLength = 2000;
@@ -129,8 +184,10 @@
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       act(form, ticket.number, "dispatch", () => {
-        if (!select.value) return { error: t("unit_required"), focus: select };
-        return { body: { unit: select.value, instructions: instr.value.trim() || undefined }, done: (d) => t("dispatched_to", { number: d.number, unit: unitName(d.unit) }) };
+        const code = unitCode(select.value);
+        if (!select.value.trim()) return { error: t("unit_required"), focus: select };
+        if (!code) return { error: t("unit_unknown", { text: select.value.trim() }), focus: select };
+        return { body: { unit: code, instructions: instr.value.trim() || undefined }, done: (d) => t("dispatched_to", { number: d.number, unit: unitName(d.unit) }) };
       });
     });
     return form;
@@ -142,9 +199,7 @@
     const form = el("form", "transfer-form");
     form.noValidate = true;
     form.hidden = true;
-    const select = el("select");
-    select.name = "unit";
-    select.dataset.role = "unit";
+    const select = unitInput();
     const reason = el("input");
     reason.name = "reason";
     reason.maxLength = 1000;
@@ -154,7 +209,6 @@
     cancel.type = "button";
     form.append(field(t("transfer_to"), select), field(t("reason"), reason, "reason"), submit, cancel);
     open.addEventListener("click", () => {
-      unitOptions(select, tickets.get(ticket.number)?.unit);
       form.hidden = false;
       open.hidden = true;
       select.focus();
@@ -174,9 +228,11 @@
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       act(form, ticket.number, "transfer", () => {
-        if (!select.value) return { error: t("unit_required"), focus: select };
+        const code = unitCode(select.value);
+        if (!select.value.trim()) return { error: t("unit_required"), focus: select };
+        if (!code) return { error: t("unit_unknown", { text: select.value.trim() }), focus: select };
         if (!reason.value.trim()) return { error: t("reason_required"), focus: reason };
-        return { body: { unit: select.value, reason: reason.value.trim() }, done: (d) => t("transferred_to", { number: d.number, unit: unitName(d.unit) }) };
+        return { body: { unit: code, reason: reason.value.trim() }, done: (d) => t("transferred_to", { number: d.number, unit: unitName(d.unit) }) };
       });
     });
     const wrap = el("div", "j-actions");
@@ -200,7 +256,7 @@
     buttons.forEach((b) => (b.disabled = false));
     if (answer.ok) {
       const d = answer.data;
-      merge({ number: d.number, status: d.status, priority: d.priority, category: d.category, unit: d.unit, version: d.version, address: d.address, created_at: d.created_at });
+      merge(cardOf(d));
       announce(plan.done(d));
       // Keep the keyboard moving: the next ticket in the queue.
       if (action === "dispatch") focusFirst("queue");
@@ -208,12 +264,17 @@
     }
     if (answer.status === 409 && answer.data && answer.data.ticket) {
       const cur = answer.data.ticket;
-      merge({ number: cur.number, status: cur.status, priority: cur.priority, category: cur.category, unit: cur.unit, version: cur.version, address: cur.address, created_at: cur.created_at });
+      merge(cardOf(cur));
       const row = rows.get(number);
       if (row) message(row.li, t("conflict", { status: statusName(cur.status) }));
       return;
     }
     message(li, failureText(answer));
+  }
+
+  /* The fields of the live card an action's answer (a ticket) carries. */
+  function cardOf(d) {
+    return { number: d.number, status: d.status, priority: d.priority, category: d.category, unit: d.unit, version: d.version, created_at: d.created_at };
   }
 
   function announce(text) {
@@ -224,6 +285,14 @@
     const li = el("li", "job");
     li.tabIndex = 0;
     li.dataset.number = ticket.number;
+    if (group === "queue") {
+      const box = el("input", "j-select");
+      box.type = "checkbox";
+      box.setAttribute("aria-label", t("select_ticket", { number: ticket.number }));
+      box.checked = selected.has(ticket.number);
+      box.addEventListener("change", () => toggleSelect(ticket.number, box.checked));
+      li.append(box);
+    }
     li.append(el("div", "j-info"));
     li.append(group === "queue" ? dispatchForm(ticket) : transferForm(ticket));
     const msg = el("p", "j-msg");
@@ -233,8 +302,12 @@
   }
 
   function updateRow(li, ticket) {
-    li.className = "job prio-" + ticket.priority + " status-" + ticket.status;
+    li.className = "job prio-" + ticket.priority + " status-" + ticket.status + (selected.has(ticket.number) ? " is-selected" : "");
     li.querySelector(".j-info").replaceChildren(...info(ticket));
+    // The unit field starts at the suggestion until the person types in it.
+    const field = li.querySelector('.dispatch-form input[data-role="unit"]');
+    const s = suggestion(ticket.number);
+    if (field && !field.dataset.touched && document.activeElement !== field) field.value = s ? s.unit : "";
   }
 
   const ranked = new Map(); // number -> its deadline's rank when the desk was last sorted
@@ -253,10 +326,15 @@
     ranked.clear();
     for (const ticket of tickets.values()) ranked.set(ticket.number, Hotline.deadline.rank(ticket, now));
     const want = { queue: [], progress: [] };
+    const all = { queue: 0, progress: 0 };
+    const f = filters();
     for (const ticket of tickets.values()) {
       const g = groupOf(ticket);
-      if (g) want[g].push(ticket);
+      if (!g) continue;
+      all[g] += 1;
+      if (passes(ticket, f, now)) want[g].push(ticket);
     }
+    for (const number of [...selected]) if (!want.queue.some((x) => x.number === number)) selected.delete(number);
     for (const [number, row] of rows) {
       const ticket = tickets.get(number);
       if (!ticket || groupOf(ticket) !== row.group) {
@@ -278,10 +356,12 @@
       const ol = lists[group];
       const same = nodes.length === ol.children.length && nodes.every((n, i) => ol.children[i] === n);
       if (!same) ol.replaceChildren(...nodes);
-      $("count-" + group).textContent = list.length;
+      const count = $("count-" + group);
+      count.textContent = list.length === all[group] ? list.length : t("filtered", { shown: list.length, total: all[group] });
       $(group + "-empty").hidden = list.length > 0;
     }
     showDeadlines(now);
+    showSelection();
     if (focused && focused !== document.activeElement && document.contains(focused)) focused.focus();
   }
 
@@ -290,8 +370,204 @@
     if (known && ticket.version < known.version) return;
     if (!groupOf(ticket)) tickets.delete(ticket.number);
     else tickets.set(ticket.number, Object.assign(known || {}, Object.fromEntries(Object.entries(ticket).filter(([, v]) => v !== undefined))));
+    const d = details.get(ticket.number);
+    if (groupOf(ticket) && (!d || d.version < ticket.version)) fetchDetails([ticket.number]);
     render();
   }
+
+  /* ---- details: the caller's words, the address, the suggestion ---- */
+  let wanted = new Set(); // numbers to ask for; null: every ticket on the desk
+  let detailTimer = null;
+
+  function fetchDetails(numbers) {
+    if (numbers === null) wanted = null;
+    else if (wanted !== null) numbers.forEach((n) => wanted.add(n));
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(loadDetails, 150); // a burst of events: one request
+  }
+
+  async function loadDetails() {
+    const ask = wanted;
+    wanted = new Set();
+    if (ask !== null && !ask.size) return;
+    const query = ask === null ? "" : "?" + [...ask].map((n) => "number=" + encodeURIComponent(n)).join("&");
+    const answer = await request("GET", "/api/v1/desk/tickets" + query);
+    if (!answer.ok) return;
+    for (const d of answer.data.items) details.set(d.number, d);
+    render();
+  }
+
+  /* ---- several at once ---- */
+  function toggleSelect(number, on) {
+    if (on) selected.add(number);
+    else selected.delete(number);
+    const row = rows.get(number);
+    if (row) row.li.classList.toggle("is-selected", on);
+    showSelection();
+  }
+
+  function showSelection() {
+    const bar = $("bulk");
+    bar.hidden = selected.size === 0;
+    $("bulk-count").textContent = t("selected", { n: selected.size });
+    for (const [number, row] of rows) {
+      const box = row.li.querySelector(".j-select");
+      if (box) box.checked = selected.has(number);
+    }
+    const shown = [...lists.queue.querySelectorAll(".job")].length;
+    const all = $("select-all");
+    all.checked = shown > 0 && selected.size === shown;
+    all.indeterminate = selected.size > 0 && selected.size < shown;
+  }
+
+  $("select-all").addEventListener("change", (e) => {
+    lists.queue.querySelectorAll(".job").forEach((li) => toggleSelect(li.dataset.number, e.target.checked));
+  });
+  $("bulk-none").addEventListener("click", () => {
+    [...selected].forEach((n) => toggleSelect(n, false));
+    $("bulk-msg").textContent = "";
+  });
+
+  $("bulk").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const field = $("bulk-unit");
+    const msg = $("bulk-msg");
+    const code = unitCode(field.value);
+    if (!code) {
+      msg.textContent = field.value.trim() ? t("unit_unknown", { text: field.value.trim() }) : t("unit_required");
+      field.focus();
+      return;
+    }
+    const items = [...selected].filter((n) => tickets.has(n)).map((n) => ({ number: n, version: tickets.get(n).version }));
+    const button = e.target.querySelector('button[type="submit"]');
+    button.disabled = true;
+    msg.textContent = t("sending");
+    const answer = await request("POST", "/api/v1/desk/dispatch", { unit: code, tickets: items, instructions: $("bulk-instructions").value.trim() || undefined });
+    button.disabled = false;
+    if (!answer.ok) {
+      msg.textContent = failureText(answer);
+      return;
+    }
+    const failed = [];
+    for (const r of answer.data.results) {
+      if (r.ok) {
+        selected.delete(r.number);
+        merge(cardOf(r.ticket));
+        continue;
+      }
+      if (r.current) merge(cardOf(r.current));
+      const row = rows.get(r.number);
+      if (row) message(row.li, r.message);
+      failed.push(t("bulk_failed", { number: r.number, message: r.message }));
+    }
+    const done = t("bulk_done", { ok: answer.data.dispatched, total: items.length, unit: unitName(code) });
+    msg.textContent = [done, ...failed].join(" ");
+    announce(done);
+    if (!failed.length) $("bulk-instructions").value = "";
+    showSelection();
+  });
+
+  /* ---- filters and saved views ---- */
+  const filterForm = $("desk-filters");
+  const FILTERS = ["category", "area", "priority", "state", "late"];
+  let views = [];
+
+  function filters() {
+    const f = {};
+    for (const key of FILTERS) if (filterForm.elements[key].value) f[key] = filterForm.elements[key].value;
+    return f;
+  }
+
+  function passes(ticket, f, now) {
+    if (f.category && ticket.category !== f.category) return false;
+    if (f.priority && ticket.priority !== f.priority) return false;
+    if (f.state && ticket.status !== f.state) return false;
+    if (f.area && details.get(ticket.number)?.area !== f.area) return false;
+    if (f.late) {
+      const state = Hotline.deadline.state(ticket.sla, now);
+      const ok = f.late === "late" ? state === "breached" : f.late === "warned" ? state === "warned" : state === "breached" || state === "warned";
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  function setFilters(f) {
+    for (const key of FILTERS) {
+      const sel = filterForm.elements[key];
+      const value = f[key] || "";
+      if (value && ![...sel.options].some((o) => o.value === value)) sel.append(option(value, value)); // an area no longer listed
+      sel.value = value;
+    }
+    render();
+  }
+
+  filterForm.addEventListener("change", (e) => {
+    if (e.target.id === "df-view") {
+      const v = views.find((x) => String(x.id) === e.target.value);
+      setFilters(v ? v.filters : {});
+      $("df-delete").hidden = !v;
+      return;
+    }
+    if (FILTERS.includes(e.target.name)) {
+      $("df-view").value = "";
+      $("df-delete").hidden = true;
+      render();
+    }
+  });
+  filterForm.addEventListener("submit", (e) => e.preventDefault());
+  $("df-clear").addEventListener("click", () => {
+    $("df-view").value = "";
+    $("df-delete").hidden = true;
+    setFilters({});
+  });
+  $("df-save").addEventListener("click", () => {
+    const box = $("df-save-box");
+    box.hidden = !box.hidden;
+    if (!box.hidden) $("df-name").focus();
+  });
+  $("df-name").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      saveView();
+    }
+  });
+  $("df-save-go").addEventListener("click", saveView);
+  $("df-delete").addEventListener("click", async () => {
+    const id = $("df-view").value;
+    if (!id) return;
+    const answer = await request("DELETE", "/api/v1/desk/views/" + id);
+    if (!answer.ok) return showError(failureText(answer));
+    await loadViews("");
+    $("df-delete").hidden = true;
+  });
+
+  function showError(text) {
+    Hotline.showText($("df-error"), text);
+  }
+
+  async function saveView() {
+    const name = $("df-name").value.trim();
+    if (!name) return showError(t("view_name_required"));
+    const answer = await request("POST", "/api/v1/desk/views", { name, filters: filters() });
+    if (!answer.ok) return showError(failureText(answer));
+    showError("");
+    $("df-save-box").hidden = true;
+    $("df-name").value = "";
+    announce(t("view_saved", { name }));
+    await loadViews(String(answer.data.id));
+    $("df-delete").hidden = false;
+  }
+
+  async function loadViews(chosen) {
+    const answer = await request("GET", "/api/v1/desk/views");
+    if (!answer.ok) return;
+    views = answer.data.items;
+    const sel = $("df-view");
+    sel.replaceChildren(option("", "—"), ...views.map((v) => option(String(v.id), v.name)));
+    sel.value = chosen || "";
+  }
+
+  loadViews("");
 
   /* ---- keyboard ---- */
   function focusFirst(group) {
@@ -333,12 +609,16 @@
       if (next) next.focus();
       e.preventDefault();
     } else if (key === "d" || (e.key === "Enter" && target === row)) {
-      const select = row.querySelector(".dispatch-form select");
-      if (select) select.focus();
+      const field = row.querySelector('.dispatch-form input[data-role="unit"]');
+      if (field) field.focus();
       else row.querySelector(".transfer-open")?.click();
       e.preventDefault();
     } else if (key === "t") {
       row.querySelector(".transfer-open")?.click();
+      e.preventDefault();
+    } else if (key === "x") {
+      const box = row.querySelector(".j-select");
+      if (box) toggleSelect(row.dataset.number, !box.checked);
       e.preventDefault();
     }
   });
@@ -348,9 +628,7 @@
      choices, except one being chosen from. */
   function showLoad(list) {
     for (const u of list || []) load.set(u.code, u.load);
-    document.querySelectorAll('select[data-role="unit"]').forEach((s) => {
-      if (document.activeElement !== s) unitOptions(s, s.closest(".transfer-form") ? tickets.get(s.closest(".job").dataset.number)?.unit : undefined);
-    });
+    unitOptions();
   }
 
   function onSnapshot(snap) {
@@ -359,6 +637,7 @@
     load.clear();
     showLoad(snap.units);
     render();
+    fetchDetails(null);
   }
 
   /* sla.warning / sla.breached (with the ticket's nearest deadline), escalation,
@@ -383,8 +662,8 @@
     if (!String(ev.event).startsWith("ticket.")) return;
     // The event is the ticket's card, and the load of the units it touched (newer than
     // any the desk has: events come in order), so the desk needs no snapshot for it.
-    merge(Hotline.ticketCard(ev));
     showLoad(ev.units);
+    merge(Hotline.ticketCard(ev));
   }
 
   const desk = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState });
@@ -392,7 +671,7 @@
   request("GET", "/api/v1/units").then((answer) => {
     if (!answer.ok) return;
     units = answer.data.items;
-    document.querySelectorAll('select[data-role="unit"]').forEach((s) => unitOptions(s));
+    unitOptions();
     render();
   });
 

@@ -1,5 +1,8 @@
 /* The supervisor's deadlines page: warnings and breaches live (a new breach flashes),
-   filters kept in the URL, acknowledge with a comment in place; open escalations,
+   breaches to acknowledge first, then warnings, then the rest, each by deadline (the
+   API's order=urgent), 100 at a time and more on demand (keyset: `next`); filters kept
+   in the URL, acknowledge with a comment in place, or tick several and acknowledge them
+   in one request; open escalations,
    pending extension requests and on-time rates beside them. Rows are updated in place
    so a live event never wipes a comment being typed. */
 (function () {
@@ -17,7 +20,9 @@
 
   const alerts = new Map(); // id -> alert
   const rows = new Map(); // id -> li
+  const ticked = new Set(); // ids of open alerts selected for one acknowledgement
   let total = 0;
+  let next = null; // the cursor of the page after the loaded ones; null: all loaded
   const list = $("alerts");
   const form = $("filters");
 
@@ -170,7 +175,11 @@
   function buildRow(a) {
     const li = el("li", "alert");
     li.dataset.id = a.id;
-    li.append(el("div", "a-info"), el("div", "a-ack-wrap"));
+    const box = el("input", "a-select");
+    box.type = "checkbox";
+    box.setAttribute("aria-label", t("select_alert", { number: a.number }));
+    box.addEventListener("change", () => tick(a.id, box.checked));
+    li.append(box, el("div", "a-info"), el("div", "a-ack-wrap"));
     const msg = el("p", "msg");
     msg.setAttribute("role", "status");
     li.append(msg);
@@ -184,10 +193,21 @@
     const hasForm = wrap.querySelector(".ack-form");
     if (a.acknowledged_at) wrap.replaceChildren(ackState(a));
     else if (!hasForm) wrap.replaceChildren(ackForm(a));
+    li.querySelector(".a-select").hidden = !!a.acknowledged_at;
+  }
+
+  /* The API's order=urgent (hotline/sla/supervision/reports.py): open breaches, open
+     warnings, the rest; then by deadline, then id. */
+  function rank(a) {
+    return a.acknowledged_at ? 2 : a.kind === "breach" ? 0 : 1;
+  }
+
+  function urgent(x, y) {
+    return rank(x) - rank(y) || Date.parse(x.due_at) - Date.parse(y.due_at) || x.id - y.id;
   }
 
   function render() {
-    const sorted = [...alerts.values()].sort((x, y) => Date.parse(y.at) - Date.parse(x.at) || y.id - x.id);
+    const sorted = [...alerts.values()].sort(urgent);
     const nodes = sorted.map((a) => {
       let li = rows.get(a.id);
       if (!li) {
@@ -203,9 +223,71 @@
     $("count-alerts").textContent = total;
     $("alerts-empty").hidden = alerts.size > 0;
     const more = $("alerts-more");
-    more.hidden = total <= alerts.size;
-    more.textContent = t("more", { shown: alerts.size, total });
+    more.hidden = !next;
+    $("alerts-more-text").textContent = t("more", { shown: alerts.size, total });
+    showTicked();
   }
+
+  /* ---- several acknowledged at once ---- */
+  function showTicked() {
+    for (const id of [...ticked]) if (!alerts.has(id) || alerts.get(id).acknowledged_at) ticked.delete(id);
+    const open = [...alerts.values()].filter((a) => !a.acknowledged_at).length;
+    const any = ticked.size > 0;
+    $("ack-count").hidden = $("ack-comment").hidden = $("ack-go").hidden = !any;
+    $("ack-count").textContent = t("selected", { n: ticked.size });
+    $("ack-all").checked = open > 0 && ticked.size === open;
+    $("ack-all").indeterminate = any && ticked.size < open;
+    $("bulk-ack").hidden = open === 0;
+    for (const [id, li] of rows) {
+      const box = li.querySelector(".a-select");
+      if (box) box.checked = ticked.has(id);
+    }
+  }
+
+  function tick(id, on) {
+    if (on) ticked.add(id);
+    else ticked.delete(id);
+    showTicked();
+  }
+
+  $("ack-all").addEventListener("change", (e) => {
+    for (const a of alerts.values()) if (!a.acknowledged_at) tick(a.id, e.target.checked);
+  });
+
+  $("bulk-ack").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!ticked.size) return;
+    const button = $("ack-go");
+    button.disabled = true;
+    const answer = await request("POST", "/api/v1/sla/alerts/acknowledge", { ids: [...ticked], comment: $("ack-comment").value.trim() || undefined });
+    button.disabled = false;
+    if (!answer.ok) {
+      $("ack-msg").textContent = failureText(answer);
+      return;
+    }
+    $("ack-msg").textContent = "";
+    $("ack-comment").value = "";
+    for (const a of answer.data.items) alerts.set(a.id, a);
+    ticked.clear();
+    announce(t("acked_many", { n: answer.data.items.length }));
+    render();
+    countOpen();
+  });
+
+  async function loadMore() {
+    if (!next) return;
+    const button = $("alerts-next");
+    button.disabled = true;
+    const answer = await request("GET", "/api/v1/sla/alerts?" + query({ order: "urgent", per_page: PAGE_SIZE, after: next }));
+    button.disabled = false;
+    if (!answer.ok) return;
+    for (const a of answer.data.items) alerts.set(a.id, a);
+    next = answer.data.next;
+    total = answer.data.total;
+    render();
+  }
+
+  $("alerts-next").addEventListener("click", loadMore);
 
   /* ---- the open counts in the header ---- */
   async function countOpen() {
@@ -426,6 +508,7 @@
     alerts.clear();
     for (const a of snap.items) alerts.set(a.id, a);
     total = snap.total;
+    next = snap.next;
     render();
     countOpen();
     loadEscalations();
@@ -450,8 +533,10 @@
         acknowledged_at: null, acknowledged_by: null, comment: null,
       };
       if (matches(a) && !alerts.has(a.id)) {
-        alerts.set(a.id, a);
         total += 1;
+        const last = [...alerts.values()].sort(urgent).pop();
+        if (next && last && urgent(a, last) > 0) return render(); // beyond the loaded pages: it comes with "more"
+        alerts.set(a.id, a);
         render();
         const li = rows.get(a.id);
         li.classList.add("flash", "new");
@@ -479,7 +564,7 @@
   checkFilters().then(() => {
     fillForm();
     live = Hotline.live({
-      snapshotUrl: "/api/v1/sla/alerts?" + query({ per_page: PAGE_SIZE }),
+      snapshotUrl: "/api/v1/sla/alerts?" + query({ order: "urgent", per_page: PAGE_SIZE }),
       onSnapshot,
       onEvent,
       onState: Hotline.showState,

@@ -72,16 +72,21 @@ def test_emergency_from_console_to_board_desk_and_crew(live_server, browser):
         addr.wait_for(timeout=5000)
         assert addr.inner_text().strip() == "Harbour Street"
 
-        # The desk dispatches it with the keyboard: row, D, unit, Enter.
+        # The desk shows what the caller said and where (the dispatcher sees the full address
+        # of an ordinary ticket), then dispatches it with the keyboard: row, D, type the unit, Enter.
         row = desk.locator(f'#queue .job[data-number="{number}"]')
         row.wait_for(timeout=2000)
+        row.locator(".j-matter", has_text=MATTER).wait_for(timeout=3000)
+        assert row.locator(".j-addr").inner_text() == "8 Harbour Street"
         assert desk.locator("#queue .job").first.get_attribute("data-number") == number  # emergencies first
         row.focus()
         desk.keyboard.press("d")
-        select = row.locator(".dispatch-form select")
-        assert select.evaluate("el => el === document.activeElement")
-        select.select_option("north-crew-1")
-        select.press("Enter")
+        field = row.locator('.dispatch-form input[data-role="unit"]')
+        assert field.evaluate("el => el === document.activeElement")
+        # Type-ahead: the datalist offers the units by name and code with their load.
+        assert "North crew 1" in desk.locator('#desk-units option[value="north-crew-1"]').text_content()
+        desk.keyboard.type("north crew 1")  # a unit's name, any case, picks it
+        field.press("Enter")
         desk.locator(f'#progress .job[data-number="{number}"]').wait_for(timeout=3000)
         assert desk.locator(f'#queue .job[data-number="{number}"]').count() == 0
 
@@ -230,8 +235,8 @@ def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server,
 
         row = desk.locator(f'#progress .job[data-number="{number}"].status-en_route')
         row.locator(".j-addr", has_text="Harbour Street").wait_for(timeout=3000)
-        choice = desk.locator(f'#queue .job[data-number="{waiting["number"]}"] select option[value="north-crew-1"]')
-        assert choice.inner_text().endswith(f"{load} active")
+        choice = desk.locator('#desk-units option[value="north-crew-1"]')
+        assert choice.text_content().endswith(f"{load} active")
         crew.locator(f'.order[data-number="{number}"].status-en_route').get_by_role("button", name="Arrive on site").wait_for(timeout=3000)
 
         board.wait_for_timeout(1500)  # longer than the board's reload debounce (800 ms)
@@ -240,3 +245,31 @@ def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server,
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_desk_dispatches_two_selected_cards_at_once(live_server, browser):
+    """Tick two cards (a click and the X key), name the unit once, one request: both go."""
+    live_server.run_in_app(CREW_SEED)
+    tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
+    made = []
+    for address in ("1 Quay Road", "2 Quay Road"):
+        r = requests.post(live_server.url + "/api/v1/tickets", timeout=10, headers={"Authorization": f"Bearer {tokens['operator']}"},
+                          json={"category": "repair", "matter": "Hydrant dripping", "address": address, "caller": {"phone": "13700137000"}})
+        assert r.ok, r.text
+        made.append(r.json()["number"])
+    ctx, desk = _page(browser, live_server, "dispatcher", "/dispatch", viewport={"width": 1920, "height": 1080})
+    try:
+        first, second = (desk.locator(f'#queue .job[data-number="{n}"]') for n in made)
+        first.locator(".j-matter", has_text="Hydrant dripping").wait_for(timeout=3000)
+        first.locator(".j-select").check()
+        second.focus()
+        desk.keyboard.press("x")
+        desk.locator("#bulk-count", has_text="2").wait_for()
+        desk.locator("#bulk-unit").fill("north-crew-1")
+        desk.locator("#bulk button[type=submit]").click()
+        for n in made:
+            desk.locator(f'#progress .job[data-number="{n}"]').wait_for(timeout=3000)
+        assert "2 of 2" in desk.locator("#desk-announce").inner_text()
+        assert desk.locator("#bulk").is_hidden()  # nothing selected any more
+    finally:
+        ctx.close()

@@ -56,18 +56,27 @@ def test_a_breach_arrives_live_and_is_acknowledged(live_server, live_page):
     page.locator("#escalations .esc", has_text=number).wait_for()  # the ladder's first rung
     assert page.locator("#open-breaches b").inner_text() == "1"
 
-    row.locator("input").fill("Called the north branch: crew on its way")
+    row.locator("input[name=comment]").fill("Called the north branch: crew on its way")
     row.locator("button", has_text="Acknowledge").click()
     page.locator("#alerts .alert.is-acked", has_text=number).wait_for()
     assert "Called the north branch" in row.inner_text() and "Supervisor One" in row.inner_text()
     page.locator("#open-breaches b", has_text="0").wait_for()
 
-    # The warning came first; without the filter both rows are there, newest first.
+    # Without the filter both rows are there: what waits for acknowledgement first (the
+    # warning), the acknowledged breach after it. Ticking all that is open and one click
+    # acknowledges them in one request.
     page.goto(live_server.url + "/sla")
     page.locator('#live-state[data-state="live"]').wait_for()
     page.locator("#alerts .alert", has_text=number).nth(1).wait_for()
     kinds = page.locator("#alerts .alert").evaluate_all("rows => rows.map(r => r.className.match(/kind-(\\w+)/)[1])")
-    assert kinds == ["breach", "warning"]
+    assert kinds == ["warning", "breach"]
+    page.locator("#ack-all").check()
+    page.locator("#ack-count", has_text="1").wait_for()
+    page.locator("#ack-comment").fill("Handled at shift change")
+    page.locator("#ack-go").click()
+    page.locator("#alerts .alert.kind-warning.is-acked", has_text=number).wait_for()
+    assert "Handled at shift change" in page.locator("#alerts .alert.kind-warning").inner_text()
+    page.locator("#open-warnings b", has_text="0").wait_for()
     # Export link carries the page's filter.
     page.goto(live_server.url + "/sla?stage=accept")
     page.locator('#export[href="/sla/alerts.csv?stage=accept"]').wait_for()
