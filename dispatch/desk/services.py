@@ -37,14 +37,16 @@ def unit_loads(unit_ids=None) -> dict[int, int]:
     return dict(db.session.execute(stmt.group_by(WorkOrder.unit_id)).all())
 
 
-def suggest(category_id: int | None, area: str | None, loads: dict[int, int]) -> dict | None:
+def suggest(category_id: int | None, area: str | None, loads: dict[int, int], avoid: int | None = None) -> dict | None:
     """The unit the routing rules name for this category and area (route_for: the rule
     the real routing applies); when that unit has crews taking work, the least loaded of
-    them (ties: by code), since crews do the work a branch is given. None: no rule."""
+    them (ties: by code), since crews do the work a branch is given; not `avoid` (the unit
+    that returned the ticket) while there is another. None: no rule."""
     unit, rule = route_for(category_id, area)
     if unit is None:
         return None
     candidates = sorted((c for c in unit.children if takes_work(c)), key=lambda u: u.code) or [unit]
+    candidates = [c for c in candidates if c.id != avoid] or candidates
     best = min(candidates, key=lambda u: loads.get(u.id, 0))  # min keeps the first of equals
     return {
         "unit": best.code,
@@ -86,9 +88,10 @@ def desk_details(viewer: User, numbers: list[str] | None = None) -> list[dict]:
             "suggestion": None,
         }
         if t.status in (Status.NEW, Status.RETURNED):
-            key = (t.category_id, t.area or None)
+            avoid = t.unit_id if t.status == Status.RETURNED else None  # it just said "not ours"
+            key = (t.category_id, t.area or None, avoid)
             if key not in routed:
-                routed[key] = suggest(t.category_id, t.area, loads)
+                routed[key] = suggest(t.category_id, t.area, loads, avoid)
             item["suggestion"] = routed[key]
         out.append(item)
     return out

@@ -61,6 +61,12 @@ def test_suggestion_is_the_rules_unit_then_the_least_loaded_crew(app, api, crews
         assert suggest(repair.id, "Elsewhere", loads) is None  # no rule: no suggestion
     # Dispatched work gets no suggestion; a ticket outside every rule neither.
     assert details(api)[busy["number"]]["suggestion"] is None
+    # A crew returns it ("not ours"): the other crew is suggested, though busier.
+    r = api("dispatcher").post(f"/api/v1/tickets/{waiting['number']}/dispatch", json={"unit": "north-crew-2", "version": waiting["version"]})
+    r = api("supervisor").post(f"/api/v1/tickets/{waiting['number']}/return", json={"reason": "not our street", "version": r.json["version"]})
+    assert r.status_code == 200, r.json
+    s = details(api)[waiting["number"]]["suggestion"]
+    assert s["unit"] == "north-crew-1" and s["candidates"] == ["north-crew-1"]
 
 
 def test_a_unit_without_crews_is_suggested_itself(app, api, crews):
