@@ -52,6 +52,12 @@ def staff(ctx, users, user_of):
     return out
 
 
+@pytest.fixture
+def no_rest_rule(ctx):
+    """A center without rule 1.5: back-to-back shifts need no approval (tests of other rules)."""
+    ctx.config["ROSTER_MIN_REST_HOURS"] = 0
+
+
 def _full_month(shifts, staff):
     """Every shift of November staffed: day op+op2, evening op3, night op4."""
     lead = staff["supervisor"]
@@ -100,7 +106,7 @@ def test_no_shift_at_a_time_no_template_covers(ctx, staff):
 # --- coverage and publishing ---------------------------------------------------------------------
 
 
-def test_coverage_lists_every_gap_and_the_hours_with_nobody(shifts, staff):
+def test_coverage_lists_every_gap_and_the_hours_with_nobody(shifts, staff, no_rest_rule):
     _full_month(shifts, staff)
     lead = staff["supervisor"]
     services.set_cell(NOV, date(2026, 11, 10), shifts["night"], [], lead, None)
@@ -141,10 +147,10 @@ def test_publish_with_nobody_on_duty_refused_unless_overridden_with_a_reason(shi
     assert change.reason == "night line forwarded to the gas company" and change.actor.username == "supervisor"
 
 
-def test_a_person_cannot_be_on_overlapping_shifts(shifts, staff):
+def test_a_person_cannot_be_on_overlapping_shifts(shifts, staff, no_rest_rule):
     services.set_cell(NOV, date(2026, 11, 5), shifts["night"], [staff["operator"]], staff["supervisor"], None)
     db.session.commit()
-    # the day shift of the 6th starts when the night ends: allowed
+    # the day shift of the 6th starts when the night ends: no overlap (a double shift: see below)
     services.set_cell(NOV, date(2026, 11, 6), shifts["day"], [staff["operator"]], staff["supervisor"], None)
     overlapping = _template("late", time(6, 0), time(10, 0), 4)
     db.session.commit()
