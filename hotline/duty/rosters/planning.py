@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -60,8 +61,8 @@ class Plan:
         return {
             "added": [{"day": d.isoformat(), "shift": s, "user": u} for d, s, u in self.added],
             "skipped": [
-                {"day": d.isoformat(), "shift": s, "user": u, "code": p.code,
-                 "message": p.render(english=False, sentence=True), **extra}
+                {"day": d.isoformat(), "shift": s, "user": u, "code": p.code, "error": p.render(english=True),
+                 "message": p.render(english=not has_request_context(), sentence=True), **extra}
                 for d, s, u, p, extra in self.skipped
             ],
         }
