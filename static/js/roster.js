@@ -99,7 +99,7 @@
       ...roster.history.map((h) => {
         const vars = {
           who: h.actor ? h.actor.name : "", shift: h.shift ? shiftName(h.shift) : "", day: h.day || "", reason: h.reason || "",
-          after: h.changes.people ? h.changes.people[1].join(", ") || t("nobody") : "",
+          after: h.kind === "cell" && h.changes.people ? h.changes.people[1].join(", ") || t("nobody") : "",
           off: h.changes.off || "", on: h.changes.on || t("nobody"),
           from: h.changes.from || "", added: h.changes.added ?? "", skipped: h.changes.skipped ?? "",
         };
@@ -161,7 +161,7 @@
     }
     const err = $("cell-error");
     if (answer.status === 409 && answer.data && answer.data.code === "double_shift") {
-      err.textContent = answer.data.message;
+      err.textContent = doubleText(answer.data.double_shift);
       err.hidden = false;
       cellDouble = answer.data.double_shift;
       $("cell-ask").hidden = false;
@@ -193,6 +193,13 @@
     message(answer.ok ? t("asked") : (answer.data && answer.data.message) || failureText(answer), answer.ok ? "ok" : "error");
     loadDoubles();
     return answer.ok;
+  }
+
+  /* The refusal in the reader's words, with the shifts by name (the API's message names their codes). */
+  function doubleText(pair) {
+    return t("double_refused", {
+      who: pair.user_name, first: shiftName(pair.first_shift) + " " + pair.first_day, second: shiftName(pair.second_shift) + " " + pair.second_day,
+    });
   }
 
   function askButton(pair) {
@@ -260,7 +267,7 @@
     const n = { added: plan.added.length, skipped: plan.skipped.length };
     $("plan-summary").textContent = t(plan.skipped.length ? "plan_summary" : "plan_none_skipped", n);
     $("plan-skipped").replaceChildren(...plan.skipped.map((s) => {
-      const li = el("li", "skip skip-" + s.code, s.message + " ");
+      const li = el("li", "plan-skip plan-skip-" + s.code, (s.double_shift ? doubleText(s.double_shift) : s.message) + " ");
       if (s.double_shift) li.append(askButton(s.double_shift));
       return li;
     }));
@@ -457,7 +464,7 @@
         return;
       }
       const d = answer.data || {};
-      err.textContent = d.code === "coverage" ? d.error : d.code === "double_shift" ? d.message : failureText(answer);
+      err.textContent = d.code === "coverage" ? d.error : d.code === "double_shift" ? doubleText(d.double_shift) : failureText(answer);
       err.hidden = false;
       if (d.code === "double_shift") err.append(" ", askButton(d.double_shift));
     }

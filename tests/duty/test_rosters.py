@@ -404,7 +404,7 @@ def test_a_rotation_covers_each_shift_every_day_and_reports_what_it_leaves(shift
 def test_a_rotation_with_bad_input_says_which_field(shifts, staff):
     lead = staff["supervisor"]
     cases = [
-        (["operator"], ["day", "lunch"], date(2026, 11, 1), date(2026, 11, 2), "pattern.1"),
+        (["operator"], ["day", "lunch"], date(2026, 11, 1), date(2026, 11, 2), "pattern"),
         (["operator"], ["休 off"], date(2026, 11, 1), date(2026, 11, 2), "pattern"),
         (["operator"], ["day"], date(2026, 11, 5), date(2026, 11, 2), "end"),
         (["operator"], ["day"], date(2026, 11, 1), date(2027, 1, 5), "end"),
@@ -415,6 +415,9 @@ def test_a_rotation_with_bad_input_says_which_field(shifts, staff):
         with pytest.raises(ValidationFailed) as exc:
             planning.apply_rotation(people, pattern, start, end, lead)
         assert field in exc.value.fields, (pattern, exc.value.fields)
+    with pytest.raises(ValidationFailed) as exc:  # every field's problem at once
+        planning.apply_rotation(["operator"], ["lunch"], date(2026, 11, 5), date(2026, 11, 2), lead)
+    assert {"pattern", "end"} <= set(exc.value.fields)
         db.session.rollback()
 
 
@@ -443,7 +446,7 @@ def test_api_copy_and_rotation_answer_422_on_bad_input_and_report_skips(api, shi
     lead = api("supervisor")
     bad = lead.post("/api/v1/roster-rotations", json={"people": ["operator"], "pattern": ["day", "brunch"],
                                                         "start": "2026-11-01", "end": "2026-11-03"})
-    assert bad.status_code == 422 and "pattern.1" in bad.json["fields"]
+    assert bad.status_code == 422 and "brunch" in bad.json["fields"]["pattern"]
     assert lead.post("/api/v1/roster-rotations", json={"people": [], "pattern": ["day"], "start": "2026-11-01",
                                                           "end": "2026-11-03"}).status_code == 422
     ok = lead.post("/api/v1/roster-rotations", json={"people": ["operator", "op2"], "pattern": ["day 休"],

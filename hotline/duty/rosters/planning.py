@@ -137,13 +137,13 @@ def parse_pattern(tokens: list[str]) -> list[ShiftTemplate | None]:
         for name in (t.code, t.name_zh, t.name_en):
             by_word.setdefault(name.casefold(), t)
     out, problems = [], {}
-    for i, word in enumerate(words):
+    for word in words:
         if word.casefold() in OFF_TOKENS:
             out.append(None)
         elif (template := by_word.get(word.casefold())) is not None:
             out.append(template)
         else:
-            problems[f"pattern.{i}"] = Problem("unknown_shift", code=word)
+            problems.setdefault("pattern", Problem("unknown_shift", code=word))  # the word says which step
     if problems:
         raise ValidationFailed(problems)
     if not any(out):
@@ -163,10 +163,15 @@ def apply_rotation(usernames: list[str], tokens: list[str], start: date, end: da
         problems["end"] = Problem("end_before_start")
     elif (end - start).days + 1 > MAX_DAYS:
         problems["end"] = Problem("range_too_long", days=MAX_DAYS)
+    for check in (lambda: day_within_limits(start, "start"), lambda: day_within_limits(end, "end"),
+                  lambda: [find_staff(name, f"people.{i}") for i, name in enumerate(usernames)],
+                  lambda: parse_pattern(tokens)):
+        try:
+            check()
+        except ValidationFailed as failed:  # every field's problem at once, not the first only
+            problems.update(failed.problems)
     if problems:
         raise ValidationFailed(problems)
-    day_within_limits(start, "start")
-    day_within_limits(end, "end")
     people = [find_staff(name, f"people.{i}") for i, name in enumerate(usernames)]
     pattern = parse_pattern(tokens)
     plan = Plan()
@@ -192,7 +197,7 @@ def apply_rotation(usernames: list[str], tokens: list[str], start: date, end: da
         day += timedelta(days=1)
     for month, roster in rosters.items():
         record_change(roster, actor, "rotation", changes={
-            "people": usernames, "pattern": [t.code if t else None for t in pattern],
+            "group": usernames, "pattern": [t.code if t else None for t in pattern],
             "from": start.isoformat(), "to": end.isoformat(),
             "added": sum(1 for d, _, _ in plan.added if d.replace(day=1) == month)})
     db.session.flush()
