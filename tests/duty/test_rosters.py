@@ -415,10 +415,10 @@ def test_a_rotation_with_bad_input_says_which_field(shifts, staff):
         with pytest.raises(ValidationFailed) as exc:
             planning.apply_rotation(people, pattern, start, end, lead)
         assert field in exc.value.fields, (pattern, exc.value.fields)
+        db.session.rollback()
     with pytest.raises(ValidationFailed) as exc:  # every field's problem at once
         planning.apply_rotation(["operator"], ["lunch"], date(2026, 11, 5), date(2026, 11, 2), lead)
     assert {"pattern", "end"} <= set(exc.value.fields)
-        db.session.rollback()
 
 
 # --- the API ---------------------------------------------------------------------------------------
