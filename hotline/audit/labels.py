@@ -30,6 +30,7 @@ AUDIT_ACTION = define("audit_action", {
     "ticket.phone_search": _l("Tickets searched by phone number"),
     "sla.extension_decide": _l("Extension decided"),
     "roster.request_decide": _l("Shift request decided"),
+    "roster.double_shift_decide": _l("Double shift (连班) decided"),
     "settings.create": _l("Setting added"),
     "settings.update": _l("Settings changed"),
     "settings.delete": _l("Setting removed"),

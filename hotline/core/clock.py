@@ -31,6 +31,11 @@ def advance(delta: timedelta) -> None:
         _offset += delta
 
 
+def is_frozen() -> bool:
+    """Whether a test (or the demo's history) holds the clock."""
+    return _frozen is not None
+
+
 def reset() -> None:
     global _frozen, _offset
     _frozen, _offset = None, timedelta()

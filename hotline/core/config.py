@@ -99,6 +99,8 @@ def load_config() -> dict:
         "SLA_ESCALATE_AFTER_MINUTES": [
             int(m) for m in os.environ.get("HOTLINE_SLA_ESCALATE_AFTER_MINUTES", "15,30").split(",")
         ],
+        # 连班: a person needs at least this rest between two shifts, or a supervisor approves (rules 1.5)
+        "ROSTER_MIN_REST_HOURS": float(os.environ.get("HOTLINE_ROSTER_MIN_REST_HOURS", "8")),
         "CALLBACK_RETRY_MINUTES": int(os.environ.get("HOTLINE_CALLBACK_RETRY_MINUTES", "60")),
         "CALLBACK_MAX_ATTEMPTS": int(os.environ.get("HOTLINE_CALLBACK_MAX_ATTEMPTS", "3")),
     }

@@ -192,6 +192,20 @@ def call_times(rng: random.Random, n: int, days: int, now: datetime) -> list[dat
     return sorted(out)
 
 
+def calls_between(rng: random.Random, start: datetime, end: datetime, per_day: float) -> list[datetime]:
+    """Creation times from `start` to five minutes before `end`, `per_day` a day on
+    average, shaped by the hour of day."""
+    out, total, hour = [], sum(HOURLY), timedelta(hours=1)
+    at, stop = start, end - timedelta(minutes=5)
+    while at < stop:
+        upto = min(at + hour, stop)
+        expected = per_day * HOURLY[clock.local(at).hour] / total * ((upto - at) / hour)
+        for _ in range(int(expected) + (rng.random() < expected % 1)):
+            out.append(at + (upto - at) * rng.random())
+        at = upto
+    return sorted(out)
+
+
 def pick(rng: random.Random, weighted) -> object:
     items, weights = zip(*weighted)
     return rng.choices(items, weights=weights)[0]

@@ -59,8 +59,9 @@
         const list = el("ul", "people");
         for (const u of people) {
           const p = who[u] || { name: u, role: "" };
-          const li = el("li", "person role-" + p.role, p.name);
-          li.title = roleName(p.role);
+          const mine = u === page.me;
+          const li = el("li", "person role-" + p.role + (mine ? " me" : ""), (mine ? "★ " : "") + p.name);
+          li.title = roleName(p.role) + (mine ? " · " + t("mine") : "");
           list.append(li);
         }
         if (!people.length) list.append(el("li", "nobody", t("nobody")));
@@ -80,6 +81,7 @@
     renderCoverage();
     renderRequestForm();
     renderHistory();
+    if (page.can_draw) renderRotationPeople();
   }
 
   function renderCoverage() {
@@ -97,8 +99,9 @@
       ...roster.history.map((h) => {
         const vars = {
           who: h.actor ? h.actor.name : "", shift: h.shift ? shiftName(h.shift) : "", day: h.day || "", reason: h.reason || "",
-          after: h.changes.people ? h.changes.people[1].join(", ") || t("nobody") : "",
+          after: h.kind === "cell" && h.changes.people ? h.changes.people[1].join(", ") || t("nobody") : "",
           off: h.changes.off || "", on: h.changes.on || t("nobody"),
+          from: h.changes.from || "", added: h.changes.added ?? "", skipped: h.changes.skipped ?? "",
         };
         const li = el("li", null, t("hist_" + h.kind, vars));
         li.prepend(el("time", "muted", localTime(h.at) + " "));
@@ -138,6 +141,7 @@
     }
     $("cell-reason").value = "";
     $("cell-error").hidden = true;
+    $("cell-ask").hidden = true;
     dialog.showModal();
   }
 
@@ -155,16 +159,175 @@
       message(t("saved"));
       return;
     }
+    const err = $("cell-error");
+    if (answer.status === 409 && answer.data && answer.data.code === "double_shift") {
+      err.textContent = doubleText(answer.data.double_shift);
+      err.hidden = false;
+      cellDouble = answer.data.double_shift;
+      $("cell-ask").hidden = false;
+      return;
+    }
     if (answer.status === 409) {
       dialog.close();
       await load();
       message(t("conflict"), "error");
       return;
     }
-    const err = $("cell-error");
     err.textContent = failureText(answer);
     err.hidden = false;
   });
+
+  let cellDouble = null;
+  $("cell-ask-button").addEventListener("click", async () => {
+    if (await askApproval(cellDouble, $("cell-reason").value)) dialog.close();
+  });
+
+  /* ---- double shifts (连班): asked for here, decided by another supervisor ---- */
+  async function askApproval(pair, reason) {
+    const why = (reason || "").trim() || (window.prompt(t("ask_reason")) || "").trim();
+    if (!why || !pair) return false;
+    const answer = await request("POST", "/api/v1/double-shifts", {
+      user: pair.user, first_day: pair.first_day, first_shift: pair.first_shift,
+      second_day: pair.second_day, second_shift: pair.second_shift, reason: why,
+    });
+    message(answer.ok ? t("asked") : (answer.data && answer.data.message) || failureText(answer), answer.ok ? "ok" : "error");
+    loadDoubles();
+    return answer.ok;
+  }
+
+  /* The refusal in the reader's words, with the shifts by name (the API's message names their codes). */
+  function doubleText(pair) {
+    return t("double_refused", {
+      who: pair.user_name, first: shiftName(pair.first_shift) + " " + pair.first_day, second: shiftName(pair.second_shift) + " " + pair.second_day,
+    });
+  }
+
+  function askButton(pair) {
+    const b = el("button", null, t("ask"));
+    b.type = "button";
+    b.addEventListener("click", () => askApproval(pair, ""));
+    return b;
+  }
+
+  let doubles = [];
+  function renderDoubles() {
+    if (!$("doubles")) return;
+    const pending = doubles.filter((d) => d.status === "pending");
+    $("doubles-count").textContent = pending.length || "";
+    $("no-doubles").hidden = doubles.length > 0;
+    $("doubles").replaceChildren(...doubles.slice(0, 20).map((d) => {
+      const li = el("li", "request status-" + d.status);
+      const text = t("double_text", {
+        who: d.user.name, first: shiftName(d.first_shift) + " " + d.first_day, second: shiftName(d.second_shift) + " " + d.second_day,
+      });
+      li.append(el("p", "r-head", text), el("p", "r-reason", "“" + d.reason + "” · " + t("asked_by", { who: d.requested_by.name })));
+      const state = el("p", "r-state", t("status_" + d.status));
+      if (d.decided_by) state.textContent = t("decided_by", { status: t("status_" + d.status), who: d.decided_by.name, at: localTime(d.decided_at) });
+      if (d.decision_note) state.textContent += " · " + d.decision_note;
+      li.append(state);
+      // Four eyes: not the person who would work it, not the one who asked (the API refuses it too).
+      if (d.status === "pending" && d.user.username !== page.me && d.requested_by.username !== page.me) {
+        const box = el("div", "r-actions");
+        const note = el("input", "note");
+        note.placeholder = t("note");
+        note.maxLength = 1000;
+        const err = el("p", "field-error");
+        err.hidden = true;
+        for (const approve of [true, false]) {
+          const b = el("button", approve ? "primary" : null, t(approve ? "approve" : "refuse"));
+          b.type = "button";
+          b.addEventListener("click", async () => {
+            const answer = await request("POST", `/api/v1/double-shifts/${d.id}/decision`, { approve, version: d.version, note: note.value || null });
+            if (answer.ok) return loadDoubles();
+            err.textContent = failureText(answer);
+            err.hidden = false;
+          });
+          box.append(b);
+        }
+        box.prepend(note);
+        box.append(err);
+        li.append(box);
+      }
+      return li;
+    }));
+  }
+
+  async function loadDoubles() {
+    if (!page.can_draw) return;
+    const answer = await request("GET", "/api/v1/double-shifts");
+    if (answer.ok) {
+      doubles = answer.data.items;
+      renderDoubles();
+    }
+  }
+
+  /* ---- planning: copy last month, rotations ---- */
+  function showPlan(plan) {
+    $("plan-result").hidden = false;
+    const n = { added: plan.added.length, skipped: plan.skipped.length };
+    $("plan-summary").textContent = t(plan.skipped.length ? "plan_summary" : "plan_none_skipped", n);
+    $("plan-skipped").replaceChildren(...plan.skipped.map((s) => {
+      const li = el("li", "plan-skip plan-skip-" + s.code, (s.double_shift ? doubleText(s.double_shift) : s.message) + " ");
+      if (s.double_shift) li.append(askButton(s.double_shift));
+      return li;
+    }));
+  }
+
+  function renderRotationPeople() {
+    const box = $("rot-people");
+    if (!box || box.childElementCount) return;
+    for (const p of roster.staff.filter((x) => x.role === "operator")) {
+      const lab = el("label", "check-chip");
+      const input = el("input");
+      input.type = "checkbox";
+      input.value = p.username;
+      input.checked = true;
+      lab.append(input, " " + p.name);
+      box.append(lab);
+    }
+    for (const p of roster.staff.filter((x) => x.role !== "operator")) {
+      const lab = el("label", "check-chip");
+      const input = el("input");
+      input.type = "checkbox";
+      input.value = p.username;
+      lab.append(input, " " + p.name + " · " + roleName(p.role));
+      box.append(lab);
+    }
+  }
+
+  if ($("copy-previous")) {
+    $("copy-previous").addEventListener("click", async () => {
+      if (!window.confirm(t("copy_confirm"))) return;
+      const answer = await request("POST", base + "/copy-previous", { version: roster.version });
+      if (answer.ok) {
+        roster = answer.data;
+        render();
+        showPlan(answer.data.plan);
+        return;
+      }
+      if (answer.status === 409) await load();
+      message(answer.status === 409 ? t("conflict") : failureText(answer), "error");
+    });
+    $("rotation-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const form = event.currentTarget;
+      clearErrors(form);
+      const answer = await request("POST", "/api/v1/roster-rotations", {
+        people: [...$("rot-people").querySelectorAll("input:checked")].map((i) => i.value),
+        pattern: [$("rot-pattern").value],
+        start: $("rot-start").value || null,
+        end: $("rot-end").value || null,
+        stagger: $("rot-stagger").checked,
+      });
+      if (answer.ok) {
+        await load();
+        showPlan(answer.data);
+        return;
+      }
+      if (answer.data && answer.data.fields) focusErrors(form, fieldErrors(answer));
+      else message(failureText(answer), "error");
+    });
+  }
 
   /* ---- publishing ---- */
   async function publish(extra) {
@@ -300,8 +463,10 @@
         await Promise.all([load(), loadRequests()]);
         return;
       }
-      err.textContent = answer.data && answer.data.code === "coverage" ? answer.data.error : failureText(answer);
+      const d = answer.data || {};
+      err.textContent = d.code === "coverage" ? d.error : d.code === "double_shift" ? doubleText(d.double_shift) : failureText(answer);
       err.hidden = false;
+      if (d.code === "double_shift") err.append(" ", askButton(d.double_shift));
     }
     // Four eyes: nobody decides a request they made or are the partner of (the API refuses it too).
     const mine = r.requester.username === page.me || (r.partner && r.partner.username === page.me);
@@ -354,5 +519,5 @@
     }
   }
 
-  load().then(loadRequests);
+  load().then(() => Promise.all([loadRequests(), loadDoubles()]));
 })();

@@ -128,6 +128,11 @@ API = {
     ("POST", "api.file_shift_request"): ({O, D, S, M}, None),
     ("POST", "api.decide_shift_request"): ({S, M}, None),
     ("POST", "api.withdraw_shift_request"): ({O, D, S, M}, None),
+    ("POST", "api.copy_previous_month"): ({S, M}, 200),
+    ("POST", "api.apply_rotation"): ({S, M}, None),  # 422: no such shift in this suite
+    ("GET", "api.list_double_shifts"): ({S, M}, 200),
+    ("POST", "api.ask_double_shift"): ({S, M}, None),  # 422: no such shift in this suite
+    ("POST", "api.decide_double_shift"): ({S, M}, None),  # 404: no such request
     ("GET", "api.current_shift"): ({O, D, S, M}, 200),
     ("GET", "api.shift_detail"): ({O, D, S, M}, None),
     ("GET", "api.list_seats"): ({O, D, S, M, A}, 200),
@@ -381,6 +386,11 @@ def _api_call(endpoint, ticket):
         "api.file_shift_request": ("/api/v1/shift-requests", {"kind": "leave", "day": "2026-11-24", "shift": "day", "reason": "ill"}),
         "api.decide_shift_request": ("/api/v1/shift-requests/999/decision", {"approve": False}),
         "api.withdraw_shift_request": ("/api/v1/shift-requests/999/withdraw", {}),
+        "api.copy_previous_month": ("/api/v1/rosters/2026-11/copy-previous", {}),
+        "api.apply_rotation": ("/api/v1/roster-rotations", {"people": ["operator"], "pattern": ["day"], "start": "2026-11-24", "end": "2026-11-25"}),
+        "api.list_double_shifts": ("/api/v1/double-shifts", None),
+        "api.ask_double_shift": ("/api/v1/double-shifts", {"user": "operator", "first_day": "2026-11-24", "first_shift": "day", "second_day": "2026-11-24", "second_shift": "evening", "reason": "short"}),
+        "api.decide_double_shift": ("/api/v1/double-shifts/999/decision", {"approve": False}),
         "api.current_shift": ("/api/v1/shifts/current", None),
         "api.shift_detail": ("/api/v1/shifts/2026-11-23/day", None),
         "api.list_seats": ("/api/v1/seats", None),

@@ -22,6 +22,11 @@ db.session.flush()
 today = clock.local().date()
 lead = db.session.scalar(db.select(User).where(User.username == "supervisor"))
 people = db.session.scalars(db.select(User).where(User.username.in_(["operator", "dispatcher"]))).all()
+# the same two people work both 12-hour shifts back to back (连班): approved by the manager
+from hotline.duty.rosters import doubles
+manager = db.session.scalar(db.select(User).where(User.username == "manager"))
+for person in people:
+    doubles.decide(doubles.ask(person, (today, am), (today, pm), "test center", lead), manager, True, None)
 for t in (am, pm):
     services.set_cell(today.replace(day=1), today, t, people, lead, None)
 services.publish(today.replace(day=1), lead, None, confirm_gaps=True, override_reason="test month")

@@ -22,6 +22,11 @@ db.session.flush()
 today = clock.local().date()
 lead = db.session.scalar(db.select(User).where(User.username == "supervisor"))
 people = db.session.scalars(db.select(User).where(User.username.in_(["operator", "dispatcher"]))).all()
+# the same two people work both 12-hour shifts back to back (连班): approved by the manager
+from hotline.duty.rosters import doubles
+manager = db.session.scalar(db.select(User).where(User.username == "manager"))
+for person in people:
+    doubles.decide(doubles.ask(person, (today, am), (today, pm), "test center", lead), manager, True, None)
 for t in (am, pm):
     services.set_cell(today.replace(day=1), today, t, people, lead, None)
 services.publish(today.replace(day=1), lead, None, confirm_gaps=True, override_reason="test month")
@@ -94,5 +99,21 @@ def test_supervisor_draws_a_cell_and_publishes(duty_server, browser):
         page.click("#publish")
         page.locator("#roster-message", has_text="Published").wait_for()
         assert page.locator("#nobody-alarm").is_visible()
+    finally:
+        ctx.close()
+
+
+def test_ones_own_shifts_are_marked_for_an_operator(duty_server, browser):
+    """The operator is on both shifts of today and on nothing else: exactly those cells
+    carry the mark, with a star on the name (not colour alone)."""
+    ctx, page = _page(browser, duty_server, "operator", "/rosters", viewport={"width": 390, "height": 844})
+    try:
+        page.locator("#grid-body tr").first.wait_for()
+        mine = page.locator("td.cell.mine")
+        assert mine.count() == 2
+        assert {mine.nth(i).get_attribute("data-shift") for i in range(2)} == {"am", "pm"}
+        me = mine.first.locator("li.person.me")
+        assert me.inner_text().startswith("★") and me.count() == 1
+        assert page.locator("li.person.me").count() == 2 and page.locator("#copy-previous").count() == 0
     finally:
         ctx.close()

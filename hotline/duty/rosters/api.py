@@ -20,21 +20,27 @@ from hotline.core.permissions import (
     require,
 )
 from hotline.core.validation import parse
+from hotline.duty.rosters import doubles, planning, services
 from hotline.duty.rosters import requests as shift_requests
-from hotline.duty.rosters import services
 from hotline.duty.rosters.models import RequestStatus, ShiftRequest, ShiftTemplate
 from hotline.duty.rosters.schemas import (
     CellIn,
+    CopyIn,
     DecisionIn,
+    DoubleShiftIn,
+    DoubleShiftQuery,
     MonthPath,
     PublishIn,
+    RotationIn,
     ShiftRequestIn,
     ShiftRequestQuery,
     ShiftTemplateIn,
     WithdrawIn,
 )
 
-_CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (gaps, nobody_on_duty, coverage, overlap...)"}
+_CONFLICT = {409: "Stale version, or refused by a rule; `code` says which (gaps, nobody_on_duty, coverage, overlap, "
+                  "double_shift: a back-to-back double shift 连班 nobody approved, with `double_shift` naming the "
+                  "person and both shifts...)"}
 
 
 def template_view(t: ShiftTemplate) -> dict:
@@ -176,11 +182,7 @@ def publish_roster(month: str):
            query=ShiftRequestQuery, returns="Requests")
 @require(READ_ROSTER)
 def list_shift_requests():
-    status = request.args.get("status")
-    if status and status not in RequestStatus.__members__.values():
-        raise ValidationFailed({"status": Problem(
-            "not_allowed_value", english="Input should be 'pending', 'approved', 'refused' or 'withdrawn'")})
-    items = shift_requests.visible_requests(current_user, RequestStatus(status) if status else None)
+    items = shift_requests.visible_requests(current_user, _status_arg(request.args.get("status")))
     return jsonify(items=[request_view(r) for r in items])
 
 
@@ -218,3 +220,68 @@ def withdraw_shift_request(request_id: int):
     r = shift_requests.get_request(request_id)
     shift_requests.withdraw(r, current_user, data.version)
     return committed(request_view(r))
+
+
+def _status_arg(status: str | None) -> RequestStatus | None:
+    if status and status not in RequestStatus.__members__.values():
+        raise ValidationFailed({"status": Problem(
+            "not_allowed_value", english="Input should be 'pending', 'approved', 'refused' or 'withdrawn'")})
+    return RequestStatus(status) if status else None
+
+
+@bp.post("/v1/rosters/<month>/copy-previous")
+@operation("Copy last month's roster into this month by weekday (each day takes the people of the same weekday four "
+           "weeks earlier). Only adds: cells already drawn are kept and every placement not made is listed in "
+           "`plan.skipped` with its code (cell_taken, overlap_skipped, double_shift...)", path=MonthPath, body=CopyIn,
+           returns="The roster and the plan", errors=_CONFLICT, never=[404])
+@require(DRAW_ROSTER)
+def copy_previous_month(month: str):
+    first = services.parse_month(month)
+    data = parse(CopyIn, json_body())
+    plan = planning.copy_previous_month(first, current_user, data.version)
+    return committed({**roster_view(first), "plan": plan.view()})
+
+
+@bp.post("/v1/roster-rotations")
+@operation("Lay a rotation (e.g. 白班-中班-夜班-休) over a group of people from `start` to `end` (62 days at most); "
+           "only adds, and lists in `skipped` what it left as it was or a rule refused (busy_that_day, double_shift...)",
+           body=RotationIn, returns="The plan", errors=_CONFLICT)
+@require(DRAW_ROSTER)
+def apply_rotation():
+    data = parse(RotationIn, json_body())
+    plan = planning.apply_rotation(data.people, data.pattern, data.start, data.end, current_user, data.stagger)
+    return committed(plan.view())
+
+
+@bp.get("/v1/double-shifts")
+@operation("Back-to-back double shifts (连班) asked for and decided (?status=pending...)", query=DoubleShiftQuery,
+           returns="Double shifts")
+@require(DRAW_ROSTER)
+def list_double_shifts():
+    return jsonify(items=[doubles.view(r) for r in doubles.listed(_status_arg(request.args.get("status")))])
+
+
+@bp.post("/v1/double-shifts")
+@operation("Ask another supervisor to approve one double shift (连班) of a person: two shifts with less than the "
+           "required rest between them (water hotline rules 1.5)", body=DoubleShiftIn, status=201,
+           returns="The request", errors=_CONFLICT)
+@require(DRAW_ROSTER)
+def ask_double_shift():
+    data = parse(DoubleShiftIn, json_body())
+    user = services.find_staff(data.user, "user")
+    first = (data.first_day, services.find_template(data.first_shift, "first_shift"))
+    second = (data.second_day, services.find_template(data.second_shift, "second_shift"))
+    row = doubles.ask(user, first, second, data.reason, current_user)
+    return committed(doubles.view(row), 201)
+
+
+@bp.post("/v1/double-shifts/<int:ident>/decision")
+@operation("Approve or refuse a double shift (连班): not the person who would work it, not the one who asked "
+           "(403 own_request); audited", body=DecisionIn, returns="The decided request", errors=_CONFLICT)
+@require(DRAW_ROSTER)
+def decide_double_shift(ident: int):
+    data = parse(DecisionIn, json_body())
+    if data.substitute:
+        raise ValidationFailed.at("substitute", "substitute_for_leave_only")
+    row = doubles.decide(doubles.get(ident), current_user, data.approve, data.version, data.note)
+    return committed(doubles.view(row))

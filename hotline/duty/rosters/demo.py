@@ -1,7 +1,7 @@
 """Demo duty data: three shifts around the clock, six seats, this month's roster
 published (a four-day rota for the operators), one swap waiting for the supervisor,
 (the seats and who sits them: hotline.duty.seats.demo)."""
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from hotline.core import clock
 from hotline.core.extensions import db
@@ -15,7 +15,8 @@ SHIFTS = [  # code, en, zh, starts, ends, {role: (min, max)}
     ("evening", "Evening", "中班", time(16, 30), time(23, 30), {Role.OPERATOR: (1, 2), Role.DISPATCHER: (1, 1)}),
     ("night", "Night", "夜班", time(23, 30), time(8, 30), {Role.OPERATOR: (1, 2)}),
 ]
-ROTA = ["day", "evening", "night", None]  # each operator: day, evening, night, a day off
+ROTA = ["day", "evening", "night", None]
+EPOCH = date(2024, 1, 1)  # a Monday  # each operator: day, evening, night, a day off
 
 
 def seed_duty(users: dict[str, User]) -> str:
@@ -26,10 +27,19 @@ def seed_duty(users: dict[str, User]) -> str:
         db.session.add(t)
         templates[code] = t
     db.session.flush()
-
-    lead = users["lead1"]
     month = clock.local().date().replace(day=1)
-    for i, day in enumerate(services.month_days(month)):
+    draw_month(users, templates, month)
+    requested = _a_pending_swap(users, templates)
+    db.session.commit()
+    return f"duty: {len(templates)} shifts, roster {month:%Y-%m} published, {requested} swap request"
+
+
+def draw_month(users: dict[str, User], templates: dict[str, ShiftTemplate], month) -> None:
+    """The month as the supervisor draws it: the operators on the rotation, the dispatchers
+    alternating weekly between day and evening, the two supervisors on alternate days."""
+    lead = users["lead1"]
+    for day in services.month_days(month):
+        i = (day - EPOCH).days  # counted from a fixed day: the rotation runs on across months
         cells = {code: [] for code in templates}
         for n in range(4):
             shift = ROTA[(i + n) % 4]
@@ -43,9 +53,16 @@ def seed_duty(users: dict[str, User]) -> str:
     services.publish(month, lead, None)
     db.session.commit()
 
-    requested = _a_pending_swap(users, templates)
-    db.session.commit()
-    return f"duty: {len(templates)} shifts, roster {month:%Y-%m} published, {requested} swap request"
+
+def ensure_roster(users: dict[str, User]) -> str:
+    """A demo started in a month it has no roster for gets one (the days before published
+    as drawn; nothing of a month already drawn is changed)."""
+    month = clock.local().date().replace(day=1)
+    templates = {t.code: t for t in services.active_templates()}
+    if services.roster_of(month) is not None or set(templates) != {code for code, *_ in SHIFTS}:
+        return ""
+    draw_month(users, templates, month)
+    return f"; roster {month:%Y-%m} drawn and published"
 
 
 def _a_pending_swap(users: dict[str, User], templates: dict[str, ShiftTemplate]) -> int:

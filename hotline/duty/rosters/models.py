@@ -170,3 +170,36 @@ class ShiftRequest(db.Model):
     partner_template: Mapped[ShiftTemplate | None] = relationship(foreign_keys=[partner_template_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class DoubleShift(db.Model):
+    """A back-to-back double shift (连班) of one person: two shifts with less than the
+    required rest between them. Asked for by whoever draws it, decided by another
+    supervisor (never the person, never the one who asked): without an approval the
+    roster refuses to put the person on the second shift."""
+
+    __tablename__ = "roster_double_shift"
+    __table_args__ = (Index("ix_roster_double_shift_user_first", "user_id", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    first_day: Mapped[date]
+    first_template_id: Mapped[int] = mapped_column(ForeignKey("shift_template.id"))
+    second_day: Mapped[date]
+    second_template_id: Mapped[int] = mapped_column(ForeignKey("shift_template.id"))
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.PENDING)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=clock.now)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    first_template: Mapped[ShiftTemplate] = relationship(foreign_keys=[first_template_id])
+    second_template: Mapped[ShiftTemplate] = relationship(foreign_keys=[second_template_id])
+
+    __mapper_args__ = {"version_id_col": version}

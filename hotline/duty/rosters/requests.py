@@ -13,6 +13,7 @@ from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, Forbidden, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
+from hotline.duty.rosters import doubles
 from hotline.duty.rosters.models import (
     RequestKind,
     RequestStatus,
@@ -165,6 +166,7 @@ def _check_moves(moves: list[Move]) -> None:
             ignore = {(d, t) for (uid, d, t) in leaving if uid == m.on.id}
             if overlapping_shift(m.on, m.day, m.template, ignore):
                 raise Conflict("overlap", user=m.on.username, shift=m.template.code, day=m.day.isoformat())
+            doubles.check(m.on, m.day, m.template, ignore)  # a substitute or swap partner: no unapproved 连班
             after.append(m.on)
         before_gaps = {(g.kind, g.role): g.count for g in cell_gaps(m.day, m.template, people)}
         for gap in cell_gaps(m.day, m.template, after):

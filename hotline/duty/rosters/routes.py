@@ -7,7 +7,9 @@ from flask_login import current_user
 from hotline.core import clock
 from hotline.core.labels import label
 from hotline.core.permissions import DRAW_ROSTER, READ_ROSTER, can, require
-from hotline.duty.rosters.services import ROSTERED_ROLES, parse_month
+from hotline.core.i18n import current_locale
+from hotline.duty.rosters.doubles import min_rest
+from hotline.duty.rosters.services import ROSTERED_ROLES, active_templates, parse_month
 
 bp = Blueprint("rosters", __name__)
 
@@ -29,4 +31,7 @@ def roster(month: str | None):
         can_draw=can(DRAW_ROSTER),
         me=current_user.username,
         role_names={r.value: label("role", r) for r in ROSTERED_ROLES},
+        month_end=f"{next_month - timedelta(days=1):%Y-%m-%d}",
+        default_pattern=" ".join([t.name(current_locale()) for t in active_templates()] + ["休"]),
+        min_rest=f"{min_rest().total_seconds() / 3600:g}",
     )

@@ -80,3 +80,33 @@ class ShiftRequestQuery(BaseModel):
     """The query of GET /shift-requests (read by hand in the view)."""
 
     status: RequestStatus | None = None
+
+
+class CopyIn(Strict):
+    version: int | None = Field(None, description="the version of this month's roster you saw (409 when stale)")
+
+
+class RotationIn(Strict):
+    people: list[Text(60, 1)] = Field(min_length=1, max_length=30, description="usernames, in the order they rotate")
+    pattern: list[Text(200, 1)] = Field(
+        min_length=1, max_length=14,
+        description="one step each (or several in one string, separated by spaces, commas or dashes): a shift's code "
+                    "or name, or 休/off for a rest day, e.g. ['白班', '中班', '夜班', '休']")
+    start: date
+    end: date
+    stagger: bool = Field(True, description="the n-th person starts n steps into the pattern")
+
+
+class DoubleShiftIn(Strict):
+    user: Text(60, 1)
+    first_day: date
+    first_shift: Text(20, 1)
+    second_day: date
+    second_shift: Text(20, 1)
+    reason: Text(1000, 1)
+
+
+class DoubleShiftQuery(BaseModel):
+    """The query of GET /double-shifts (read by hand in the view)."""
+
+    status: RequestStatus | None = None

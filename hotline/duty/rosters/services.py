@@ -13,6 +13,7 @@ from hotline.core.validation import day_within_limits
 from hotline.core.extensions import db
 from hotline.core.orm import upsert
 from hotline.core.lookup import get_or_404
+from hotline.duty.rosters import doubles
 from hotline.duty.rosters.models import (
     Roster,
     RosterAssignment,
@@ -278,6 +279,9 @@ def set_cell(month: date, day: date, template: ShiftTemplate, people: list[User]
     existing = db.session.scalars(
         select(RosterAssignment).where(RosterAssignment.day == day, RosterAssignment.template_id == template.id)
     ).all()
+    for person in people:  # whoever is added: no double shift (连班) unless approved
+        if all(a.user_id != person.id for a in existing):
+            doubles.check(person, day, template)
     before = sorted(a.user.username for a in existing)
     after = sorted(p.username for p in people)
     if before == after:
