@@ -1,7 +1,7 @@
 """rosters: back-to-back double shifts (连班) asked for and approved; the demo's marker
 
-Revision ID: 0018_rosters
-Revises: 0017_routing_any_area_unique
+Revision ID: 0019_rosters
+Revises: 0018_desk
 Create Date: 2026-11-29 17:30:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import hotline.core.orm
 
 
-revision = '0018_rosters'
-down_revision = '0017_routing_any_area_unique'
+revision = '0019_rosters'
+down_revision = '0018_desk'
 branch_labels = None
 depends_on = None
 
