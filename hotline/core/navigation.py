@@ -9,6 +9,7 @@ Beside a link, the number of things waiting there for this person (callbacks due
 missed deadlines nobody acknowledged, escalations): each part adds its own counts,
 naming the link by its endpoint, so the bar imports no domain. A count is one
 indexed COUNT, read at most CAP + 1 rows deep and shown as "99+" beyond."""
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,11 @@ from typing import Any
 from flask import Flask, current_app, g
 from flask_login import current_user
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.core.extensions import db
+
+log = logging.getLogger(__name__)
 
 _KEY = "hotline.nav"
 _COUNTS = "hotline.nav_counts"
@@ -88,7 +92,11 @@ def nav_badges(endpoint: str) -> list[Badge]:
         for c in current_app.extensions.get(_COUNTS, []):
             if c.endpoint != endpoint or (c.only is not None and current_user.role not in c.only):
                 continue
-            num = c.count(current_user)
+            try:
+                num = c.count(current_user)
+            except SQLAlchemyError:  # an error page drawn after the database failed: no counts, not a second error
+                log.exception("navigation count for %s failed", endpoint)
+                num = 0
             if num:
                 text = f"{CAP}+" if num > CAP else str(num)
                 badges.append(Badge(num, text, str(c.title) % {"num": text}, c.tone))
