@@ -1,19 +1,24 @@
-"""Browser pages of the dispatch side: wall board, dispatch desk, crew page, kiosk sign-in."""
+"""Browser pages of the dispatch side: wall board, dispatch desk, crew page, kiosk sign-in,
+the printed work order."""
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from dispatch.workorders.printing import printable_work_order, sheet
+from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
 from hotline.core.permissions import (
     CREW_STEPS,
     DISPATCH,
     READ_BOARD,
+    READ_WORK_ORDERS,
     require,
     scope_for,
 )
 from dispatch.desk.services import DESK_STATUSES
 from dispatch.routing.services import known_areas
+from hotline.tickets.access import visible_ticket
 from hotline.tickets.models import Category, Priority
 from hotline.units.models import Unit
 from hotline.users.models import Role
@@ -64,3 +69,12 @@ def crew():
     ids = scope_for(current_user).unit_ids
     codes = db.session.scalars(select(Unit.code).where(Unit.id.in_(ids or {-1}))).all()
     return _page("dispatch/crew.html", my_units=sorted(codes))
+
+
+@bp.get("/tickets/<number>/work-order/print")
+@require(READ_WORK_ORDERS)
+def work_order_print(number: str):
+    """The work order (派工单) on A4, printed by the browser: a crew its own unit's only."""
+    ticket = visible_ticket(number, current_user)
+    order = printable_work_order(ticket, current_user)
+    return render_template("dispatch/work_order_print.html", printed_at=clock.now(), **sheet(ticket, order, current_user))

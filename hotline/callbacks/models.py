@@ -34,6 +34,7 @@ class Callback(db.Model):
     __table_args__ = (
         UniqueConstraint("ticket_id", "cycle"),
         Index("ix_callback_status_due", "status", "due_at"),
+        Index("ix_callback_status_next_try", "status", "next_try_at"),  # the callbacks due now (the nav count)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ from hotline.core import clock, error_catalog
 from hotline.core.errors import Conflict, Problem, ValidationFailed, check_version
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
+from hotline.core.navigation import capped_count
 from hotline.core.outbox import add_event
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Status, Ticket
@@ -60,6 +61,13 @@ def queue(due_only: bool = False) -> Select:
     if due_only:
         stmt = stmt.where(Callback.next_try_at <= clock.now())
     return stmt.order_by(nulls_last(Callback.due_at.asc()), Callback.next_try_at, Callback.id)
+
+
+def due_count(user=None) -> int:
+    """How many callbacks are due to be tried now (the count beside "Callbacks" in the bar)."""
+    return capped_count(
+        select(Callback.id).where(Callback.status == CallbackStatus.PENDING, Callback.next_try_at <= clock.now())
+    )
 
 
 def get_callback(callback_id: int) -> Callback:

@@ -49,6 +49,8 @@ def load_config() -> dict:
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
         # The center's own area code (区号, e.g. 27): a landline typed without it is taken as local.
         "HOTLINE_AREA_CODE": os.environ.get("HOTLINE_AREA_CODE", "").lstrip("0"),
+        # The center's name at the head of a printed work order (e.g. 武汉市供水热线中心); empty: "Hotline".
+        "HOTLINE_CENTER_NAME": os.environ.get("HOTLINE_CENTER_NAME", ""),
         # The center's language: for whoever has not chosen one (the wall board, the kiosk).
         # Empty: follow each browser's Accept-Language instead.
         "HOTLINE_LOCALE": (center_locale := os.environ.get("HOTLINE_LOCALE", "zh_CN")),

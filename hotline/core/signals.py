@@ -52,3 +52,9 @@ ticket_panels = _signals.signal("ticket-panels", doc="""
 Asked when the ticket page is drawn, for the panels other domains add to it.
 sender: Ticket; kwargs: user. Receivers return (template name, context dict);
 the templates are included in order, with the contexts merged into the page's.""")
+
+ticket_deadlines = _signals.signal("ticket-deadlines", doc="""
+Asked when a page outside the SLA's own shows a ticket's deadlines (the printed
+work order). sender: Ticket. Receivers return a list of dicts, in the order work
+goes through them: stage (code), due (aware datetime | None), state (running,
+paused, met or late), overdue (bool).""")

@@ -6,7 +6,7 @@ smallest `next_check_at`, and the sweep for the rows at or before now."""
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core import clock
@@ -183,7 +183,10 @@ class Alert(db.Model):
     sure of it even with two schedulers)."""
 
     __tablename__ = "sla_alert"
-    __table_args__ = (UniqueConstraint("clock_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("clock_id", "kind"),
+        Index("ix_sla_alert_kind_acknowledged", "kind", "acknowledged_at"),  # breaches nobody took note of
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clock_id: Mapped[int] = mapped_column(ForeignKey("sla_clock.id"))
@@ -216,7 +219,7 @@ class Escalation(db.Model):
     level: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime]
     next_at: Mapped[datetime | None] = mapped_column(index=True)
-    acknowledged_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None] = mapped_column(index=True)  # the open ones (the nav count)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     ticket: Mapped[Ticket] = relationship()

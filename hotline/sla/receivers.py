@@ -3,6 +3,7 @@ from hotline.core import clock, signals
 from hotline.core.extensions import db
 from hotline.sla.engine.escalations import open_escalation
 from hotline.sla.panel.pages import TEMPLATE, sla_panel
+from hotline.sla.panel.views import clock_rows
 from hotline.tickets.models import Priority
 
 
@@ -25,3 +26,11 @@ def raised_to_emergency(ticket, **_):
 @signals.ticket_panels.connect
 def ticket_panel(ticket, user, **_):
     return TEMPLATE, sla_panel(ticket, user)
+
+
+@signals.ticket_deadlines.connect
+def ticket_deadlines(ticket, **_):
+    return [
+        {"stage": r["stage"], "due": r["due"], "state": r["shown_state"], "overdue": bool(r["overdue"])}
+        for r in clock_rows(ticket) if r["cycle"] == ticket.cycle
+    ]

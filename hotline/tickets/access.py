@@ -15,6 +15,7 @@ from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
 from hotline.tickets.services import TicketFilter, count, get_ticket, search_tickets
+from hotline.tickets.sorting import check_sort, ordered
 from hotline.users.models import User
 
 error_catalog.define({
@@ -53,6 +54,7 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
     """One page of the tickets matching a TicketQuery that `user` may see, and the total.
     A search by `phone` from a role that sees masked phones needs a reason and is audited:
     the caller commits."""
+    check_sort(query.sort)
     phone = normalize_phone(query.phone, "phone") if query.phone else None
     if phone and needs_reason_to_search_phone(user):
         if not query.reason:
@@ -74,6 +76,7 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
             phone=phone,
         )
     )
+    stmt = ordered(stmt, query.sort, query.dir)
     page = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
     return db.session.scalars(page).unique().all(), count(stmt)
 

@@ -46,7 +46,7 @@ def create_ticket():
 
 
 @bp.get("/v1/tickets")
-@operation("List and search tickets, newest first", query=TicketQuery,
+@operation("List and search tickets, newest first or as `sort` says", query=TicketQuery,
            description="Callers, phones and addresses as you may see them; `q` matches a phone, name or address only "
                        "where you see it in full. A role that sees masked phones searches by `phone` (a full "
                        "number) with a `reason`, kept in the audit log (ticket.phone_search).",

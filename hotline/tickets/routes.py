@@ -1,4 +1,6 @@
 """Browser pages: the operator console, the ticket list and the ticket page."""
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,6 +9,7 @@ from hotline.callers.privacy import address_for, can_reveal, needs_reason_to_sea
 from hotline.core import signals
 from hotline.core.errors import DomainError, ValidationFailed, page_errors
 from hotline.core.extensions import db
+from hotline.core.navigation import may_open
 from hotline.core.permissions import (
     ADD_NOTE,
     CANCEL_TICKET,
@@ -19,9 +22,11 @@ from hotline.core.validation import parse, parse_query
 from hotline.core.web import filter_args
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
+from hotline.tickets.columns import list_columns
 from hotline.tickets.models import Priority, Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery
 from hotline.tickets.serialize import caller_view, facts_for
+from hotline.tickets.sorting import DEFAULT, SortDir, default_dir
 from hotline.units.models import Unit
 
 bp = Blueprint("tickets", __name__)
@@ -37,6 +42,24 @@ def console():
     )
 
 
+@dataclass(frozen=True)
+class SortState:
+    """The list's order, and where a click on a column's heading leads."""
+
+    key: str
+    dir: SortDir
+
+    def next_dir(self, key: str) -> SortDir:
+        if key != self.key:
+            return default_dir(key)
+        return SortDir.ASC if self.dir == SortDir.DESC else SortDir.DESC
+
+    def aria(self, key: str) -> str | None:
+        if key != self.key:
+            return None
+        return "ascending" if self.dir == SortDir.ASC else "descending"
+
+
 @bp.get("/tickets")
 @require(READ_TICKETS)
 def ticket_list():
@@ -48,12 +71,15 @@ def ticket_list():
         db.session.rollback()
         query, errors = TicketQuery(), page_errors(exc)
         tickets, total = find_tickets(query, current_user)
+    columns = list_columns().values()
     page = render_template(
         "tickets/list.html",
         tickets=tickets,
         total=total,
         query=query,
         errors=errors,
+        sort=SortState(query.sort or DEFAULT, query.dir or default_dir(query.sort or DEFAULT)),
+        columns=[(c, c.values(tickets)) for c in columns],
         categories=services.active_categories(),
         units=db.session.scalars(db.select(Unit).where(Unit.active).order_by(Unit.name)).all(),
         statuses=list(Status),
@@ -92,8 +118,18 @@ def _detail_page(ticket, form_errors: dict, failed_form: str | None = None):
         can_cancel=can(CANCEL_TICKET) and ticket.is_open,
         form_errors=form_errors,
         failed_form=failed_form,
+        work_order_print=_work_order_print(ticket),
         **ticket_panels(ticket, current_user),
     )
+
+
+def _work_order_print(ticket) -> str | None:
+    """The printed work order's address (dispatch's page), for a dispatched ticket and
+    whoever may open that page."""
+    endpoint = "dispatch.work_order_print"
+    if ticket.dispatched_at is None or not may_open(current_user, endpoint):
+        return None
+    return url_for(endpoint, number=ticket.number)
 
 
 def form_action(number: str, action, form: str | None = None):

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from hotline.core.openapi import PageOut
 from hotline.core.validation import Strict, Text
 from hotline.tickets.models import Channel, Priority, Status
+from hotline.tickets.sorting import SortDir
 
 
 class CallerIn(Strict):
@@ -75,6 +76,10 @@ class TicketQuery(Strict):
     unit: Text(40) | None = None
     created_from: AwareDatetime | None = Field(None, alias="from")
     created_to: AwareDatetime | None = Field(None, alias="to")
+    sort: Text(20) | None = Field(
+        None, description="number, created, priority, state, unit or deadline (the next SLA deadline); "
+                          "default: created, newest first")
+    dir: SortDir | None = Field(None, description="default: newest, most urgent or soonest first")
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(50, ge=1, le=200)
 

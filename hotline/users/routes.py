@@ -1,4 +1,5 @@
 """Sign in, sign out, and a person's own settings."""
+from typing import Literal
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -11,7 +12,9 @@ from wtforms.validators import DataRequired, Length
 
 from hotline.audit.services import record
 from hotline.core.extensions import db
+from hotline.core.i18n import LOCALES
 from hotline.core.permissions import require
+from hotline.core.validation import Strict, Text, parse
 from hotline.users.models import Role
 from hotline.users.services import attempt_login
 from hotline.users.sessions import end_sessions, session_token_id
@@ -108,6 +111,22 @@ def logout():
     db.session.commit()
     logout_user()
     return redirect(url_for("users.login"))
+
+
+class LanguageChoice(Strict):
+    locale: Literal[LOCALES]
+    next: Text(2000) | None = None
+
+
+@bp.post("/settings/language")
+@require(ANY_ROLE)
+def language():
+    """The top bar's 中文/English: the person's own language, as on /settings, and back
+    to the page they were on (CSRF checked by Flask-WTF; a bad value answers 422)."""
+    data = parse(LanguageChoice, {k: v for k, v in request.form.items() if k in ("locale", "next")})
+    current_user.locale = data.locale
+    db.session.commit()
+    return redirect(_safe_next(data.next) or url_for("users.home"), 303)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

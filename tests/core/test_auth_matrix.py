@@ -168,6 +168,7 @@ PAGES = {
     ("GET", "users.home"): ({O, D, S, M, A, C, B}, 302),
     ("GET", "users.settings"): ({O, D, S, M, A, C, B}, 200),
     ("POST", "users.settings"): ({O, D, S, M, A, C, B}, 302),
+    ("POST", "users.language"): ({O, D, S, M, A, C, B}, 303),  # the top bar's 中文/EN, back to the page
     ("GET", "tickets.console"): ({O, S, M}, 200),
     ("GET", "tickets.ticket_list"): ({O, D, S, M, C}, 200),
     ("GET", "tickets.ticket_page"): ({O, D, S, M, C}, 200),
@@ -199,6 +200,7 @@ PAGES = {
     ("GET", "dispatch.board"): ({O, D, S, M, B}, 200),
     ("GET", "dispatch.desk"): ({D, S, M}, 200),
     ("GET", "dispatch.crew"): ({C, D, S, M}, 200),
+    ("GET", "dispatch.work_order_print"): ({C, D, S, M}, 200),  # a crew its own unit's only (tests/dispatch/test_work_order_print.py)
     ("GET", "handover.index"): ({O, D, S, M}, 200),
     ("GET", "handover.page"): ({O, D, S, M}, 404),  # no such handover: past the role check
     ("GET", "handover.print_view"): ({O, D, S, M}, 404),
@@ -496,6 +498,7 @@ def _page_call(endpoint, number, token):
     return {
         "users.home": ("/", None),
         "users.settings": ("/settings", {"locale": "en", "csrf_token": token}),
+        "users.language": ("/settings/language", {"locale": "en", "next": "/tickets?sort=unit", "csrf_token": token}),
         "tickets.console": ("/console", None),
         "tickets.ticket_list": ("/tickets", None),
         "tickets.ticket_page": (f"/tickets/{n}", None),
@@ -524,6 +527,7 @@ def _page_call(endpoint, number, token):
         "dispatch.board": ("/board", None),
         "dispatch.desk": ("/dispatch", None),
         "dispatch.crew": ("/crew", None),
+        "dispatch.work_order_print": (f"/tickets/{n}/work-order/print", None),
         "handover.index": ("/handover", None),
         "handover.page": ("/handover/999999", None),
         "handover.print_view": ("/handover/999999/print", None),
