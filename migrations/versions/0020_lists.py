@@ -1,16 +1,16 @@
 """navigation counts: what waits (callbacks due, missed deadlines not acknowledged,
 escalations not taken on) counted from an index each
 
-Revision ID: 0018_lists
-Revises: 0017_routing_any_area_unique
+Revision ID: 0020_lists
+Revises: 0019_rosters
 Create Date: 2026-11-29 17:40:00
 
 """
 from alembic import op
 
 
-revision = '0018_lists'
-down_revision = '0017_routing_any_area_unique'
+revision = '0020_lists'
+down_revision = '0019_rosters'
 branch_labels = None
 depends_on = None
 
