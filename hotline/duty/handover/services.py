@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from hotline.core import clock, error_catalog, signals
-from hotline.core.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, check_version
+from hotline.core.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, check_version, say
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.core.outbox import add_event
@@ -111,6 +111,11 @@ class Blocker:
         if len(self.tickets) > NUMBERS_NAMED:
             named += f" (+{len(self.tickets) - NUMBERS_NAMED})"
         return Problem("refused_for_tickets", reason=REASONS[self.code], tickets=named)
+
+    @property
+    def text(self) -> str:
+        """In the reader's language (pages)."""
+        return say(self.problem)
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.problem.english, "items": self.items, "tickets": self.tickets,
