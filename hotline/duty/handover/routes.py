@@ -113,7 +113,7 @@ def _iso_local_time(value: str | None, fmt: str = "MM-dd HH:mm") -> str:
 @bp.app_template_global()
 def step_source(source: str | None) -> str:
     """Where a proposed next step came from, for the line under it."""
-    kind, _, ident = (source or "").partition(":")
+    kind, ident = (source or ":").split(":", 1)
     if kind == "handover":
         return _("Proposed from handover #%(id)s: check or rewrite it.", id=ident)
     if kind == "note":
