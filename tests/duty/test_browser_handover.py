@@ -125,6 +125,7 @@ def test_two_people_hand_over_a_shift(live_server, browser):
         with inc.expect_navigation():
             inc.click(".ho-mine a")
         inc.evaluate("() => { window.__handoverMarker = 1; }")
+        handover = inc.url.rsplit("/", 1)[1]
         disputed = inc.locator(".ho-item").nth(1)
         disputed.locator(".dispute summary").click()
         disputed.locator("[name=note]").fill("哪个班组在现场？")
@@ -135,13 +136,18 @@ def test_two_people_hand_over_a_shift(live_server, browser):
         inc.click("#ack-all-top")
         wait_for_js(inc, "!document.querySelector('.ho-item.review-pending')")
         _status(inc)
-        assert [m for m, _ in sent] == ["POST", "GET"], sent  # one call, and the page read once to merge it
+        # One call, and the page read once to merge it (the live connection's own traffic aside).
+        assert [(m, url.split("/", 3)[3]) for m, url in sent if "/socket.io/" not in url] == [
+            ("POST", f"api/v1/handovers/{handover}/acknowledge-all"), ("GET", f"handover/{handover}")], sent
         assert inc.locator(".ho-item.review-acknowledged").count() == 54
         assert inc.locator(".ho-item.review-disputed").count() == 1
         assert _not_navigated(inc)
 
-        # The outgoing side hears of the dispute without a reload, answers it; it is acknowledged.
-        wait_for_js(out, "document.querySelector('.ho-item.review-disputed')")
+        # The outgoing side hears of the dispute and the acknowledgements without a reload
+        # (its version catches up), answers the dispute; it is acknowledged.
+        version = inc.get_attribute("#handover", "data-version")
+        wait_for_js(out, f"document.getElementById('handover').dataset.version === '{version}'")
+        assert out.locator(".ho-item.review-disputed").count() == 1
         answer = out.locator(".ho-item.review-disputed")
         answer.locator("[data-step]").fill("North crew 2 is on site until 20:00")
         answer.locator("[data-save-item]").click()
