@@ -78,7 +78,7 @@ def page(handover_id: int):
     return render_template(
         "handover/page.html",
         h=h, **_sections(h), timing=timing(h, clock.now()),
-        to_review=sum(1 for i in h.items if i.review == Review.PENDING),
+        to_review=sum(1 for i in h.items if i.kind != ItemKind.HANDLED and i.review == Review.PENDING),
         blockers=blockers(h) if draft else [], reason_text=reason_texts(),
         verification=checksum.verify(h) if h.is_signed else None,
         can_prepare=draft and (current_user.id == h.outgoing_id or current_user.role in SUPERVISORS),

@@ -353,7 +353,7 @@ def acknowledge_all(h: Handover, actor: User, expected_version: int) -> list[Han
     if actor.id != h.incoming_id:
         raise Forbidden("review_incoming_only")
     now = clock.now()
-    pending = [i for i in h.items if i.review == Review.PENDING]
+    pending = [i for i in h.items if i.kind != ItemKind.HANDLED and i.review == Review.PENDING]
     for item in pending:
         item.review, item.review_note, item.reviewed_at = Review.ACKNOWLEDGED, None, now
     if pending:
