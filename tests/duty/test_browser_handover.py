@@ -70,6 +70,13 @@ def _status(page) -> str:
     return page.inner_text("#ho-status")
 
 
+def _signed(page, who: str) -> None:
+    try:
+        page.locator(f'[data-signature="{who}"].is-signed').wait_for()
+    except Exception as exc:  # say what the page says
+        raise AssertionError((page.inner_text("#ho-status"), page.locator("[data-error-for]:not([hidden])").all_inner_texts())) from exc
+
+
 def test_two_people_hand_over_a_shift(live_server, browser):
     live_server.run_in_app(SEED)
     out_ctx, out = _signed_in_page(browser, live_server, "operator")
@@ -117,7 +124,7 @@ def test_two_people_hand_over_a_shift(live_server, browser):
         assert out.locator("#blockers [data-blocker]").all_inner_texts() == [out.locator('[data-blocker="not_acknowledged"]').inner_text()]
         out.fill(".sign-form [name=password]", PASSWORD)
         out.click(".sign-form button")
-        out.locator('[data-signature="outgoing"].is-signed').wait_for()
+        _signed(out, "outgoing")
         assert _not_navigated(out)
 
         # The incoming operator (in Chinese) finds it, disputes one item, acknowledges the rest at once.
@@ -157,10 +164,12 @@ def test_two_people_hand_over_a_shift(live_server, browser):
         wait_for_js(inc, "!document.querySelector('.ho-item.review-pending')")
         assert inc.locator(".ho-item.review-acknowledged").count() == 55
 
-        wait_for_js(out, "document.querySelector('.sign-form')")
+        # The outgoing page catches up with the acknowledgements (signing an older version is a 409).
+        version = inc.get_attribute("#handover", "data-version")
+        wait_for_js(out, f"document.getElementById('handover').dataset.version === '{version}'")
         out.fill(".sign-form [name=password]", PASSWORD)
         out.click(".sign-form button")
-        out.locator('[data-signature="outgoing"].is-signed').wait_for()
+        _signed(out, "outgoing")
         wait_for_js(inc, "document.querySelector('[data-signature=\"outgoing\"].is-signed')")
         inc.fill(".sign-form [name=password]", PASSWORD)
         inc.click(".sign-form button")
