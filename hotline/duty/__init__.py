@@ -1,5 +1,7 @@
 """Duty: rosters (排班), seats (坐席), the signed handover (交接班) and the duty log
 (值班日志). Lower to higher: rosters, seats, handover, dutylog."""
+import os
+
 from flask_babel import lazy_gettext as _l
 
 from hotline.core.navigation import NavItem, add
@@ -7,6 +9,10 @@ from hotline.core.permissions import Role
 
 
 def init_app(app) -> None:
+    # The incoming person is expected this many minutes before the shift (seeds: 10 to 20;
+    # DOMAIN: 5 to 30 by center); arriving later is recorded on the handover as lateness.
+    app.config.setdefault("HOTLINE_HANDOVER_ARRIVE_EARLY_MINUTES",
+                          int(os.environ.get("HOTLINE_HANDOVER_ARRIVE_EARLY_MINUTES", "15")))
     # Imported on registration: routes, handlers and receivers attach themselves as they load.
     from hotline.audit import settings_watch
     from hotline.duty import settings_pages  # noqa: F401 - shifts and seats on /settings

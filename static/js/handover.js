@@ -1,22 +1,24 @@
-/* The handover pages: every action is a JSON API call; on success the page is read
-   again from the server, so what is shown is always the record as it stands.
+/* The handover pages: every action is a JSON API call.
+   One handover: on success the page is read again from the server and merged in place,
+   part by part (data-part): no reload, the scroll and the keyboard stay where they were,
+   anything typed and not saved yet is kept, and a status line says what was done.
    Live: the outgoing and the incoming person work on one handover from two screens.
    When `handover.changed` says the open handover has a newer version (or a new
-   addendum), the page reloads itself, unless its user has typed something not yet
-   saved: then a bar says who changed it and offers the reload. The list page does the
-   same when a standing item is added or closed elsewhere (`standing_item.changed`) or
-   a handover it lists changes. */
+   addendum), the page merges the change in the same way and says who made it.
+   The list page reloads itself when a standing item is added or closed elsewhere
+   (`standing_item.changed`) or a handover it lists changes, unless its user has typed
+   something not yet saved: then a bar says who changed it and offers the reload. */
 (function () {
   "use strict";
   const H = window.Hotline;
-  const reasons = H.readJSON("reasons");
 
-  /* What failed, in one line: the reasons a step is refused, else the field texts, else
-     (and for no connection or not allowed) as every page says it. */
+  /* What failed, in one line: a refusal as the server words it in the reader's language
+     (it names the tickets), else the field texts, else (and for no connection or not
+     allowed) as every page says it. */
   function explain(answer) {
     const d = answer.data || {};
     if (answer.status === 0 || answer.status === 403) return H.failureText(answer);
-    if (d.blockers) return H.t("refused") + " " + d.blockers.map((b) => reasons[b.code] || b.message).join(" ");
+    if (d.blockers) return d.message || H.t("refused");
     if (d.messages) return Object.values(d.messages).join(" ");
     return H.failureText(answer);
   }
@@ -30,21 +32,40 @@
     if (change) change();
   }
 
-  /* Run a call; show what went wrong in the form (or the page's general box). */
-  async function act(root, method, url, body) {
+  /* The handover page's status line (aria-live): what was just done, or what changed. */
+  function status(text, warning) {
+    const line = H.$("ho-status");
+    if (!line) return;
+    line.classList.toggle("is-warning", Boolean(warning));
+    line.textContent = text;
+  }
+
+  /* What a page shows after a call of its own succeeded: the handover page merges itself
+     (its `update`), the list page reloads. */
+  let update = async () => window.location.reload();
+
+  /* Run a call; `done(answer)` after it succeeded and the page shows the result; what
+     went wrong is shown in the form (or the page's general box). */
+  async function act(root, method, url, body, done) {
     acting = true;
     H.clearErrors(document);
-    root.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    status("");
+    const buttons = Array.from(root.querySelectorAll("button"));
+    buttons.forEach((b) => (b.disabled = true));
     const answer = await H.request(method, url, body);
-    root.querySelectorAll("button").forEach((b) => (b.disabled = false));
+    buttons.forEach((b) => (b.disabled = false));
     if (answer.ok) {
-      window.location.reload();
+      saved(root); // what it sent is the record now
+      await update();
+      if (done) done(answer);
+      settled();
       return answer;
     }
     const d = answer.data || {};
-    if (answer.status === 409 && d.current_version !== undefined) {
-      alert(H.t("stale"));
-      window.location.reload();
+    if (answer.status === 409 && d.current_version !== undefined && !d.blockers) {
+      await update();
+      status(H.t("stale"), true);
+      settled();
       return answer;
     }
     if (answer.status === 422 && d.messages) {
@@ -55,10 +76,21 @@
     } else {
       H.showErrors(root.querySelector('[data-error-for=""]') ? root : document, { "": explain(answer) });
     }
+    if (d.blockers) await update(); // what was collected again before the signature shows
     const box = document.querySelector('[data-error-for=""]:not([hidden])');
     if (box) box.scrollIntoView({ block: "center" });
     settled();
     return answer;
+  }
+
+  /* The controls in `root` hold what was saved: no longer "typed and not saved". */
+  function saved(root) {
+    root.querySelectorAll("input, textarea, select").forEach((el) => {
+      if (el.type === "password") el.value = "";
+      else if (el.type === "checkbox" || el.type === "radio") el.defaultChecked = el.checked;
+      else if (el.tagName === "SELECT") Array.from(el.options).forEach((o) => (o.defaultSelected = o.selected));
+      else el.defaultValue = el.value;
+    });
   }
 
   function on(selector, event, handler) {
@@ -163,7 +195,29 @@
   const base = "/api/v1/handovers/" + page.dataset.id;
   const version = () => Number(page.dataset.version);
 
-  on("#save", "click", () => {
+  /* The page's parts are replaced as they change: its buttons are handled from the page. */
+  function onClick(selector, handler) {
+    page.addEventListener("click", (e) => {
+      const target = e.target.closest(selector);
+      if (target && page.contains(target)) handler(target, e);
+    });
+  }
+  function onSubmit(selector, handler) {
+    page.addEventListener("submit", (e) => {
+      if (!e.target.matches(selector)) return;
+      e.preventDefault();
+      handler(e.target);
+    });
+  }
+  // The center's clock, as the page's times are (the browser's zone may differ).
+  const now = () => new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+    { timeZone: page.dataset.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(new Date());
+  const numberOf = (li) => {
+    const link = li && li.querySelector(".number");
+    return link ? link.textContent.trim() : "";
+  };
+
+  onClick("#save", () => {
     const body = { version: version(), items: [], counts: [] };
     document.querySelectorAll("[data-step]").forEach((t) => body.items.push({ id: Number(t.dataset.step), next_step: t.value.trim() || null }));
     document.querySelectorAll("[data-count]").forEach((input) => {
@@ -180,41 +234,113 @@
     }
     const incoming = H.$("f-incoming");
     if (incoming) body.incoming = incoming.value || null;
-    act(page, "PATCH", base, body);
+    act(page, "PATCH", base, body, () => status(H.t("saved", { time: now() })));
   });
-  on("#refresh", "click", () => act(page, "POST", base + "/refresh", { version: version() }));
-  on("[data-ack]", "click", (e) =>
-    act(e.target.closest("li"), "POST", base + "/items/" + e.target.dataset.ack + "/review", { version: version(), decision: "acknowledge" }),
-  );
-  on(".dispute-form", "submit", (e) => {
-    e.preventDefault();
-    const f = e.target;
-    act(f, "POST", base + "/items/" + f.dataset.item + "/review", {
-      version: version(), decision: "dispute", note: f.querySelector("[name=note]").value.trim() || null,
+
+  onClick("[data-save-item]", (button) => {
+    const li = button.closest("li");
+    const step = li.querySelector("[data-step]");
+    act(li, "PATCH", base, { version: version(), items: [{ id: Number(button.dataset.saveItem), next_step: step.value.trim() || null }] }, () => {
+      status(H.t("saved_item", { number: numberOf(li), time: now() }));
+      flash(button.dataset.saveItem);
     });
   });
-  on(".sign-form", "submit", (e) => {
-    e.preventDefault();
-    const f = e.target;
-    act(f, "POST", base + "/sign", { version: version(), password: f.querySelector("[name=password]").value });
+  onClick("#refresh", (button) => act(page, "POST", base + "/refresh", { version: version() }, () => status(H.t("collected"))));
+  onClick("[data-ack]", (button) => {
+    const li = button.closest("li");
+    act(li, "POST", base + "/items/" + button.dataset.ack + "/review", { version: version(), decision: "acknowledge" }, () => {
+      status(H.t("acknowledged_item", { number: numberOf(li) || "#" + button.dataset.ack, time: now() }));
+      flash(button.dataset.ack);
+    });
   });
-  on("#override", "submit", (e) => {
-    e.preventDefault();
+  onClick("[data-ack-all]", (button) => {
+    act(button.closest("section"), "POST", base + "/acknowledge-all", { version: version() }, (answer) => {
+      const left = answer.data.items.filter((i) => i.review === "disputed").length;
+      status(H.t("acknowledged_all", { time: now() }) + (left ? " " + H.t("disputed_left", { n: left }) : ""));
+    });
+  });
+  onSubmit(".dispute-form", (f) => {
+    act(f, "POST", base + "/items/" + f.dataset.item + "/review", {
+      version: version(), decision: "dispute", note: f.querySelector("[name=note]").value.trim() || null,
+    }, () => status(H.t("disputed", { number: numberOf(page.querySelector('[data-part="item-' + f.dataset.item + '"]')), time: now() })));
+  });
+  onSubmit(".sign-form", (f) => {
+    act(f, "POST", base + "/sign", { version: version(), password: f.querySelector("[name=password]").value },
+      () => status(H.t("signed", { time: now() })));
+  });
+  onSubmit("#override", (f) => {
     if (!window.confirm(H.t("confirm_override"))) return;
-    act(e.target, "POST", base + "/override", { version: version(), reason: e.target.querySelector("[name=reason]").value.trim() });
+    act(f, "POST", base + "/override", { version: version(), reason: f.querySelector("[name=reason]").value.trim() },
+      () => status(H.t("overridden")));
   });
-  on("#addendum", "submit", (e) => {
-    e.preventDefault();
-    act(e.target, "POST", base + "/addenda", { body: e.target.querySelector("textarea").value.trim() });
+  onSubmit("#addendum", (f) => {
+    act(f, "POST", base + "/addenda", { body: f.querySelector("textarea").value.trim() }, () => status(H.t("added")));
   });
+
+  /* The item just saved or acknowledged, marked for a moment. */
+  function flash(itemId) {
+    const li = page.querySelector('[data-part="item-' + itemId + '"]');
+    if (!li) return;
+    li.classList.add("just-saved");
+    setTimeout(() => li.classList.remove("just-saved"), 1500);
+  }
+
+  /* --- merging the page as the server renders it now --- */
+  const parts = (root) => Array.from(root.querySelectorAll("[data-part]")).filter((el) => !el.parentElement.closest("[data-part]") || el.parentElement.closest("[data-part]") === root);
+
+  /* `local` becomes `fresh`; a part with something typed and not saved stays as it is
+     (its own parts inside are merged one by one: an item being written keeps its text). */
+  function mergePart(local, fresh) {
+    if (!dirty(local)) {
+      local.replaceWith(document.importNode(fresh, true));
+      return;
+    }
+    const inner = parts(fresh).filter((p) => p !== fresh);
+    if (!inner.length) return;
+    const node = document.importNode(fresh, true);
+    for (const kid of parts(node).filter((p) => p !== node)) {
+      const here = local.querySelector('[data-part="' + CSS.escape(kid.dataset.part) + '"]');
+      if (here && dirty(here)) kid.replaceWith(here);
+    }
+    local.replaceWith(node);
+  }
+
+  async function refreshInPlace() {
+    let response;
+    try {
+      response = await fetch(window.location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    } catch (err) {
+      status(H.t("network"), true);
+      return false;
+    }
+    if (!response.ok) return false;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("handover");
+    if (!fresh) return false;
+    const focused = document.activeElement && document.activeElement.id;
+    for (const part of parts(fresh)) {
+      const here = page.querySelector('[data-part="' + CSS.escape(part.dataset.part) + '"]');
+      if (here) mergePart(here, part);
+    }
+    page.dataset.version = fresh.dataset.version;
+    page.dataset.addenda = fresh.dataset.addenda;
+    if (focused && H.$(focused) && document.activeElement !== H.$(focused)) H.$(focused).focus({ preventScroll: true });
+    return true;
+  }
+  update = refreshInPlace;
 
   /* --- live: the other screen's changes --- */
   const addenda = () => Number(page.dataset.addenda || 0);
 
-  function onChange(change) {
+  async function onChange(change) {
     if (change.id !== Number(page.dataset.id)) return;
     if (!(change.version > version() || change.addenda > addenda())) return; // already shown
-    changedElsewhere(page, change.by);
+    if (acting) {
+      missed = () => onChange(change); // this page's own call merges, or on failure this runs
+      return;
+    }
+    if (await refreshInPlace()) {
+      status(H.t("changed_by", { who: change.by ? change.by.display_name : H.t("someone") }), true);
+    }
   }
 
   follow(base, {

@@ -496,3 +496,206 @@ def test_wrong_signature_passwords_count_towards_the_sign_in_lockout(app, as_op,
     r = out.post(sign, json={"version": h["version"], "password": PASSWORD})
     assert r.status_code == 422 and r.json["codes"]["password"] == "wrong_password"  # locked: refused
     assert login(app.test_client(), "operator")[0].status_code == 429
+
+
+# --- issue 12: collected again before each signature, carried steps, ack-all, timing ---------------
+
+
+def test_emergency_logged_after_opening_blocks_both_signatures_and_passes_to_the_incoming(as_op, http):
+    """The handover is prepared and reviewed; then an emergency is logged. Signing collects
+    again: the emergency appears, the refusal names its number, and it stays on the handover
+    though the signature was refused. Reviewed and planned, it passes with the others."""
+    out, inc = as_op("operator"), as_op("op2")
+    h = out.post("/api/v1/handovers", json={"incoming": "op2"}).json
+    base = f"/api/v1/handovers/{h['id']}"
+    steps = [{"id": i["id"], "next_step": "Chase the crew"} for i in h["items"] if i["must_acknowledge"]]
+    counts = [{"id": c["id"], "counted": c["expected"]} for c in h["counts"]]
+    version = out.patch(base, json={"version": h["version"], "items": steps, "counts": counts}).json["version"]
+    version = inc.post(f"{base}/acknowledge-all", json={"version": version}).json["version"]
+
+    r = out.post("/api/v1/tickets", json={"category": "repair", "priority": "emergency", "matter": "Gas smell at the pump house",
+                                          "caller": {"phone": "13800138001"}})
+    assert r.status_code == 201, r.json
+    late = r.json["number"]
+
+    r = out.post(f"{base}/sign", json={"version": version, "password": PASSWORD})
+    assert r.status_code == 409
+    assert r.json["code"] == "handover_refused" and late in r.json["tickets"] and r.json["arrived"] == [late]
+    arrived = next(b for b in r.json["blockers"] if b["code"] == "arrived_unreviewed")
+    assert arrived["tickets"] == [late] and late in arrived["message"] and not arrived["overridable"]
+    assert late in r.json["error"]  # the English names it, not only item ids
+    zh = out.post(f"{base}/sign", json={"version": r.json["current_version"], "password": PASSWORD},
+                  headers={"Accept-Language": "zh-CN"})
+    assert zh.status_code == 409 and late in zh.json["message"] and "工单" in zh.json["message"]
+
+    h = out.get(base).json  # kept though the signature was refused
+    item = next(i for i in h["items"] if i["summary"]["number"] == late)
+    assert item["arrived"] and item["carried"] and "emergency" in item["flags"] and h["items"][0]["id"] == item["id"]
+    assert {b["code"] for b in h["blockers"]} >= {"arrived_unreviewed", "emergency_without_plan", "not_acknowledged"}
+    # The incoming person's signature is refused for it too.
+    r = inc.post(f"{base}/sign", json={"version": h["version"], "password": PASSWORD})
+    assert r.status_code == 409 and late in r.json["tickets"]
+
+    version = out.patch(base, json={"version": inc.get(base).json["version"],
+                                    "items": [{"id": item["id"], "next_step": "Gas company called; area cordoned"}]}).json["version"]
+    version = inc.post(f"{base}/acknowledge-all", json={"version": version}).json["version"]
+    version = out.post(f"{base}/sign", json={"version": version, "password": PASSWORD}).json["version"]
+    r = inc.post(f"{base}/sign", json={"version": version, "password": PASSWORD})
+    assert r.status_code == 200 and r.json["status"] == "signed"
+    assert out.get(f"{base}/verify").json["ok"] is True
+    [passed] = [e for e in out.get(f"/api/v1/tickets/{late}").json["timeline"] if e["kind"] == "handed_over"]
+    assert f"handover #{h['id']}" in passed["message"] and "Second Operator" in str(passed)
+
+
+def test_a_deadline_missed_after_opening_is_marked_again(center, shift_work):
+    """A carried ticket whose deadline passes while handing over: flagged overdue and arrived,
+    its review withdrawn, and the outgoing signature refused naming it."""
+    h = services.open_handover(center["op"], "op2")
+    db.session.commit()
+    _prepare(h, center["op"])
+    _acknowledge_all(h, center["op2"])
+    normal = shift_work["normal"]
+    db.session.add(SlaClock(ticket_id=normal.id, stage=Stage.ARRIVE, budget_seconds=60, started_at=NOW - timedelta(hours=1),
+                            running_since=NOW - timedelta(hours=1), due_at=NOW - timedelta(minutes=1), breached_at=NOW))
+    db.session.commit()
+    with pytest.raises(services.Refused) as refused:
+        services.sign(h, center["op"], PASSWORD, h.version)
+    assert normal.number in refused.value.details["tickets"]
+    item = _item(h, normal)
+    assert Flag.OVERDUE in item.flags and item.arrived and item.review == Review.PENDING
+
+
+def test_next_steps_carry_over_from_the_last_handover_and_the_latest_note(center, shift_work):
+    from hotline.tickets.services import add_note
+
+    h = services.open_handover(center["op"], "op2")
+    db.session.commit()
+    _prepare(h, center["op"])
+    _acknowledge_all(h, center["op2"])
+    _sign_both(h, center)
+
+    # The evening: op2 hands over to op. One ticket got a note since; the other did not.
+    clock.freeze(NOW + timedelta(hours=2))
+    add_note(shift_work["normal"], "Meter fitter booked for 9:00 tomorrow", center["op2"])
+    db.session.commit()
+    clock.freeze(NOW + timedelta(hours=3))
+    evening = services.open_handover(center["op2"], "operator")
+    db.session.commit()
+    emergency, normal = _item(evening, shift_work["emergency"]), _item(evening, shift_work["normal"])
+    assert emergency.next_step == f"Follow up {shift_work['emergency'].number}" and emergency.next_step_source == f"handover:{h.id}"
+    assert normal.next_step == "Meter fitter booked for 9:00 tomorrow" and normal.next_step_source.startswith("note:")
+    assert {b.code for b in services.blockers(evening)}.isdisjoint({"emergency_without_plan", "missing_next_step"})
+
+    # Rewritten by the outgoing person, it is theirs: the source goes.
+    services.update_handover(evening, HandoverUpdate(version=evening.version, items=[{"id": normal.id, "next_step": "Fitter at 9"}]), center["op2"])
+    assert normal.next_step_source is None
+
+
+def test_acknowledge_all_on_a_handover_of_55_tickets_is_one_request(as_op, http, app, new_ticket):
+    """The demo's size: about 55 open tickets. Prepared with one save, acknowledged with one
+    call (disputed items stay disputed), signed: five requests for the two people."""
+    app_ctx = app.app_context()
+    app_ctx.push()
+    try:
+        for n in range(53):
+            new_ticket(matter=f"Low pressure at block {n}")
+    finally:
+        app_ctx.pop()
+    out, inc = as_op("operator"), as_op("op2")
+    requests = 0
+
+    def call(client, method, path, body):
+        nonlocal requests
+        requests += 1
+        r = getattr(client, method)(path, json=body)
+        assert r.status_code in (200, 201), r.json
+        return r.json
+
+    h = call(out, "post", "/api/v1/handovers", {"incoming": "op2"})
+    tickets = [i for i in h["items"] if i["must_acknowledge"]]
+    assert len(tickets) == 55
+    base = f"/api/v1/handovers/{h['id']}"
+    h = call(out, "patch", base, {"version": h["version"], "items": [{"id": i["id"], "next_step": "Crew booked"} for i in tickets],
+                                  "counts": [{"id": c["id"], "counted": c["expected"]} for c in h["counts"]]})
+    disputed = tickets[3]["id"]
+    r = inc.post(f"{base}/items/{disputed}/review", json={"version": h["version"], "decision": "dispute", "note": "Which crew?"})
+    h = r.json
+    stale = inc.post(f"{base}/acknowledge-all", json={"version": h["version"] - 1})
+    assert stale.status_code == 409 and stale.json["current_version"] == h["version"]  # nothing unseen is acknowledged
+    assert out.post(f"{base}/acknowledge-all", json={"version": h["version"]}).status_code == 403
+    h = call(inc, "post", f"{base}/acknowledge-all", {"version": h["version"]})
+    reviews = {i["id"]: i["review"] for i in h["items"] if i["must_acknowledge"]}
+    assert reviews.pop(disputed) == "disputed" and set(reviews.values()) == {"acknowledged"}
+    assert [b["code"] for b in h["blockers"]] == ["not_acknowledged"] and h["blockers"][0]["tickets"] == [tickets[3]["summary"]["number"]]
+
+    h = call(out, "patch", base, {"version": h["version"], "items": [{"id": disputed, "next_step": "North crew 2, at 18:00"}]})
+    h = call(inc, "post", f"{base}/acknowledge-all", {"version": h["version"]})
+    h = call(out, "post", f"{base}/sign", {"version": h["version"], "password": PASSWORD})
+    h = call(inc, "post", f"{base}/sign", {"version": h["version"], "password": PASSWORD})
+    assert h["status"] == "signed"
+    assert requests == 7  # open, save, (dispute answered: save, ack-all), ack-all, two signatures
+
+
+def test_lateness_is_recorded_with_the_configured_minutes(app, center, new_ticket):
+    """The evening shift starts 16:30; with 30 minutes asked, op2 is expected by 16:00. op2
+    signs in to the seat at 16:10: 10 minutes late. The day shift ends 16:30; signed at
+    16:42, the handover overran it by 12 minutes. Shown on the page and found by the search."""
+    app.config["HOTLINE_HANDOVER_ARRIVE_EARLY_MINUTES"] = 30
+    clock.freeze(NOW)  # 16:10
+    center["sign_in"](center["op2"], center["evening"])
+    new_ticket(matter="Meter reads wrong")
+    h = services.open_handover(center["op"], "op2")
+    db.session.commit()
+    assert h.arrive_by == NOW - timedelta(minutes=10) and h.done_by == NOW + timedelta(minutes=20)
+    assert h.incoming_arrived_at == NOW and h.incoming_late_minutes == 10
+    _prepare(h, center["op"])
+    _acknowledge_all(h, center["op2"])
+    clock.freeze(NOW + timedelta(minutes=32))
+    _sign_both(h, center)
+    assert h.overrun_minutes == 12 and h.incoming_late_minutes == 10
+    assert checksum.signed_content(h)["timing"]["incoming_late_minutes"] == 10 and checksum.verify(h).ok
+
+    from hotline.duty.handover.search import HandoverQuery, find_handovers
+
+    assert find_handovers(HandoverQuery(late=True)) == ([h], 1)
+    from hotline.duty.handover.timing import timing
+
+    t = timing(h, clock.now())
+    assert t.late_minutes == 10 and t.overrun_minutes == 12 and t.late
+
+
+def test_an_older_record_without_timing_still_verifies(center, shift_work):
+    """Records signed before timing existed have none: their content, and checksum, are unchanged."""
+    h = services.open_handover(center["op"], "op2")
+    db.session.commit()
+    _prepare(h, center["op"])
+    _acknowledge_all(h, center["op2"])
+    _sign_both(h, center)
+    assert "timing" in checksum.signed_content(h)
+    db.session.execute(text("UPDATE handover SET arrive_by = NULL, incoming_arrived_at = NULL, incoming_late_minutes = NULL,"
+                            " done_by = NULL, overrun_minutes = NULL, checksum = :c WHERE id = :id"),
+                       {"c": "0" * 64, "id": h.id})
+    db.session.execute(text("UPDATE handover_item SET next_step_source = NULL WHERE handover_id = :id"), {"id": h.id})
+    db.session.commit()
+    db.session.expire_all()
+    old = db.session.get(Handover, h.id)
+    content = checksum.signed_content(old)
+    assert "timing" not in content and all("next_step_source" not in i for i in content["items"])
+    db.session.execute(text("UPDATE handover SET checksum = :c WHERE id = :id"), {"c": checksum.sha256(content), "id": h.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert checksum.verify(db.session.get(Handover, h.id)).ok
+
+
+def test_page_shows_lateness_and_the_search_finds_it(app, as_op, http):
+    app.config["HOTLINE_HANDOVER_ARRIVE_EARLY_MINUTES"] = 30  # op2 signed in at 16:10, expected by 16:00
+    out = as_op("operator")
+    h = out.post("/api/v1/handovers", json={"incoming": "op2"}).json
+    assert h["timing"]["incoming_late_minutes"] == 10
+    page = out.get(f"/handover/{h['id']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "10 min late" in page and "To be done by 16:30" in page
+    printed = out.get(f"/handover/{h['id']}/print", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "16:00" in printed and "迟到 10 分钟" in printed
+    listed = out.get("/handover?late=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'data-handover="{h["id"]}"' in listed and "incoming 10 min" in listed
+    assert out.get("/api/v1/handovers?late=true").json["total"] == 1

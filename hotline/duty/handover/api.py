@@ -3,6 +3,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from hotline.core.api import bp, committed, json_body
+from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     HANDOVER,
@@ -107,16 +108,34 @@ def review_handover_item(handover_id: int, item_id: int):
     return _detail(h)
 
 
+@bp.post("/v1/handovers/<int:handover_id>/acknowledge-all")
+@operation("The incoming person acknowledges every item still to review, in one call; disputed items stay "
+           "disputed. The version is the one the person read: nothing changed since is acknowledged (409)",
+           body=VersionIn, response=HandoverOut, returns="The handover")
+@require(HANDOVER)
+def acknowledge_all_handover_items(handover_id: int):
+    data = parse(VersionIn, json_body())
+    h = services.get_handover(handover_id)
+    services.acknowledge_all(h, current_user, data.version)
+    return _detail(h)
+
+
 @bp.post("/v1/handovers/<int:handover_id>/sign")
-@operation("Sign as the outgoing or incoming person (own password again). Refused (409, with `blockers`) while an "
-           "emergency has no plan, the checklist is incomplete, the incoming person is not signed in for the next "
-           "shift, or flagged items are not acknowledged. The second signature locks the record, computes its "
-           "checksum and passes every carried ticket to the incoming person", body=HandoverSign,
-           response=HandoverOut, returns="The handover")
+@operation("Sign as the outgoing or incoming person (own password again). The tickets are collected again first: "
+           "one that came in after the opening is added (to be reviewed; it passes to the incoming person with the "
+           "others). Refused (409, with `blockers` naming the ticket numbers, `tickets`, and `current_version`) while "
+           "an emergency or missed deadline that came in meanwhile is not reviewed, an emergency has no plan, the "
+           "checklist is incomplete, the incoming person is not signed in for the next shift, or flagged items are "
+           "not acknowledged. The second signature locks the record, computes its checksum and passes every carried "
+           "ticket to the incoming person", body=HandoverSign, response=HandoverOut, returns="The handover")
 @require(HANDOVER)
 def sign_handover(handover_id: int):
     data = parse(HandoverSign, json_body())
-    h = services.sign(services.get_handover(handover_id), current_user, data.password, data.version)
+    try:
+        h = services.sign(services.get_handover(handover_id), current_user, data.password, data.version)
+    except services.Refused:
+        db.session.commit()  # what came in meanwhile stays on the handover, to be reviewed
+        raise
     return _detail(h)
 
 

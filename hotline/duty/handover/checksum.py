@@ -28,7 +28,31 @@ def sha256(data: dict) -> str:
     return hashlib.sha256(canonical(data)).hexdigest()
 
 
+def _item(i) -> dict:
+    out = {
+        "position": i.position, "kind": i.kind, "flags": list(i.flags or []), "ticket_id": i.ticket_id,
+        "standing_item_id": i.standing_item_id, "escalation_id": i.escalation_id, "summary": i.summary,
+        "next_step": i.next_step, "review": i.review, "review_note": i.review_note, "reviewed_at": i.reviewed_at,
+    }
+    if i.next_step_source is not None:  # added later: absent from older records, which still verify
+        out["next_step_source"] = i.next_step_source
+    return out
+
+
+# Timing, signed since 0018: present only when known, so records signed before (and those
+# without a roster) keep the content, and the checksum, they were signed with.
+TIMING = ("arrive_by", "incoming_arrived_at", "incoming_late_minutes", "done_by", "overrun_minutes")
+
+
 def signed_content(h: Handover) -> dict:
+    content = _content(h)
+    timing = {name: getattr(h, name) for name in TIMING}
+    if any(value is not None for value in timing.values()):
+        content["timing"] = timing
+    return content
+
+
+def _content(h: Handover) -> dict:
     return {
         "id": h.id,
         "status": h.status,
@@ -43,14 +67,7 @@ def signed_content(h: Handover) -> dict:
         "outgoing_signed_at": h.outgoing_signed_at,
         "incoming_signed_at": h.incoming_signed_at,
         "signed_at": h.signed_at,
-        "items": [
-            {
-                "position": i.position, "kind": i.kind, "flags": list(i.flags or []), "ticket_id": i.ticket_id,
-                "standing_item_id": i.standing_item_id, "escalation_id": i.escalation_id, "summary": i.summary,
-                "next_step": i.next_step, "review": i.review, "review_note": i.review_note, "reviewed_at": i.reviewed_at,
-            }
-            for i in h.items
-        ],
+        "items": [_item(i) for i in h.items],
         "counts": [
             {"position": c.position, "name": c.name, "expected": c.expected, "counted": c.counted, "note": c.note}
             for c in h.counts

@@ -36,6 +36,7 @@ class Shifts:
     start: datetime
     end: datetime
     people: list[User]
+    planned_end: datetime | None = None  # the outgoing shift's end by the roster
     next_template_id: int | None = None
     next_day: date | None = None
     next_start: datetime | None = None
@@ -47,7 +48,7 @@ def shifts_at(now: datetime, outgoing: User) -> Shifts:
     current = rosters.shift_at(now)
     following = rosters.next_shift(current.starts_at if current else now)
     if current is not None:
-        shifts = Shifts(current.template.id, current.day, current.starts_at, now, list(current.people))
+        shifts = Shifts(current.template.id, current.day, current.starts_at, now, list(current.people), current.ends_at)
     else:
         last = db.session.scalar(
             select(func.max(Handover.signed_at)).where(Handover.status == HandoverStatus.SIGNED)

@@ -9,6 +9,7 @@ FLAG = {
     "due_soon": _l("Deadline near"),
     "escalated": _l("Escalated"),
     "carried": _l("Carried over"),
+    "arrived": _l("Came in during the handover"),
 }
 REVIEW = {"pending": _l("To review"), "acknowledged": _l("Acknowledged"), "disputed": _l("Disputed")}
 STANDING_KIND = {

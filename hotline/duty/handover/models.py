@@ -38,6 +38,7 @@ class Flag(enum.StrEnum):
     OVERDUE = "overdue"
     ESCALATED = "escalated"
     CARRIED = "carried"  # open and owned by the outgoing shift: the incoming shift takes it
+    ARRIVED = "arrived"  # came in (or turned urgent) after the handover was opened
 
 
 class Review(enum.StrEnum):
@@ -81,6 +82,15 @@ class Handover(db.Model):
     outgoing_signed_at: Mapped[datetime | None]
     incoming_signed_at: Mapped[datetime | None]
     signed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Timing (none without a roster): the incoming person is expected `arrive_by` (the next
+    # shift's start less the minutes early the center asks); arrival is their seat sign-in
+    # for that shift, else their first act on the handover. The handover is to be done by
+    # `done_by`, the end of the outgoing shift; `overrun_minutes` is how much later it was signed.
+    arrive_by: Mapped[datetime | None]
+    incoming_arrived_at: Mapped[datetime | None]
+    incoming_late_minutes: Mapped[int | None]
+    done_by: Mapped[datetime | None]
+    overrun_minutes: Mapped[int | None]
 
     checksum: Mapped[str | None] = mapped_column(String(64))
 
@@ -128,6 +138,9 @@ class HandoverItem(db.Model):
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalation.id"))
     summary: Mapped[dict] = mapped_column(JSON, default=dict)  # number, matter, status, priority, due_at…
     next_step: Mapped[str | None] = mapped_column(Text)  # 下一步: written by the outgoing person
+    # Where a proposed next step came from, until the outgoing person rewrites it:
+    # "handover:<id>" (an earlier handover's item) or "note:<id>" (the ticket's latest note).
+    next_step_source: Mapped[str | None] = mapped_column(String(40))
     review: Mapped[Review] = mapped_column(str_enum(Review), default=Review.PENDING)
     review_note: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None]
@@ -138,6 +151,15 @@ class HandoverItem(db.Model):
     @property
     def carried(self) -> bool:
         return Flag.CARRIED in self.flags
+
+    @property
+    def arrived(self) -> bool:
+        return Flag.ARRIVED in self.flags
+
+    @property
+    def urgent_arrival(self) -> bool:
+        """An emergency or a missed deadline that came in after the handover was opened."""
+        return self.arrived and (Flag.EMERGENCY in self.flags or Flag.OVERDUE in self.flags)
 
     @property
     def must_acknowledge(self) -> bool:

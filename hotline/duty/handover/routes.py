@@ -4,9 +4,11 @@ JSON API (static/js/handover.js); these pages only read."""
 from datetime import datetime
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from hotline.core import clock
 from hotline.core.errors import Problem, ValidationFailed, page_errors, say
 from hotline.core.extensions import db
 from hotline.core.i18n import local_time
@@ -18,10 +20,12 @@ from hotline.duty.handover.models import (
     Handover,
     HandoverStatus,
     ItemKind,
+    Review,
     StandingKind,
 )
 from hotline.duty.handover.search import HandoverQuery, find_handovers
 from hotline.duty.handover.services import REASONS, SUPERVISORS, blockers
+from hotline.duty.handover.timing import timing
 from hotline.users.models import Role, User
 
 bp = Blueprint("handover", __name__)
@@ -73,7 +77,8 @@ def page(handover_id: int):
     draft = not h.is_signed
     return render_template(
         "handover/page.html",
-        h=h, **_sections(h),
+        h=h, **_sections(h), timing=timing(h, clock.now()),
+        to_review=sum(1 for i in h.items if i.kind != ItemKind.HANDLED and i.review == Review.PENDING),
         blockers=blockers(h) if draft else [], reason_text=reason_texts(),
         verification=checksum.verify(h) if h.is_signed else None,
         can_prepare=draft and (current_user.id == h.outgoing_id or current_user.role in SUPERVISORS),
@@ -88,7 +93,7 @@ def page(handover_id: int):
 def print_view(handover_id: int):
     h = services.get_handover(handover_id)
     return render_template(
-        "handover/print.html", h=h, **_sections(h),
+        "handover/print.html", h=h, **_sections(h), timing=timing(h, clock.now()),
         verification=checksum.verify(h) if h.is_signed else None,
     )
 
@@ -103,6 +108,17 @@ def checklist():
 def _iso_local_time(value: str | None, fmt: str = "MM-dd HH:mm") -> str:
     """A snapshot's ISO time (items keep their text as JSON) in the reader's zone."""
     return local_time(datetime.fromisoformat(value), fmt) if value else ""
+
+
+@bp.app_template_global()
+def step_source(source: str | None) -> str:
+    """Where a proposed next step came from, for the line under it."""
+    kind, ident = (source or ":").split(":", 1)
+    if kind == "handover":
+        return _("Proposed from handover #%(id)s: check or rewrite it.", id=ident)
+    if kind == "note":
+        return _("Proposed from the ticket's latest note: check or rewrite it.")
+    return ""
 
 
 @bp.app_template_global()

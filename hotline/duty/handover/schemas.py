@@ -104,6 +104,17 @@ class HandoverShiftOut(BaseModel):
     end: datetime | None = Field(None, description="the handover's own shift only")
 
 
+class HandoverTimingOut(BaseModel):
+    """When the incoming person was expected and came, when the handover was to be done. None
+    without a roster."""
+
+    arrive_by: datetime | None = Field(description="the next shift's start less the minutes early the center asks")
+    incoming_arrived_at: datetime | None = Field(description="seat sign-in for the next shift, or first act on the handover")
+    incoming_late_minutes: int | None
+    done_by: datetime | None = Field(description="the end of the outgoing shift")
+    overrun_minutes: int | None = Field(description="how much later than done_by it was signed")
+
+
 class HandoverSummaryOut(BaseModel):
     id: int
     version: int
@@ -117,6 +128,7 @@ class HandoverSummaryOut(BaseModel):
     incoming_signed_at: datetime | None
     signed_at: datetime | None
     checksum: str | None = Field(description="SHA-256 of the canonical JSON of the signed content")
+    timing: HandoverTimingOut
 
 
 class HandoverSummaryPageOut(PageOut):
@@ -129,8 +141,10 @@ class HandoverItemOut(BaseModel):
     flags: list[str]
     summary: dict[str, Any] = Field(description="a snapshot: number, matter, status, priority, due_at...")
     next_step: str | None
+    next_step_source: str | None = Field(description="a proposed step's origin until rewritten: handover:<id> or note:<id>")
     must_acknowledge: bool
     carried: bool
+    arrived: bool = Field(description="came in (or turned urgent) after the handover was opened")
     review: Review
     review_note: str | None
     reviewed_at: datetime | None
@@ -158,6 +172,7 @@ class BlockerOut(BaseModel):
     code: str
     message: str
     items: list[int]
+    tickets: list[str] = Field(description="the numbers of the tickets concerned")
     overridable: bool
     overridden: bool
 

@@ -19,6 +19,7 @@ class HandoverQuery(Strict):
     status: HandoverStatus | None = None
     opened_from: AwareDatetime | None = Field(None, alias="from")
     opened_to: AwareDatetime | None = Field(None, alias="to")
+    late: bool = Field(False, description="only handovers where the incoming person came late or the handover overran the shift")
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(50, ge=1, le=200)
 
@@ -54,8 +55,11 @@ def handover_text_matches(words: str):
     )
 
 
-def handover_statement(q: str | None, start=None, end=None, status: HandoverStatus | None = None) -> Select:
+def handover_statement(q: str | None, start=None, end=None, status: HandoverStatus | None = None,
+                       late: bool = False) -> Select:
     stmt = select(Handover)
+    if late:
+        stmt = stmt.where(or_(Handover.incoming_late_minutes > 0, Handover.overrun_minutes > 0))
     if q and q.strip():
         stmt = stmt.where(handover_text_matches(q))
     if start is not None:
@@ -68,7 +72,7 @@ def handover_statement(q: str | None, start=None, end=None, status: HandoverStat
 
 
 def find_handovers(query: HandoverQuery) -> tuple[list[Handover], int]:
-    stmt = handover_statement(query.q, query.opened_from, query.opened_to, query.status)
+    stmt = handover_statement(query.q, query.opened_from, query.opened_to, query.status, query.late)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
     return items, total

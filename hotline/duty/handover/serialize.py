@@ -33,6 +33,11 @@ def handover_summary(h: Handover) -> dict:
         "incoming_signed_at": _time(h.incoming_signed_at),
         "signed_at": _time(h.signed_at),
         "checksum": h.checksum,
+        "timing": {
+            "arrive_by": _time(h.arrive_by), "incoming_arrived_at": _time(h.incoming_arrived_at),
+            "incoming_late_minutes": h.incoming_late_minutes, "done_by": _time(h.done_by),
+            "overrun_minutes": h.overrun_minutes,
+        },
     }
 
 
@@ -45,7 +50,8 @@ def handover_detail(h: Handover, viewer: User) -> dict:
         items=[
             {
                 "id": i.id, "kind": i.kind.value, "flags": list(i.flags), "summary": i.summary,
-                "next_step": i.next_step, "must_acknowledge": i.must_acknowledge, "carried": i.carried,
+                "next_step": i.next_step, "next_step_source": i.next_step_source,
+                "must_acknowledge": i.must_acknowledge, "carried": i.carried, "arrived": i.arrived,
                 "review": i.review.value, "review_note": i.review_note, "reviewed_at": _time(i.reviewed_at),
             }
             for i in h.items

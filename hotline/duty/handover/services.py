@@ -6,16 +6,18 @@ face to face, often at one desk where the other person's session is open, and th
 password makes each signature a deliberate act of that person (like the pen on the
 paper 交接班记录), not a click anyone near the screen could make."""
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from hotline.core import clock, error_catalog, signals
-from hotline.core.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, check_version
+from hotline.core.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed, check_version, say
 from hotline.core.extensions import db
 from hotline.core.lookup import get_or_404
 from hotline.core.outbox import add_event
 from hotline.duty.handover import checksum
+from hotline.duty.handover.carry import proposed_steps
 from hotline.duty.handover.collect import ItemSpec, collect_items, shifts_at
 from hotline.duty.handover.models import (
     Flag,
@@ -30,6 +32,7 @@ from hotline.duty.handover.models import (
 )
 from hotline.duty.handover.schemas import HandoverUpdate
 from hotline.duty.handover.standing import active_checklist
+from hotline.duty.handover.timing import arrive_early, minutes_after, note_arrival
 from hotline.duty.seats.services import signed_in
 from hotline.tickets.services import hand_over
 from hotline.users.models import Role, User
@@ -44,6 +47,7 @@ CHECKLIST_INCOMPLETE = "checklist_incomplete"
 INCOMING_NOT_SIGNED_IN = "incoming_not_signed_in"
 NO_INCOMING = "no_incoming"
 NOT_ACKNOWLEDGED = "not_acknowledged"
+ARRIVED_UNREVIEWED = "arrived_unreviewed"
 OVERRIDABLE = (EMERGENCY_WITHOUT_PLAN, MISSING_NEXT_STEP, CHECKLIST_INCOMPLETE, INCOMING_NOT_SIGNED_IN)
 
 # The reasons are error codes: `message` in English in the answers, say() on pages.
@@ -54,6 +58,11 @@ REASONS = error_catalog.define({
     INCOMING_NOT_SIGNED_IN: _l("The incoming person is not signed in for the next shift."),
     NO_INCOMING: _l("No incoming person is named."),
     NOT_ACKNOWLEDGED: _l("The incoming person has not acknowledged every flagged item."),
+    ARRIVED_UNREVIEWED: _l("An emergency or a missed deadline came in after the handover was opened: "
+                           "the incoming person acknowledges or disputes it before either signs."),
+})
+error_catalog.define({
+    "refused_for_tickets": _l("%(reason)s Tickets: %(tickets)s"),
 })
 
 error_catalog.define({
@@ -79,18 +88,42 @@ error_catalog.define({
 SIGNER = {"outgoing": _l("outgoing"), "incoming": _l("incoming")}
 
 
+# How many ticket numbers a refusal names before it says how many more.
+NUMBERS_NAMED = 12
+
+
 @dataclass
 class Blocker:
     code: str
     items: list[int] = field(default_factory=list)  # item or count ids concerned
+    tickets: list[str] = field(default_factory=list)  # the numbers of the tickets concerned
 
     @property
     def overridable(self) -> bool:
         return self.code in OVERRIDABLE
 
+    @property
+    def problem(self) -> Problem:
+        """The reason, naming the tickets when it is about tickets."""
+        if not self.tickets:
+            return Problem(self.code)
+        named = ", ".join(self.tickets[:NUMBERS_NAMED])
+        if len(self.tickets) > NUMBERS_NAMED:
+            named += f" (+{len(self.tickets) - NUMBERS_NAMED})"
+        return Problem("refused_for_tickets", reason=REASONS[self.code], tickets=named)
+
+    @property
+    def text(self) -> str:
+        """In the reader's language (pages)."""
+        return say(self.problem)
+
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": Problem(self.code).english, "items": self.items,
+        return {"code": self.code, "message": self.problem.english, "items": self.items, "tickets": self.tickets,
                 "overridable": self.overridable}
+
+
+class Refused(Conflict):
+    """A signature refused. What was collected again before it stays (the route commits it)."""
 
 
 # --- finding ---------------------------------------------------------------------------------
@@ -131,9 +164,12 @@ def open_handover(outgoing: User, incoming_username: str | None) -> Handover:
         next_template_id=shifts.next_template_id, next_day=shifts.next_day, next_start=shifts.next_start,
         outgoing_id=outgoing.id, incoming_id=incoming.id if incoming else None,
         shift_people=sorted(u.id for u in shifts.people), opened_at=now, updated_at=now,
+        arrive_by=shifts.next_start - arrive_early() if shifts.next_start else None, done_by=shifts.planned_end,
     )
     db.session.add(h)
-    _fill_items(h, collect_items(h.shift_people, h.shift_start, now), {})
+    specs = collect_items(h.shift_people, h.shift_start, now)
+    _fill_items(h, specs, {}, proposed_steps(s.ticket_id for s in specs if s.kind == ItemKind.TICKET), opened=False)
+    note_arrival(h, None)
     for n, line in enumerate(active_checklist()):
         h.counts.append(HandoverCount(position=n, checklist_item_id=line.id, name=line.name, expected=line.expected))
     db.session.flush()
@@ -148,15 +184,40 @@ def _default_incoming(next_people: list[User], outgoing: User, now) -> User | No
     return ready[0] if ready else None
 
 
-def _fill_items(h: Handover, specs: list[ItemSpec], kept: dict[tuple, dict]) -> None:
+URGENT = {Flag.EMERGENCY.value, Flag.OVERDUE.value}
+TAKEN_OVER = URGENT | {Flag.CARRIED.value}  # a flag that, gained later, makes an item come in anew
+
+
+def _arrival_flags(spec_flags: list[str], before: list[str] | None) -> list[str]:
+    """The item's flags, with `arrived` when it came in after the opening: new on the list,
+    or newly an emergency, past its deadline or carried (and kept once it had it)."""
+    if before is None or Flag.ARRIVED.value in before or (set(spec_flags) - set(before)) & TAKEN_OVER:
+        return [*spec_flags, Flag.ARRIVED.value]
+    return list(spec_flags)
+
+
+def _new_item(spec: ItemSpec, position: int, flags: list[str], proposals: dict) -> HandoverItem:
+    proposal = proposals.get(spec.ticket_id) if spec.kind != ItemKind.STANDING else None
+    return HandoverItem(
+        position=position, kind=spec.kind, flags=flags, summary=spec.summary, ticket_id=spec.ticket_id,
+        standing_item_id=spec.standing_item_id, escalation_id=spec.escalation_id,
+        next_step=proposal.text if proposal and spec.kind == ItemKind.TICKET else None,
+        next_step_source=proposal.source if proposal and spec.kind == ItemKind.TICKET else None,
+    )
+
+
+def _fill_items(h: Handover, specs: list[ItemSpec], kept: dict[tuple, dict], proposals: dict, opened: bool) -> None:
+    """The items from `specs`; `kept` what the same items said before (a refresh), `opened`
+    whether the handover was opened before this (then new tickets are marked as arrived)."""
     for n, spec in enumerate(specs):
         old = kept.get(spec.key, {})
-        item = HandoverItem(
-            position=n, kind=spec.kind, flags=spec.flags, summary=spec.summary, ticket_id=spec.ticket_id,
-            standing_item_id=spec.standing_item_id, escalation_id=spec.escalation_id,
-            next_step=old.get("next_step"),
-        )
-        if old and old["flags"] == spec.flags and old["summary"] == spec.summary:
+        flags = spec.flags
+        if opened and spec.kind == ItemKind.TICKET:
+            flags = _arrival_flags(spec.flags, old.get("flags"))
+        item = _new_item(spec, n, flags, {} if old else proposals)
+        if old:
+            item.next_step, item.next_step_source = old["next_step"], old["next_step_source"]
+        if old and old["flags"] == flags and old["summary"] == spec.summary:
             item.review, item.review_note, item.reviewed_at = old["review"], old["review_note"], old["reviewed_at"]
         h.items.append(item)
 
@@ -170,7 +231,8 @@ def refresh(h: Handover, actor: User, expected_version: int) -> Handover:
     now = clock.now()
     kept = {
         (i.kind, i.ticket_id, i.standing_item_id): {
-            "next_step": i.next_step, "flags": list(i.flags), "summary": dict(i.summary),
+            "next_step": i.next_step, "next_step_source": i.next_step_source, "flags": list(i.flags),
+            "summary": dict(i.summary),
             "review": i.review, "review_note": i.review_note, "reviewed_at": i.reviewed_at,
         }
         for i in h.items
@@ -180,7 +242,7 @@ def refresh(h: Handover, actor: User, expected_version: int) -> Handover:
         db.session.expunge(item)
     db.session.execute(delete(HandoverItem).where(HandoverItem.handover_id == h.id))
     db.session.expire(h, ["items"])
-    _fill_items(h, specs, kept)
+    _fill_items(h, specs, kept, proposed_steps((s.ticket_id for s in specs if s.kind == ItemKind.TICKET and s.key not in kept), h.id), opened=True)
     h.shift_end = now
     _changed(h, clear=("outgoing", "incoming"))
     db.session.flush()
@@ -231,7 +293,10 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
         incoming = _user(data.incoming) if data.incoming else None
         if incoming is not None and incoming.id == h.outgoing_id:
             raise ValidationFailed.at("incoming", "incoming_is_outgoing")
-        h.incoming_id = incoming.id if incoming else None
+        if h.incoming_id != (incoming.id if incoming else None):
+            h.incoming_id = incoming.id if incoming else None
+            h.incoming_arrived_at = h.incoming_late_minutes = None
+            note_arrival(h, None)
     if "notes" in fields:
         h.notes = data.notes or None
     if "room_state" in fields:
@@ -243,7 +308,7 @@ def update_handover(h: Handover, data: HandoverUpdate, actor: User) -> Handover:
             raise ValidationFailed.at(f"items.{n}.id", "no_item_here", id=edit.id)
         step = edit.next_step or None
         if step != item.next_step:
-            item.next_step = step
+            item.next_step, item.next_step_source = step, None
             item.review, item.review_note, item.reviewed_at = Review.PENDING, None, None
     counts = {c.id: c for c in h.counts}
     for n, edit in enumerate(data.counts):
@@ -273,10 +338,66 @@ def review_item(h: Handover, item_id: int, decision: str, note: str | None, acto
     item.review = Review.ACKNOWLEDGED if decision == "acknowledge" else Review.DISPUTED
     item.review_note = note or None
     item.reviewed_at = clock.now()
+    note_arrival(h, item.reviewed_at)
     _changed(h, clear=("incoming",))
     db.session.flush()
     _announce(h, actor, "reviewed")
     return item
+
+
+def acknowledge_all(h: Handover, actor: User, expected_version: int) -> list[HandoverItem]:
+    """The incoming person acknowledges, at once, every item still to review. Disputed ones
+    stay disputed (each is answered on its own). The version is the one the person read:
+    nothing they have not seen is acknowledged."""
+    _check_editable(h, expected_version)
+    if actor.id != h.incoming_id:
+        raise Forbidden("review_incoming_only")
+    now = clock.now()
+    pending = [i for i in h.items if i.kind != ItemKind.HANDLED and i.review == Review.PENDING]
+    for item in pending:
+        item.review, item.review_note, item.reviewed_at = Review.ACKNOWLEDGED, None, now
+    if pending:
+        note_arrival(h, now)
+        _changed(h, clear=("incoming",))
+        db.session.flush()
+        _announce(h, actor, "reviewed")
+    return pending
+
+
+# --- work that came in while handing over ---------------------------------------------------------
+
+
+def merge_arrivals(h: Handover, actor: User, now: datetime) -> list[HandoverItem]:
+    """Collect the tickets again before a signature: one that came in after the opening (an
+    emergency logged meanwhile, a new ticket of the shift) is added, and one that became an
+    emergency, missed its deadline or became the shift's is marked again; both to be reviewed.
+    The rest of the list stays as both read it. An emergency or a missed deadline withdraws
+    the signatures given (they covered a list without it); other arrivals the incoming one's."""
+    specs = [s for s in collect_items(h.shift_people, h.shift_start, now) if s.kind == ItemKind.TICKET]
+    present = {i.ticket_id: i for i in h.items if i.kind == ItemKind.TICKET}
+    proposals = proposed_steps((s.ticket_id for s in specs if s.ticket_id not in present), h.id)
+    arrived = []
+    for spec in specs:
+        item = present.get(spec.ticket_id)
+        if item is None:
+            item = _new_item(spec, 0, _arrival_flags(spec.flags, None), proposals)
+            h.items.append(item)
+        elif (set(spec.flags) - set(item.flags)) & TAKEN_OVER:
+            item.flags, item.summary = _arrival_flags(spec.flags, item.flags), spec.summary
+            item.review, item.review_note, item.reviewed_at = Review.PENDING, None, None
+        else:
+            continue
+        arrived.append(item)
+    if not arrived:
+        return []
+    # What came in is read first.
+    for n, item in enumerate(arrived + [i for i in h.items if i not in arrived]):
+        item.position = n
+    h.items.sort(key=lambda i: i.position)
+    _changed(h, clear=("outgoing", "incoming") if any(i.urgent_arrival for i in arrived) else ("incoming",))
+    db.session.flush()
+    _announce(h, actor, "collected")
+    return arrived
 
 
 # --- refusals, override, signatures ---------------------------------------------------------------
@@ -287,12 +408,14 @@ def blockers(h: Handover, now=None) -> list[Blocker]:
     now = now or clock.now()
     found = []
     tickets = [i for i in h.items if i.kind == ItemKind.TICKET]
-    no_plan = [i.id for i in tickets if Flag.EMERGENCY in i.flags and not i.next_step]
-    if no_plan:
-        found.append(Blocker(EMERGENCY_WITHOUT_PLAN, no_plan))
-    no_step = [i.id for i in tickets if i.carried and Flag.EMERGENCY not in i.flags and not i.next_step]
-    if no_step:
-        found.append(Blocker(MISSING_NEXT_STEP, no_step))
+
+    def about(code: str, items: list[HandoverItem]) -> None:
+        if items:
+            found.append(Blocker(code, [i.id for i in items], [i.summary["number"] for i in items if i.ticket_id]))
+
+    about(ARRIVED_UNREVIEWED, [i for i in tickets if i.urgent_arrival and i.review == Review.PENDING])
+    about(EMERGENCY_WITHOUT_PLAN, [i for i in tickets if Flag.EMERGENCY in i.flags and not i.next_step])
+    about(MISSING_NEXT_STEP, [i for i in tickets if i.carried and Flag.EMERGENCY not in i.flags and not i.next_step])
     incomplete = [c.id for c in h.counts if not c.complete]
     if incomplete:
         found.append(Blocker(CHECKLIST_INCOMPLETE, incomplete))
@@ -300,9 +423,7 @@ def blockers(h: Handover, now=None) -> list[Blocker]:
         found.append(Blocker(NO_INCOMING))
     elif not incoming_signed_in(h, now):
         found.append(Blocker(INCOMING_NOT_SIGNED_IN))
-    unacknowledged = [i.id for i in h.items if i.must_acknowledge and i.review != Review.ACKNOWLEDGED]
-    if unacknowledged:
-        found.append(Blocker(NOT_ACKNOWLEDGED, unacknowledged))
+    about(NOT_ACKNOWLEDGED, [i for i in h.items if i.must_acknowledge and i.review != Review.ACKNOWLEDGED])
     return found
 
 
@@ -353,11 +474,17 @@ def sign(h: Handover, actor: User, password: str, expected_version: int) -> Hand
         raise ValidationFailed.at("password", "wrong_password")
     if getattr(h, f"{signer}_signed_at") is not None:
         raise Conflict("already_signed", id=h.id, signer=SIGNER[signer])
-    refused = standing_blockers(h, signer)
-    if refused:
-        raise Conflict("handover_refused", reasons=[Problem(b.code, english=b.code) for b in refused],
-                       details={"blockers": [b.as_dict() for b in refused]})
     now = clock.now()
+    arrived = merge_arrivals(h, actor, now)
+    if signer == "incoming":
+        note_arrival(h, now)
+    refused = standing_blockers(h, signer, now)
+    if refused:
+        raise Refused("handover_refused", reasons=[b.problem for b in refused], details={
+            "blockers": [b.as_dict() for b in refused], "current_version": h.version,
+            "tickets": sorted({n for b in refused for n in b.tickets}),
+            "arrived": [i.summary["number"] for i in arrived],
+        })
     setattr(h, f"{signer}_signed_at", now)
     h.updated_at = now
     if h.outgoing_signed_at and h.incoming_signed_at:
@@ -376,6 +503,7 @@ def _complete(h: Handover, now) -> None:
     with db.session.no_autoflush:
         h.status = HandoverStatus.SIGNED
         h.signed_at = now
+        h.overrun_minutes = minutes_after(now, h.done_by)
         h.checksum = checksum.handover_checksum(h)
         incoming = h.incoming
         for item in h.items:
