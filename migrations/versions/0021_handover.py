@@ -3,8 +3,8 @@ shift's start less the minutes early the center asks), when they arrived and how
 when the handover had to be done (the outgoing shift's end) and by how much it overran;
 where an item's proposed next step came from
 
-Revision ID: 0018_handover
-Revises: 0017_routing_any_area_unique
+Revision ID: 0021_handover
+Revises: 0020_lists
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import hotline.core.orm
 
 
-revision = '0018_handover'
-down_revision = '0017_routing_any_area_unique'
+revision = '0021_handover'
+down_revision = '0020_lists'
 branch_labels = None
 depends_on = None
 
