@@ -301,8 +301,8 @@
       const n = count(cls);
       if (!n) continue;
       const part = el("b", "more-part"); // the dot wraps with its badge, never dangles
-      part.append(" · ", el("span", "more-" + cls, t(key, { n })));
-      more.append(part);
+      part.append("· ", el("span", "more-" + cls, t(key, { n })));
+      more.append(" ", part); // the line may break here, between parts, never inside one
     }
   }
 
