@@ -265,16 +265,28 @@
       const ol = col.querySelector(".cards");
       const more = col.querySelector(".col-more");
       const cards = [...ol.children];
+      col.classList.remove("dense");
       more.hidden = true;
       cards.forEach((c) => { c.hidden = false; });
       if (!wallLayout.matches || !overflows(ol)) return;
       more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
-      for (let i = cards.length - 1; i >= 0 && overflows(ol); i--) { // even the first: never half a card
-        cards[i].hidden = true;
-        showMore(more, cards.slice(i));
+      hideFromBottom(ol, more, cards);
+      if (cards.length && cards[0].hidden) {
+        // Not even one card fits (a short column): its cards drop the small print (number, age,
+        // badges), keeping category, street, countdown and unit, and the column fits again.
+        col.classList.add("dense");
+        cards.forEach((c) => { c.hidden = false; });
+        hideFromBottom(ol, more, cards);
       }
     });
     fitUnits();
+  }
+
+  function hideFromBottom(ol, more, cards) {
+    for (let i = cards.length - 1; i >= 0 && overflows(ol); i--) { // even the first: never half a card
+      cards[i].hidden = true;
+      showMore(more, cards.slice(i));
+    }
   }
 
   /* The unit list, secondary: the units that do not fit give way to "+N more" as well. */
