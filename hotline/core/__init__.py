@@ -58,5 +58,7 @@ def finish(app: Flask) -> None:
     # Flask-SocketIO copies its handlers into each new server at init_app: a handler
     # declared after it would reach this app's server only. Greenlets under gunicorn's
     # gevent worker (a WebSocket is then no thread), threads everywhere else.
-    socketio.init_app(app, async_mode=socketio_async_mode(), message_queue=app.config.get("SOCKETIO_QUEUE"))
+    socketio.init_app(app, async_mode=socketio_async_mode(), message_queue=app.config.get("SOCKETIO_QUEUE"),
+                      ping_interval=app.config.get("LIVE_PING_SECONDS", 25),
+                      ping_timeout=app.config.get("LIVE_PING_TIMEOUT_SECONDS", 20))
     labels.init_app(app)

@@ -45,6 +45,11 @@ def load_config() -> dict:
         "SOCKETIO_QUEUE": os.environ.get("REDIS_URL"),
         # Seconds between `live.head` messages (each room's last seq) to the live screens; 0: none.
         "LIVE_HEAD_SECONDS": float(os.environ.get("HOTLINE_LIVE_HEAD_SECONDS", "5")),
+        # The engine.io ping: the server pings every live page this often and a page that hears
+        # nothing for both together drops the connection (a wall board shows the outage): 4.5 s.
+        # (Socket.IO's own defaults, 25 + 20 s, would leave a board silently stale for 45 s.)
+        "LIVE_PING_SECONDS": float(os.environ.get("HOTLINE_LIVE_PING_SECONDS", "2")),
+        "LIVE_PING_TIMEOUT_SECONDS": float(os.environ.get("HOTLINE_LIVE_PING_TIMEOUT_SECONDS", "2.5")),
         "HOTLINE_TIMEZONE": tz_name,
         "HOTLINE_REGION": os.environ.get("HOTLINE_REGION", "CN"),
         # The center's own area code (区号, e.g. 27): a landline typed without it is taken as local.

@@ -21,9 +21,14 @@
   const fresh = new Set(); // numbers that arrived live: highlighted for a while
   const flashing = new Map(); // number -> "warning" | "breach", for a few seconds after an SLA event or escalation
 
-  /* ---- sound: a short two-tone alarm made here, no audio file ---- */
+  /* ---- sound: a short two-tone alarm made here, no audio file ----
+     A browser that blocks sound until someone clicks (AudioContext 'suspended') gets a large warning
+     saying so; a click anywhere turns it on. Someone who turns it off with the button gets no warning. */
   let audio = null;
+  let muted = false;
+  let soundChecked = false; // the first look waits a moment: a kiosk's context starts on its own
   const soundButton = $("sound");
+  const soundOff = $("sound-off");
 
   function audioContext() {
     if (!audio) {
@@ -36,14 +41,15 @@
   }
 
   function showSound() {
-    const on = audio && audio.state === "running";
+    const on = !!audio && audio.state === "running";
     soundButton.setAttribute("aria-pressed", on ? "true" : "false");
     soundButton.querySelector(".label").textContent = on ? t("sound_on") : t("sound_off");
+    soundOff.hidden = on || muted || !soundChecked;
   }
 
   function alarm() {
     const ctx = audioContext();
-    if (!ctx || ctx.state !== "running") return; // the screen was never touched: the flashing has to do
+    if (!ctx || ctx.state !== "running") return; // blocked: the warning is up, the flashing has to do
     const start = ctx.currentTime + 0.02;
     [880, 660, 880, 660].forEach((freq, i) => {
       const osc = ctx.createOscillator();
@@ -60,15 +66,28 @@
     });
   }
 
-  soundButton.addEventListener("click", () => {
+  function soundOn() {
     const ctx = audioContext();
     if (!ctx) return;
-    if (ctx.state === "running") ctx.suspend();
-    else ctx.resume().then(() => { showSound(); alarm(); });
+    muted = false;
+    ctx.resume().then(() => { showSound(); alarm(); }, showSound);
+  }
+
+  soundButton.addEventListener("click", (ev) => {
+    ev.stopPropagation(); // not also the click anywhere below
+    const ctx = audioContext();
+    if (!ctx) return;
+    if (ctx.state === "running") {
+      muted = true;
+      ctx.suspend().then(showSound);
+    } else soundOn();
   });
+  // Blocked: a click anywhere on the board turns it on (the warning says so).
+  document.addEventListener("click", () => { if (!soundOff.hidden) soundOn(); });
   // A kiosk started with --autoplay-policy=no-user-gesture-required has sound at once.
   audioContext();
   if (audio) audio.resume().then(showSound, showSound);
+  setTimeout(() => { soundChecked = true; showSound(); }, 1500);
 
   /* ---- rendering ---- */
   function unitName(code) {
@@ -77,30 +96,30 @@
     return unit ? unit.name : code;
   }
 
+  /* A card: category, the address (street level: all the board is told), the countdown, then the
+     unit with any badges, and small, the age and the number. board.css sizes them for reading across the room. */
   function card(ticket) {
     const li = el("li", "card prio-" + ticket.priority + " status-" + ticket.status);
     li.dataset.number = ticket.number;
     if (fresh.has(ticket.number)) li.classList.add("arrived");
-    const top = el("div", "c-top");
-    top.append(el("span", "number", ticket.number));
-    const age = el("span", "age");
-    age.dataset.since = ticket.created_at;
-    top.append(age);
-    li.append(top);
     li.append(el("div", "c-cat", categoryName(ticket.category)));
     if (ticket.street) li.append(el("div", "c-addr", ticket.street));
+    const countdown = el("div", "c-sla");
+    countdown.append(slaSlot(ticket.sla));
+    countdown.hidden = !ticket.sla;
+    li.append(countdown);
     const foot = el("div", "c-foot");
-    if (ticket.priority === "emergency" || ticket.priority === "urgent") {
-      foot.append(priorityBadge(ticket.priority));
-    }
-    if (["returned", "en_route", "accepted"].includes(ticket.status)) foot.append(statusBadge(ticket.status));
     if (ticket.unit) foot.append(el("span", "c-unit", unitName(ticket.unit)));
+    if (ticket.priority === "urgent") foot.append(priorityBadge(ticket.priority)); // an emergency: the whole card is red
+    if (["returned", "en_route", "accepted"].includes(ticket.status)) foot.append(statusBadge(ticket.status));
     if (ticket.escalation) {
       const level = ticket.escalation.audience || "unit";
       foot.append(el("span", "badge escalated escalated-" + level, t("escalated_" + level)));
       li.classList.add("escalated");
     }
-    foot.append(slaSlot(ticket.sla));
+    const age = el("span", "age");
+    age.dataset.since = ticket.created_at;
+    foot.append(age, el("span", "number", ticket.number));
     li.append(foot);
     if (flashing.has(ticket.number)) li.classList.add("sla-flash-" + flashing.get(ticket.number));
     return li;
@@ -152,7 +171,7 @@
   /* ---- order: what needs the dispatcher is never in "+N more" ----
      fit() hides cards from the bottom of a full column, so the order decides what stays on the wall.
      In every column and in the alarm band:
-       1. emergencies on top, as before (few, full size even in a compact column);
+       1. emergencies on top, as before;
        2. then the missed deadlines (red), the most overdue first;
        3. then the warned ones (amber), the least time left first;
        4. then the rest as before: urgent, normal, low, and within each the oldest first.
@@ -170,7 +189,7 @@
   }
 
   function render() {
-    const now = board.now();
+    const now = frozenAt !== null ? frozenAt : board.now();
     const order = forTheWall(now);
     ranked.clear();
     const groups = { waiting: [], dispatched: [], moving: [], on_site: [] };
@@ -188,6 +207,7 @@
       document.querySelector('[data-count="' + col + '"]').textContent = list.length;
       document.querySelector('[data-empty="' + col + '"]').hidden = list.length > 0;
     }
+    share(groups);
     const emergencies = [...tickets.values()]
       .filter((x) => x.priority === "emergency" && NOT_YET_ON_SITE.has(x.status))
       .sort(order);
@@ -215,22 +235,29 @@
     fit();
   }
 
-  /* ---- fitting: a wall board never scrolls ----
-     On the wall layout every column is as tall as the screen allows. A column whose cards do not fit
-     turns compact (one line per card: number, category, age, a warned or missed deadline; emergencies
-     stay full size, on top); if that does not fit, tight (emergencies one line too: a full-size one
-     could fill a short column and push the red and amber cards under "+N more"); if even that does
-     not fit, the last cards give way to "+N more". Phones just scroll. */
+  /* ---- sharing and fitting: a wall board never scrolls ----
+     The columns share the width by how many cards they hold (N + 1 fr each, N at most what a column
+     shows), none narrower than one
+     card (an empty one: a narrow labelled lane). Every card keeps its full size and everything on it;
+     a column that cannot hold all of its cards hides whole ones from the bottom under "+N more"
+     (the order puts late and warned ones first). Phones just scroll. */
   const wallLayout = window.matchMedia("(min-width: 1101px)");
+  const CARD_EM = 10; // board.css: .cards minmax(10em, 1fr)
+  const LANE_EM = 7.5; // an empty column: its title, a word a line
+
+  const SHOWN_AT_MOST = 8; // about what a column can show: 60 cards weigh no more than 8
+
+  function share(groups) {
+    const tracks = ["waiting", "dispatched", "moving", "on_site"].map((col) => {
+      const n = groups[col].length;
+      // the column's padding (0.3em a side) around one card
+      return "minmax(" + (n ? CARD_EM + 0.6 : LANE_EM) + "em, " + (Math.min(n, SHOWN_AT_MOST) + 1) + "fr)";
+    });
+    document.querySelector(".columns").style.gridTemplateColumns = tracks.join(" ");
+  }
 
   function overflows(ol) {
     return ol.scrollHeight > ol.clientHeight + 1;
-  }
-
-  /* A one-line card whose deadline does not fit beside its age gets a second line for it. */
-  function wrapWide(cards) {
-    cards.forEach((c) => c.classList.remove("two-line"));
-    cards.filter((c) => c.scrollWidth > c.clientWidth + 1).forEach((c) => c.classList.add("two-line"));
   }
 
   function fit() {
@@ -238,22 +265,43 @@
       const ol = col.querySelector(".cards");
       const more = col.querySelector(".col-more");
       const cards = [...ol.children];
-      col.classList.remove("compact", "tight");
+      col.classList.remove("dense");
       more.hidden = true;
-      cards.forEach((c) => { c.hidden = false; c.classList.remove("two-line"); });
+      cards.forEach((c) => { c.hidden = false; });
       if (!wallLayout.matches || !overflows(ol)) return;
-      col.classList.add("compact");
-      wrapWide(cards);
-      if (!overflows(ol)) return;
-      col.classList.add("tight");
-      wrapWide(cards);
-      if (!overflows(ol)) return;
       more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
-      for (let i = cards.length - 1; i > 0 && overflows(ol); i--) {
-        cards[i].hidden = true;
-        showMore(more, cards.slice(i));
+      hideFromBottom(ol, more, cards);
+      if (cards.length && cards[0].hidden) {
+        // Not even one card fits (a short column): its cards drop the small print (number, age,
+        // badges), keeping category, street, countdown and unit, and the column fits again.
+        col.classList.add("dense");
+        cards.forEach((c) => { c.hidden = false; });
+        hideFromBottom(ol, more, cards);
       }
     });
+    fitUnits();
+  }
+
+  function hideFromBottom(ol, more, cards) {
+    for (let i = cards.length - 1; i >= 0 && overflows(ol); i--) { // even the first: never half a card
+      cards[i].hidden = true;
+      showMore(more, cards.slice(i));
+    }
+  }
+
+  /* The unit list, secondary: the units that do not fit give way to "+N more" as well. */
+  function fitUnits() {
+    const ul = $("units");
+    const more = $("units-more");
+    const items = [...ul.children];
+    more.hidden = true;
+    items.forEach((u) => { u.hidden = false; });
+    if (!wallLayout.matches || !overflows(ul)) return;
+    more.hidden = false;
+    for (let i = items.length - 1; i >= 0 && overflows(ul); i--) {
+      items[i].hidden = true;
+      more.textContent = t("more", { n: items.length - i });
+    }
   }
 
   /* "+N more · 2 overdue · 3 warned": red or amber among the hidden cards (a column holding more of
@@ -265,13 +313,15 @@
       const n = count(cls);
       if (!n) continue;
       const part = el("b", "more-part"); // the dot wraps with its badge, never dangles
-      part.append(" · ", el("span", "more-" + cls, t(key, { n })));
-      more.append(part);
+      part.append("· ", el("span", "more-" + cls, t(key, { n })));
+      more.append(" ", part); // the line may break here, between parts, never inside one
     }
   }
 
   wallLayout.addEventListener("change", fit);
   window.addEventListener("resize", fit);
+  // Whatever changes the room left for the columns (a warning or the alarm band coming or going).
+  if (window.ResizeObserver) new ResizeObserver(() => fit()).observe(document.querySelector(".wall-body"));
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
   setInterval(fit, 15000); // ages grow longer and may wrap a full card
 
@@ -289,14 +339,14 @@
   }
 
   function tick() {
-    const now = board ? board.now() : Date.now();
-    if (loaded && rankChanged(now)) return render(); // a deadline passed: red or amber moves up
+    // Cut off from the server: everything stays at the moment it was last heard (greyed, board.css).
+    const now = frozenAt !== null ? frozenAt : board ? board.now() : Date.now();
+    if (loaded && frozenAt === null && rankChanged(now)) return render(); // a deadline passed: red or amber moves up
     document.querySelectorAll(".age[data-since]").forEach((node) => {
       node.textContent = Hotline.age(now - Date.parse(node.dataset.since));
     });
     document.querySelectorAll(".sla[data-stage]").forEach((node) => showSla(node, now));
-    const clock = $("wall-clock");
-    clock.textContent = new Date(now).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+    $("wall-clock").textContent = localTime(now);
   }
 
   function markFresh(number) {
@@ -356,7 +406,50 @@
     render();
   }
 
-  const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState, debounceMs: 800 });
+  /* ---- outage: the server lost ----
+     live.js says "reconnecting" when the socket drops: at once when the server closes it, within
+     the engine's ping timeout (LIVE_PING_SECONDS + LIVE_PING_TIMEOUT_SECONDS, 5 s) when it just goes
+     silent. The board dims under a banner saying since when (this screen's local time: the last
+     thing heard from the server), ages, deadlines and the clock stop at that moment (tick), and
+     live.js reconnects and resyncs by itself; then a note says when it came back, and fades. */
+  let frozenAt = null; // the server-clock time the board stopped at, while the server is lost
+  let backTimer = null;
+  const wall = $("wall");
+  const outage = $("outage");
+
+  function localTime(ms) {
+    return new Date(ms).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  }
+
+  function connection(state) {
+    Hotline.showState(state);
+    if (state === "reconnecting" && frozenAt === null) {
+      const heard = board.lastHeard() || Date.now();
+      frozenAt = board.now() - (Date.now() - heard);
+      clearTimeout(backTimer);
+      const since = localTime(heard);
+      outage.className = "outage";
+      outage.querySelector(".o-title").textContent = t("outage_since", { time: since });
+      outage.querySelector(".o-detail").textContent = t("outage_detail", { time: since });
+      outage.hidden = false;
+      wall.classList.add("offline");
+      tick();
+    } else if (state === "live" && frozenAt !== null) {
+      frozenAt = null;
+      wall.classList.remove("offline");
+      outage.className = "outage back";
+      outage.querySelector(".o-title").textContent = t("reconnected", { time: localTime(Date.now()) });
+      outage.querySelector(".o-detail").textContent = "";
+      clearTimeout(backTimer);
+      backTimer = setTimeout(() => {
+        outage.classList.add("fading");
+        backTimer = setTimeout(() => { outage.hidden = true; }, 2000);
+      }, 8000);
+      tick();
+    }
+  }
+
+  const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: connection, debounceMs: 800 });
   setInterval(tick, 1000);
   tick();
 })();

@@ -41,11 +41,15 @@
     return node;
   }
 
-  /* The translated sentence with the stage's name in its own span: a compact board card
-     drops the name (its colour says enough) and keeps the time. */
+  /* The translated sentence with the stage's name and the time in spans of their own (sla-of,
+     sla-t): the wall board sets the time larger than the words around it. */
   function write(node, key, vars) {
-    const [before, after = ""] = t(key, { ...vars, stage: "\u0000" }).split("\u0000");
-    node.replaceChildren(before, el("span", "sla-of", t("stage_" + node.dataset.stage)), after);
+    const parts = t(key, { ...vars, stage: "\u0000", t: "\u0001" }).split(/([\u0000\u0001])/);
+    node.replaceChildren(...parts.filter(Boolean).map((part) => {
+      if (part === "\u0000") return el("span", "sla-of", t("stage_" + node.dataset.stage));
+      if (part === "\u0001") return el("span", "sla-t", vars.t);
+      return part;
+    }));
   }
 
   /* Fill a slot in for `now`; returns its state. */

@@ -23,7 +23,10 @@
    The returned object's reload() refetches the snapshot (debounced): use it when an
    event names a ticket the page does not know or lacks details for (a ticket event is
    the ticket's whole card: Hotline.ticketCard); seq() is the last seq the page
-   reflects (the least over its rooms); now() the server's clock.
+   reflects (the least over its rooms); now() the server's clock; lastHeard() when this
+   machine last heard anything from the server (Date.now() ms; engine.io pings included: a
+   page shows since when it is cut off). The engine.io ping (the server's LIVE_PING_SECONDS
+   and LIVE_PING_TIMEOUT_SECONDS) drops a silent connection within 5 s: "reconnecting".
    It needs the Socket.IO client (static/vendor/socket.io.min.js), which only the live
    pages load: call it only where window.io is there. */
 (function () {
@@ -51,6 +54,12 @@
     let wireMax = 0;
 
     const socket = window.io({ transports: ["websocket", "polling"], withCredentials: true });
+    let lastHeard = null;
+    const heard = () => { lastHeard = Date.now(); };
+    socket.io.on("open", () => {
+      heard();
+      socket.io.engine.on("packet", heard); // every packet, the server's pings too
+    });
 
     function mine(ev) {
       return Object.keys(ev.prev || {}).filter((r) => r in seen);
@@ -254,6 +263,7 @@
       seq: () => (started ? leastSeen() : null),
       /* Milliseconds now on the server's clock (a wall screen's clock may be off). */
       now: () => Date.now() + clockOffset,
+      lastHeard: () => lastHeard,
       stats, // for tests and the console
     };
     Hotline.current = handle; // for tests and the console
