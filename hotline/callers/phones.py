@@ -99,6 +99,21 @@ def try_normalize_phone(raw: str) -> str | None:
         return None
 
 
+def national_digits(e164: str) -> tuple[str, str]:
+    """The digits a person of this center dials, for masking: ("", "13800138000") for a number of
+    the center's region (a landline keeps its trunk 0: "02787654321"), ("+852 ", "21234567") for
+    another region's; an unparseable value as its digits."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return "", e164.lstrip("+")
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    digits = "".join(ch for ch in national if ch.isdigit())
+    if phonenumbers.region_code_for_number(number) == default_region():
+        return "", digits
+    return f"+{number.country_code} ", digits
+
+
 def display_phone(e164: str) -> str:
     """A national, readable form for the center's own region; a service number with its name."""
     try:

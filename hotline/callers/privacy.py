@@ -25,6 +25,7 @@ only the street.
 import re
 from dataclasses import dataclass
 
+from hotline.callers.phones import national_digits
 from hotline.core.permissions import Role, scope_for
 from hotline.users.models import User
 
@@ -115,10 +116,10 @@ def street_level(address: str | None) -> str | None:
 def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
-    digits = phone.lstrip("+")
+    prefix, digits = national_digits(phone)  # as dialled: 138****8000, not the E.164 861****8000
     if len(digits) <= 4:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) > 8 else f"****{digits[-4:]}"
+        return prefix + "*" * len(digits)
+    return prefix + (f"{digits[:3]}****{digits[-4:]}" if len(digits) > 8 else f"****{digits[-4:]}")
 
 
 def mask_name(name: str | None) -> str | None:

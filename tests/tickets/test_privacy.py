@@ -57,8 +57,9 @@ def test_confidential_ticket_only_for_its_operator(new_ticket, user_of, units, c
 
 
 def test_masks():
-    assert mask_phone("+8613800138000") == "861****8000"
-    assert mask_phone("+85221234567") == "852****4567"
+    assert mask_phone("+8613800138000") == "138****8000"
+    assert mask_phone("+85221234567") == "+852 ****4567"
+    assert mask_phone("+862787654321") == "027****4321"  # a landline as dialled, trunk 0 kept
     assert mask_phone("12345678") == "****5678"
     assert mask_phone("1234") == "****"
     assert mask_phone(None) is None
@@ -86,7 +87,7 @@ def test_api_masks_for_the_dispatcher_and_shows_the_operator(api, users):
         "phone": "+8613800138000", "display_phone": "138 0013 8000", "name": "王小明", "masked": False,
     }
     masked = _detail(api("dispatcher"), number)
-    assert masked == {"phone": "861****8000", "display_phone": "861****8000", "name": "王**", "masked": True}
+    assert masked == {"phone": "138****8000", "display_phone": "138****8000", "name": "王**", "masked": True}
     assert _detail(api("crew"), number)["masked"] is False  # its own unit's ticket
     # The list masks too: no full number anywhere in the dispatcher's answer.
     listing = json.dumps(api("dispatcher").get("/api/v1/tickets").json, ensure_ascii=False)
