@@ -2,7 +2,6 @@
 and what the sheet carries. Crews print their own unit's only; the address and the
 caller as the viewer may see them (hotline/callers/privacy.py); the deadlines from
 whichever part keeps them (signals.ticket_deadlines)."""
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +12,7 @@ from hotline.core.errors import NotFound
 from hotline.core.permissions import scope_for
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import caller_view
+from hotline.units.services import center_name
 from hotline.users.models import User
 
 error_catalog.define({
@@ -33,7 +33,7 @@ def printable_work_order(ticket: Ticket, user: User) -> WorkOrder:
 def sheet(ticket: Ticket, order: WorkOrder, user: User) -> dict:
     deadlines = [row for _receiver, rows in signals.ticket_deadlines.send(ticket) for row in rows or []]
     return {
-        "center": current_app.config.get("HOTLINE_CENTER_NAME") or _("Hotline"),
+        "center": center_name() or _("Hotline"),
         "ticket": ticket,
         "order": order,
         "caller": caller_view(ticket, user),

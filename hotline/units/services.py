@@ -1,11 +1,12 @@
 """Which units a person works for."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
-from hotline.units.models import Unit
+from hotline.units.models import Unit, UnitKind
 
 UNKNOWN_UNIT = "unknown_unit"
 error_catalog.define({
@@ -51,3 +52,12 @@ def find_unit(code: str, field: str = "unit", *, for_work: bool = True) -> Unit:
     if for_work and not unit.takes_work_orders:
         raise ValidationFailed.at(field, "unit_takes_no_work", code=code)
     return unit
+
+
+def center_name() -> str | None:
+    """The name the center goes by: HOTLINE_CENTER_NAME, else its root unit's name."""
+    configured = current_app.config.get("HOTLINE_CENTER_NAME")
+    if configured:
+        return configured
+    root = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.CENTER, Unit.parent_id.is_(None)).limit(1))
+    return root.name if root else None

@@ -93,3 +93,14 @@ def test_the_print_style_hides_the_bar_and_the_forms(app):
     media = css[css.index("@media print"):]
     assert ".topbar" in media and ".ticket-page form" in media and "@page { size: A4" in media
     assert "color: #000" in media and "break-inside: avoid" in media
+
+
+def test_without_a_configured_name_the_sheet_heads_with_the_center_unit(app, session_client, tickets):
+    from hotline.core.extensions import db
+    from hotline.units.models import Unit, UnitKind
+    app.config["HOTLINE_CENTER_NAME"] = ""
+    with app.app_context():
+        db.session.add(Unit(code="hq", name="江城水务96116热线中心", kind=UnitKind.CENTER))
+        db.session.commit()
+    html = _sheet(session_client, "dispatcher", tickets["north"]).get_data(as_text=True)
+    assert "江城水务96116热线中心" in html
