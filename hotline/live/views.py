@@ -22,6 +22,7 @@ def _card(ticket: Ticket, unit: Unit | None, sla: dict | None, escalation: dict 
         "priority": ticket.priority.value,
         "category": ticket.category.code if ticket.category else None,
         "unit": unit.code if unit else None,
+        "unit_name": unit.name if unit else None,  # the center itself is not in the units strip
         "street": street_level(ticket.address),  # a whole room hears it: boards too
         "version": ticket.version,
         "created_at": ticket.created_at.isoformat(),

@@ -109,7 +109,7 @@
     countdown.hidden = !ticket.sla;
     li.append(countdown);
     const foot = el("div", "c-foot");
-    if (ticket.unit) foot.append(el("span", "c-unit", unitName(ticket.unit)));
+    if (ticket.unit) foot.append(el("span", "c-unit", ticket.unit_name || unitName(ticket.unit)));
     if (ticket.priority === "urgent") foot.append(priorityBadge(ticket.priority)); // an emergency: the whole card is red
     if (["returned", "en_route", "accepted"].includes(ticket.status)) foot.append(statusBadge(ticket.status));
     if (ticket.escalation) {

@@ -68,7 +68,7 @@ MEASURE = """() => {
     if (h && n.scrollHeight > n.clientHeight + 1) bad.push('tall: ' + name(n) + ' ' + n.scrollHeight + '>' + n.clientHeight);
   };
   document.querySelectorAll('.card, .card .c-cat, .card .c-addr, .card .c-sla, .card .sla, .card .c-foot').forEach((n) => within(n, true));
-  document.querySelectorAll('.col, .col h2, .col-more, .units-panel, .unit, .wall-head, .alarm').forEach((n) => within(n, true));
+  document.querySelectorAll('.col, .col h2, .col h2 .title, .col-more, .units-panel, .unit, .wall-head, .alarm').forEach((n) => within(n, true));
   document.querySelectorAll('.col-more .more-part').forEach((p) => { if (shown(p) && p.getClientRects().length !== 1) bad.push('split: ' + p.textContent); });
   document.querySelectorAll('.cards, .units').forEach((list) => {
     const box = list.getBoundingClientRect();

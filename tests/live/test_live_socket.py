@@ -189,6 +189,7 @@ def test_ticket_updated_after_a_dispatch_is_the_whole_card_with_the_units_load(l
     name, data, _ = board.next(timeout=1.0)
     assert (name, data["number"], data["status"]) == ("ticket.updated", ticket["number"], "dispatched")
     assert data["street"] == "Quay Road" and "address" not in data  # a room hears it: the street only
+    assert (data["unit"], data["unit_name"]) == ("crew-a", "Crew A")  # the board names the center too, which its unit strip leaves out
     assert data["created_at"] == ticket["created_at"]
     assert data["steps"] == ["transfer", "return", "accept"] == ticket["steps"]
     snapshot = api.get("dispatcher", "/api/v1/board").json()
