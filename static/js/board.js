@@ -417,8 +417,9 @@
   const wall = $("wall");
   const outage = $("outage");
 
-  function localTime(ms) {
-    return new Date(ms).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  function localTime(ms) { // the center's time, as every time on the page (core/i18n.js)
+    localTime.format = localTime.format || Hotline.dateFormat({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    return localTime.format.format(new Date(ms));
   }
 
   function connection(state) {

@@ -210,8 +210,8 @@
     });
   }
   // The center's clock, as the page's times are (the browser's zone may differ).
-  const now = () => new Intl.DateTimeFormat(document.documentElement.lang || undefined,
-    { timeZone: page.dataset.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(new Date());
+  const clockFormat = H.dateFormat({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  const now = () => clockFormat.format(new Date());
   const numberOf = (li) => {
     const link = li && li.querySelector(".number");
     return link ? link.textContent.trim() : "";

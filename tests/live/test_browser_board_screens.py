@@ -117,7 +117,8 @@ def walls(browser, server):  # noqa: F811
     """A kiosk page per language, opened by its board token as a wall screen is."""
     pages, contexts = {}, []
     for lang, secret in server.kiosk.items():
-        context = browser.new_context(viewport=SIZES["1920"], locale="en-US")
+        # a browser in another zone than the center's (Asia/Shanghai): the board still shows the center's time
+        context = browser.new_context(viewport=SIZES["1920"], locale="en-US", timezone_id="America/New_York")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -174,6 +175,14 @@ def test_kiosk_top_bar_has_no_sign_out_and_only_links_it_can_open(walls, server)
             if href.startswith("#"):
                 continue
             assert page.request.get(server.url + href).status == 200, href
+
+
+def test_the_wall_clock_shows_the_centers_time_whatever_the_browsers_zone(walls):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    shown = walls["en"].locator("#wall-clock").inner_text()[:5]
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    assert shown in {(now + timedelta(minutes=d)).strftime("%H:%M") for d in (-1, 0, 1)}, shown
 
 
 def test_sound_blocked_shows_a_warning_a_click_turns_it_on(walls):
