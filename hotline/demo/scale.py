@@ -17,6 +17,7 @@ SQLite with synchronous=OFF and foreign key checks off during the load. Ticket n
 continue each day's sequence (hotline.tickets.numbering) and the sequence rows are left
 at the last number given, so new tickets get fresh numbers."""
 import heapq
+import json
 import math
 import random
 import time
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
 import click
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, Enum, func, insert, select, text
 
 from hotline.core import clock
 from hotline.core.extensions import db
@@ -454,8 +455,7 @@ class Writer:
         for name in CLONED:
             rows = self.out.pop(name, [])
             self.counts[name] += len(rows)
-            for i in range(0, len(rows), ROWS_PER_STATEMENT):
-                db.session.execute(insert(self.tables[name]), rows[i:i + ROWS_PER_STATEMENT])
+            bulk_insert(self.tables[name], rows)
         db.session.commit()
 
 
@@ -470,6 +470,47 @@ def _shift_changes(changes: dict, delta: timedelta, umap: dict) -> dict:
             pair = [umap.get(x, x) for x in pair]
         out[k] = pair
     return out
+
+
+def _converter(col, dialect: str):
+    """A column's value as the driver takes it, done here once instead of per value by
+    the column types (what they would store: naive UTC text on SQLite, enum values, JSON)."""
+    kind = col.type
+    if isinstance(kind, UTCDateTime):
+        if dialect == "sqlite":
+            # every value here is UTC already (read back from the database, moved by a timedelta)
+            return lambda v: None if v is None else v.isoformat(" ", "microseconds")[:26]
+        return None
+    if isinstance(kind, Enum):
+        return lambda v: None if v is None else getattr(v, "value", v)
+    if isinstance(kind, JSON):
+        if dialect == "sqlite":
+            return lambda v: None if v is None else json.dumps(v)
+        from psycopg.types.json import Json
+        return lambda v: None if v is None else Json(v)
+    return None
+
+
+_CONVERTERS = {}
+
+
+def bulk_insert(table, rows: list[dict]) -> None:
+    """executemany on the driver, in statements of ROWS_PER_STATEMENT rows."""
+    if not rows:
+        return
+    dialect = db.engine.dialect
+    key = (table.name, dialect.name)
+    if key not in _CONVERTERS:
+        cols = [c for c in table.columns]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (f'INSERT INTO "{table.name}" ({", ".join(chr(34) + c.name + chr(34) for c in cols)}) '
+               f'VALUES ({", ".join([mark] * len(cols))})')
+        _CONVERTERS[key] = (sql, [(c.name, _converter(c, dialect.name)) for c in cols])
+    sql, convs = _CONVERTERS[key]
+    data = [tuple(r.get(name) if f is None else f(r.get(name)) for name, f in convs) for r in rows]
+    conn = db.session.connection()
+    for i in range(0, len(data), ROWS_PER_STATEMENT):
+        conn.exec_driver_sql(sql, data[i:i + ROWS_PER_STATEMENT])
 
 
 # --- the whole -------------------------------------------------------------------
@@ -581,8 +622,7 @@ def _write_callers(writer: Writer, plans: list[Plan], people: list[dict]) -> lis
                               "last_used_at": last_addr[i]})
             writer.next_id["caller_address"] += 1
     for table, data in (("caller", rows), ("caller_address", addresses)):
-        for i in range(0, len(data), ROWS_PER_STATEMENT):
-            db.session.execute(insert(t[table]), data[i:i + ROWS_PER_STATEMENT])
+        bulk_insert(t[table], data)
     db.session.commit()
     return ids
 
