@@ -108,7 +108,7 @@ def samples(app) -> dict:
     month_to = newest - timedelta(days=30)
     return {
         "mobile": frequent[3:], "e164": frequent, "landline": landline[5:], "partial": frequent[3:10],
-        "name": name, "fragment": number[4:12], "address": "珞喻路", "matter": "水表不走字", "tokens": tokens,
+        "name": name, "fragment": number[4:], "prefix": number[:11], "address": "珞喻路", "matter": "水表不走字", "tokens": tokens,
         "from": (month_to - timedelta(days=30)).isoformat(), "to": month_to.isoformat(),
     }
 
@@ -135,12 +135,13 @@ def requests_of(s: dict) -> list[tuple[str, str, str]]:
         ("search: partial phone", "operator", t + f"q={s['partial']}"),
         ("search: caller name", "operator", t + f"q={s['name']}"),
         ("search: number fragment", "operator", t + f"q={s['fragment']}"),
+        ("search: number prefix", "operator", t + f"q={s['prefix']}"),
         ("search: address words", "operator", t + f"q={s['address']}"),
         ("search: matter words", "operator", t + f"q={s['matter']}"),
         ("caller history", "operator", f"/api/v1/callers/{s['e164'].replace('+', '%2B')}/tickets"),
         ("SLA supervision (urgent)", "supervisor", "/api/v1/sla/alerts?order=urgent"),
         ("callback queue", "operator", "/api/v1/callbacks"),
-        ("duty-log search", "supervisor", "/api/v1/duty-log/search?q=水压"),
+        ("duty-log search", "supervisor", "/api/v1/duty-log/search?q=停水"),
         ("handover search", "supervisor", "/api/v1/handovers?q=跟进"),
         ("wall board snapshot", "board", "/api/v1/board"),
         ("desk snapshot (board)", "dispatcher", "/api/v1/board"),

@@ -339,7 +339,7 @@ def make_plans(rng: random.Random, templates: list[Template], n: int, days: int,
     plans = []
     while len(plans) < n:
         day = today - timedelta(days=rng.randrange(days))
-        tpl = rng.choice(by_weekday[day.weekday()])
+        tpl = rng.choice(by_weekday.get(day.weekday()) or templates)  # a weekday with none finished: any
         # whole days (the same weekday and hour: working-hour deadlines stay right), and a
         # few minutes either way so that copies of one template do not share the moment
         plan = Plan(tpl, timedelta(days=(day - tpl.day).days, seconds=rng.randint(-1200, 1200)))
@@ -579,9 +579,11 @@ def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers
                 yield f"demo-scale: {i} tickets in {time.monotonic() - started:.0f} s"
         writer.flush()
         _write_sequences(numbers)
-        _fix_sequences([*CLONED, "caller", "caller_address"])
+        logged = _duty_log(rng, plans, now)
+        _fix_sequences([*CLONED, "caller", "caller_address", "duty_log_entry"])
     finally:
         _fast_load(False)
+    yield f"demo-scale: {logged} duty log entries on the days before the demo's week, each day reviewed"
     total_open = db.session.scalar(select(func.count()).select_from(t["ticket"]).where(
         t["ticket"].c.status.notin_([Status.CLOSED, Status.CANCELLED])))
     yield (f"demo-scale: {tickets} tickets over {days} days, {len(people)} more callers, {total_open} open; "
@@ -637,6 +639,55 @@ def _number(plans: list[Plan]) -> dict:
         seq[day] = seq.get(day, 0) + 1
         plan.number = f"{day:%Y%m%d}-{seq[day]:04d}"
     return seq
+
+
+LOG_ON_TICKETS = [
+    ("call", "工单{number}来电人多次催办，情绪激动，已报值班长"),
+    ("event", "工单{number}现场需破路施工，已通知交警和社区"),
+    ("other", "工单{number}回访不满意，转投诉办跟进"),
+]
+
+
+def _duty_log(rng: random.Random, plans: list[Plan], now: datetime) -> int:
+    """The year's duty log (值班日志) in the demo's words, a few entries a day naming the
+    day's tickets, each past day signed by a supervisor (through the service: its checksum)."""
+    from hotline.duty.dutylog.demo import LOG
+    from hotline.duty.dutylog.services import review_day
+    from hotline.users.models import User
+
+    table = db.metadata.tables["duty_log_entry"]
+    first = db.session.scalar(select(func.min(table.c.day)))
+    if first is None or not plans:
+        return 0
+    tz = clock.center_tz()
+    by_day = defaultdict(list)
+    for plan in plans:
+        by_day[plan.created.astimezone(tz).date()].append(plan)
+    operators, lead = [], db.session.scalar(select(User).where(User.username == "lead1"))
+    operators = [u.id for u in db.session.scalars(select(User).where(User.username.like("op%")))]
+    next_id = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+    rows, days = [], sorted(d for d in by_day if d < first)
+    for day in days:
+        entries = [(kind, body, None) for kind, body in rng.sample(LOG, rng.randint(2, len(LOG)))]
+        for plan in rng.sample(by_day[day], min(3, len(by_day[day]))):
+            kind, body = rng.choice(LOG_ON_TICKETS)
+            entries.append((kind, body.format(number=plan.number), plan.ticket_id))
+        for kind, body, ticket_id in entries:
+            at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(minutes=rng.randint(8 * 60, 21 * 60))
+            rows.append({"id": next_id, "day": day, "at": at.astimezone(timezone.utc), "kind": kind, "body": body,
+                         "ticket_id": ticket_id, "shift_label": None, "author_id": rng.choice(operators),
+                         "created_at": at.astimezone(timezone.utc)})
+            next_id += 1
+    bulk_insert(table, rows)
+    held = clock.is_frozen()
+    try:
+        for day in days:
+            clock.freeze(datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=22))
+            review_day(day, "已检查" if rng.random() < 0.5 else None, lead)
+    finally:
+        clock.freeze(now) if held else clock.reset()
+    db.session.commit()
+    return len(rows)
 
 
 def _write_sequences(seq: dict) -> None:
