@@ -47,7 +47,7 @@ def database(args) -> tuple[Path, str]:
     folder = Path(args.cache) / f"{args.engine}-{args.tickets}-{args.days}d"
     if args.rebuild and folder.exists():
         if args.engine == "postgresql":
-            subprocess.run([str(PG_THROWAWAY), "stop", str(folder / "pg")], capture_output=True)
+            subprocess.run([str(PG_THROWAWAY), "stop", str(folder / "pg")], capture_output=True, check=False)
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if args.engine == "sqlite":
@@ -211,7 +211,7 @@ def main() -> None:
         db_size = size(app, folder, args.engine)
     finally:
         if args.engine == "postgresql" and not args.keep_running:
-            subprocess.run([str(PG_THROWAWAY), "stop", str(folder / "pg")], capture_output=True)
+            subprocess.run([str(PG_THROWAWAY), "stop", str(folder / "pg")], capture_output=True, check=False)
     print(f"\n{args.engine}, {args.tickets:,} tickets over {args.days} days; database {db_size / 2**20:,.0f} MiB; "
           f"generated in {record['seconds']:,.0f} s; {args.runs} runs each")
     print(f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8}  rows")

@@ -23,21 +23,25 @@ import random
 import time
 from bisect import bisect
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
 import click
 from sqlalchemy import JSON, Enum, func, insert, select, text
 
+from dispatch.workorders.models import WorkOrderStatus
+from hotline.callbacks.models import CallbackStatus
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.core.orm import UTCDateTime
 from hotline.demo import calls
 from hotline.demo.center import BRANCHES
-from hotline.tickets.models import Priority, Status
-from hotline.callbacks.models import CallbackStatus
+from hotline.demo.models import DemoInstance
+from hotline.duty.dutylog.demo import LOG
+from hotline.duty.dutylog.services import review_day
 from hotline.sla.models import AlertKind, ExtensionStatus
-from dispatch.workorders.models import WorkOrderStatus
+from hotline.tickets.models import Priority, Status
+from hotline.users.models import User
 
 SEED = 12_345_000
 CLONED = ["call", "ticket", "ticket_event", "ticket_note", "work_order", "sla_clock", "sla_pause", "sla_extension",
@@ -323,7 +327,7 @@ def make_callers(rng: random.Random, n: int, taken: set[str]) -> list[dict]:
 # --- the plan: which template, moved how far, told by whom, stopped where ----------
 
 class Plan:
-    __slots__ = ("tpl", "delta", "created", "cut", "caller", "number", "ticket_id")
+    __slots__ = ("caller", "created", "cut", "delta", "number", "ticket_id", "tpl")
 
     def __init__(self, tpl: Template, delta: timedelta):
         self.tpl, self.delta, self.created = tpl, delta, tpl.created + delta
@@ -486,7 +490,9 @@ def _converter(col, dialect: str):
     if isinstance(kind, JSON):
         if dialect == "sqlite":
             return lambda v: None if v is None else json.dumps(v)
-        from psycopg.types.json import Json
+        from psycopg.types.json import (
+            Json,  # the driver of PostgreSQL only: not needed on SQLite
+        )
         return lambda v: None if v is None else Json(v)
     return None
 
@@ -543,8 +549,9 @@ def _fix_sequences(names: list[str]) -> None:
 def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers: int | None = None,
                template_tickets: int = 800, template_days: int = 28):
     """Yield progress lines. On an empty database: the small demo first (the templates)."""
-    from hotline.demo import seed_demo
-    from hotline.users.models import User
+    from hotline.demo import (
+        seed_demo,  # the package imports this module (its CLI command)
+    )
 
     started = time.monotonic()
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -584,6 +591,10 @@ def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers
     finally:
         _fast_load(False)
     yield f"demo-scale: {logged} duty log entries on the days before the demo's week, each day reviewed"
+    # Not the small demo any more: `flask demo-data` at a later start must leave it as it
+    # is (bringing it to today would work every stuck ticket to its end, one by one).
+    db.session.execute(DemoInstance.__table__.delete())
+    db.session.commit()
     total_open = db.session.scalar(select(func.count()).select_from(t["ticket"]).where(
         t["ticket"].c.status.notin_([Status.CLOSED, Status.CANCELLED])))
     yield (f"demo-scale: {tickets} tickets over {days} days, {len(people)} more callers, {total_open} open; "
@@ -651,10 +662,6 @@ LOG_ON_TICKETS = [
 def _duty_log(rng: random.Random, plans: list[Plan], now: datetime) -> int:
     """The year's duty log (值班日志) in the demo's words, a few entries a day naming the
     day's tickets, each past day signed by a supervisor (through the service: its checksum)."""
-    from hotline.duty.dutylog.demo import LOG
-    from hotline.duty.dutylog.services import review_day
-    from hotline.users.models import User
-
     table = db.metadata.tables["duty_log_entry"]
     first = db.session.scalar(select(func.min(table.c.day)))
     if first is None or not plans:
@@ -663,7 +670,7 @@ def _duty_log(rng: random.Random, plans: list[Plan], now: datetime) -> int:
     by_day = defaultdict(list)
     for plan in plans:
         by_day[plan.created.astimezone(tz).date()].append(plan)
-    operators, lead = [], db.session.scalar(select(User).where(User.username == "lead1"))
+    lead = db.session.scalar(select(User).where(User.username == "lead1"))
     operators = [u.id for u in db.session.scalars(select(User).where(User.username.like("op%")))]
     next_id = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
     rows, days = [], sorted(d for d in by_day if d < first)
@@ -674,9 +681,9 @@ def _duty_log(rng: random.Random, plans: list[Plan], now: datetime) -> int:
             entries.append((kind, body.format(number=plan.number), plan.ticket_id))
         for kind, body, ticket_id in entries:
             at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(minutes=rng.randint(8 * 60, 21 * 60))
-            rows.append({"id": next_id, "day": day, "at": at.astimezone(timezone.utc), "kind": kind, "body": body,
+            rows.append({"id": next_id, "day": day, "at": at.astimezone(UTC), "kind": kind, "body": body,
                          "ticket_id": ticket_id, "shift_label": None, "author_id": rng.choice(operators),
-                         "created_at": at.astimezone(timezone.utc)})
+                         "created_at": at.astimezone(UTC)})
             next_id += 1
     bulk_insert(table, rows)
     held = clock.is_frozen()

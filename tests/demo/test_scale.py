@@ -1,6 +1,6 @@
 """The generator of a center of any size (hotline/demo/scale.py): at 2,000 tickets its
 data hangs together as the services would have left it, and the app works on it."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -14,7 +14,7 @@ from hotline.sla.models import Alert, SlaClock
 from hotline.tickets.models import OPEN_STATUSES, Status, Ticket, TicketEvent
 from hotline.users.services import create_token_for
 
-NOW = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 
 
 def _count(stmt):
