@@ -491,9 +491,8 @@ def _converter(col, dialect: str):
     if isinstance(kind, JSON):
         if dialect == "sqlite":
             return lambda v: None if v is None else json.dumps(v)
-        from psycopg.types.json import (
-            Json,  # the driver of PostgreSQL only: not needed on SQLite
-        )
+        # PostgreSQL's driver only: not needed (maybe not installed) where SQLite is used
+        from psycopg.types.json import Json
         return lambda v: None if v is None else Json(v)
     return None
 
@@ -550,9 +549,8 @@ def _fix_sequences(names: list[str]) -> None:
 def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers: int | None = None,
                template_tickets: int = 800, template_days: int = 28):
     """Yield progress lines. On an empty database: the small demo first (the templates)."""
-    from hotline.demo import (
-        seed_demo,  # the package imports this module (its CLI command)
-    )
+    # the package imports this module (its CLI command): imported when first used
+    from hotline.demo import seed_demo
 
     started = time.monotonic()
     if db.session.scalar(select(func.count()).select_from(User)):
