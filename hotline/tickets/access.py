@@ -1,6 +1,7 @@
 """Which tickets a person may see and act on (before masking decides how much)."""
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -14,8 +15,8 @@ from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
-from hotline.tickets.services import TicketFilter, count, get_ticket, search_tickets
-from hotline.tickets.sorting import check_sort, ordered
+from hotline.tickets.services import COUNT_CAP, TicketFilter, count, get_ticket, search_tickets, short_words
+from hotline.tickets.sorting import Cursor, check_sort, cursor_after, ordered
 from hotline.users.models import User
 
 error_catalog.define({
@@ -50,11 +51,22 @@ def actionable_ticket(number: str, user: User) -> Ticket:
     return ticket
 
 
-def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
-    """One page of the tickets matching a TicketQuery that `user` may see, and the total.
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[Ticket]
+    total: int  # exact, or COUNT_CAP when `capped`
+    capped: bool  # more than COUNT_CAP match: "10,000+"
+    recent_only: bool  # words too short for the index were looked for in the newest tickets only
+    next: str | None  # the cursor of the next page
+
+
+def find_tickets(query, user: User) -> TicketPage:
+    """One page of the tickets matching a TicketQuery that `user` may see, and the total
+    (capped: counting a million costs more than the page).
     A search by `phone` from a role that sees masked phones needs a reason and is audited:
     the caller commits."""
     check_sort(query.sort)
+    after = Cursor.decode(query.after, query.sort, query.dir) if query.after else None
     phone = normalize_phone(query.phone, "phone") if query.phone else None
     if phone and needs_reason_to_search_phone(user):
         if not query.reason:
@@ -76,9 +88,16 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
             phone=phone,
         )
     )
-    stmt = ordered(stmt, query.sort, query.dir)
-    page = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
-    return db.session.scalars(page).unique().all(), count(stmt)
+    total = count(ordered(stmt, query.sort, query.dir), COUNT_CAP)
+    stmt = ordered(stmt, query.sort, query.dir, after)
+    page = stmt.limit(query.per_page + 1)
+    if after is None:
+        page = page.offset((query.page - 1) * query.per_page)
+    rows = db.session.scalars(page).unique().all()
+    items = rows[:query.per_page]
+    following = cursor_after(items[-1], query.sort, query.dir).encode() if len(rows) > query.per_page else None
+    return TicketPage(items, min(total, COUNT_CAP), total > COUNT_CAP,
+                      bool(query.q) and short_words(query.q), following)
 
 
 def phone_hash(phone: str) -> str:

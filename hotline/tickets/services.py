@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from hotline.callers.models import Caller
@@ -17,7 +17,7 @@ from hotline.core import clock, error_catalog, signals
 from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
-from hotline.tickets import timeline, workflow
+from hotline.tickets import fulltext, timeline, workflow
 from hotline.tickets.models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
@@ -274,22 +274,8 @@ def search_tickets(f: TicketFilter) -> Select:
     stmt = select(Ticket).options(
         joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)
     )
-    if f.q:
-        q = f.q.strip()
-        phone = try_normalize_phone(q)
-        literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{literal}%"
-        conditions = [
-            Ticket.number == q,
-            Ticket.number.like(f"{literal}%", escape="\\"),
-            Ticket.matter.ilike(like, escape="\\"),
-            # Identity only where the searcher would see it in full: no oracle.
-            and_(Ticket.address.ilike(like, escape="\\"), address_visible(f.sight)),
-            and_(Ticket.caller_name.ilike(like, escape="\\"), caller_visible(f.sight)),
-        ]
-        if phone:
-            conditions.append(and_(Ticket.caller.has(Caller.phone == phone), caller_visible(f.sight)))
-        stmt = stmt.where(or_(*conditions))
+    if f.q and f.q.strip():
+        stmt = stmt.where(Ticket.id.in_(matching_q(f.q.strip(), f.sight)))
     if f.phone:
         stmt = stmt.where(Ticket.caller.has(Caller.phone == f.phone), not_hidden(f.sight))
     if f.status:
@@ -311,5 +297,61 @@ def search_tickets(f: TicketFilter) -> Select:
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
-def count(stmt: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
+
+
+def count(stmt: Select, cap: int | None = None) -> int:
+    """The rows of `stmt`; with a cap, at most cap + 1 (more than the cap: 'cap+')."""
+    stmt = stmt.order_by(None)
+    if cap is not None:
+        stmt = stmt.with_only_columns(Ticket.id).options().limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _phone_digits(q: str) -> str | None:
+    """The digits of a partial number ('8000', '138 0013', '027-8550'), without a trunk 0
+    (the stored E.164 has none); None if `q` is not digits and phone punctuation."""
+    if not q or any(not (c.isdigit() or c in " -+()") for c in q):
+        return None
+    digits = "".join(c for c in q if c.isdigit())
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return digits if len(digits) >= 4 else None
+
+
+def short_words(q: str) -> bool:
+    """True if a search for `q` looks for words too short for the index in the newest
+    tickets only (fulltext.RECENT_WINDOW)."""
+    return all(len(w) < fulltext.MIN_INDEXED for w in q.split())
+
+
+def matching_q(q: str, sight: CallerSight | None) -> Select:
+    """The ids of the tickets a search box's text finds, each way by an index: its
+    number (or a fragment), the caller's phone (full in any spelling, or a part), the
+    caller's name (its beginning, or a fragment), words of the address or the matter.
+    The caller's phone, name and address only where the searcher sees them in full
+    (sight.py): a search is no oracle."""
+    sees_caller, sees_address = caller_visible(sight), address_visible(sight)
+    ways = [
+        and_(Ticket.number >= q, Ticket.number < q + "\U0010ffff"),
+        and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller),
+    ]
+    phone = try_normalize_phone(q)
+    if phone:
+        ways.append(and_(Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == phone)), sees_caller))
+    digits = _phone_digits(q)
+    if digits:
+        ways.append(and_(Ticket.caller_id.in_(fulltext.callers_with_phone_part(digits)), sees_caller))
+    words = q.split()
+    per_word = []
+    for w in words:  # each word somewhere the searcher may see it
+        find = fulltext.contains if len(w) >= fulltext.MIN_INDEXED else fulltext.contains_unindexed
+        per_word.append(or_(
+            find(("number", "matter"), w),
+            and_(find(("address",), w), sees_address),
+            and_(find(("caller_name",), w), sees_caller),
+        ))
+    if short_words(q):  # no word for the index: the newest tickets only
+        per_word.append(fulltext.recent_window())
+    ways.append(and_(*per_word))
+    return union(*(select(Ticket.id).where(way) for way in ways))

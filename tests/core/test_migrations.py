@@ -7,12 +7,13 @@ from sqlalchemy import inspect
 
 from hotline import create_app
 from hotline.core.extensions import db
+from hotline.core.orm import outside_models
 
 
 def _diff(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn, opts={"compare_type": True, "render_as_batch": True, "include_name": outside_models}
         )
         return compare_metadata(context, db.metadata)
 

@@ -1,0 +1,59 @@
+"""Substring search over what people search tickets by: the ticket's number, the caller's
+name and the address as given, the matter in the caller's words, and the caller's phone.
+
+Indexed on both engines (migration 0022_search): SQLite FTS5 tables with the trigram
+tokenizer (ticket_fts, caller_fts, kept in sync by triggers), PostgreSQL pg_trgm GIN
+indexes. A trigram index finds a word of 3 characters or more; a shorter word (most
+Chinese words are two characters: 漏水, 停水) is looked for, unindexed, in the newest
+RECENT_WINDOW tickets only, and the answer says so."""
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, Select, String, Table, func, or_, select
+
+from hotline.callers.models import Caller
+from hotline.core.extensions import db
+from hotline.tickets.models import Ticket
+
+MIN_INDEXED = 3  # the trigram tokenizer / pg_trgm: shorter words have no trigram
+RECENT_WINDOW = 20_000  # tickets searched, unindexed, for a shorter word
+
+_fts = MetaData()  # not the models' metadata: created by the migration, not create_all
+ticket_fts = Table("ticket_fts", _fts, Column("rowid", Integer), Column("ticket_fts", String))
+caller_fts = Table("caller_fts", _fts, Column("rowid", Integer), Column("caller_fts", String))
+
+
+def _sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def like_pattern(word: str) -> str:
+    literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def contains(columns: tuple[str, ...], word: str) -> ColumnElement:
+    """Tickets with `word` (MIN_INDEXED characters or more) in any of these ticket columns."""
+    if _sqlite():
+        match = "{" + " ".join(columns) + "} : " + _phrase(word)
+        return Ticket.id.in_(select(ticket_fts.c.rowid).where(ticket_fts.c.ticket_fts.op("MATCH")(match)))
+    return or_(*(getattr(Ticket, c).ilike(like_pattern(word), escape="\\") for c in columns))
+
+
+def contains_unindexed(columns: tuple[str, ...], word: str) -> ColumnElement:
+    """A shorter word, as LIKE over the row (bound the rows with `recent_window`)."""
+    return or_(*(getattr(Ticket, c).ilike(like_pattern(word), escape="\\") for c in columns))
+
+
+def recent_window() -> ColumnElement:
+    """The newest RECENT_WINDOW tickets (by id, an index range on every engine)."""
+    newest = select(func.max(Ticket.id)).scalar_subquery()
+    return Ticket.id > newest - RECENT_WINDOW
+
+
+def callers_with_phone_part(digits: str) -> Select:
+    """Callers whose number contains these digits (3 or more): '8000', '0013 8000'."""
+    if _sqlite():
+        return select(caller_fts.c.rowid).where(caller_fts.c.caller_fts.op("MATCH")("phone : " + _phrase(digits)))
+    return select(Caller.id).where(Caller.phone.like(like_pattern(digits), escape="\\"))
