@@ -5,17 +5,29 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from hotline.audit.services import record
 from hotline.callers.phones import normalize_phone
-from hotline.callers.privacy import caller_sight, mask_phone, needs_reason_to_search_phone
-
+from hotline.callers.privacy import (
+    caller_sight,
+    mask_phone,
+    needs_reason_to_search_phone,
+)
 from hotline.core import error_catalog
 from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
-from hotline.tickets.services import COUNT_CAP, TicketFilter, count, get_ticket, search_tickets, short_words
+from hotline.tickets.services import (
+    COUNT_CAP,
+    LIST_LOADS,
+    TicketFilter,
+    count,
+    get_ticket,
+    search_tickets,
+    short_words,
+)
 from hotline.tickets.sorting import Cursor, check_sort, cursor_after, ordered
 from hotline.users.models import User
 
@@ -93,11 +105,19 @@ def find_tickets(query, user: User) -> TicketPage:
     page = stmt.limit(query.per_page + 1)
     if after is None:
         page = page.offset((query.page - 1) * query.per_page)
-    rows = db.session.scalars(page).unique().all()
+    rows = _load_in_order(db.session.scalars(page.with_only_columns(Ticket.id)).all())
     items = rows[:query.per_page]
     following = cursor_after(items[-1], query.sort, query.dir).encode() if len(rows) > query.per_page else None
     return TicketPage(items, min(total, COUNT_CAP), total > COUNT_CAP,
                       bool(query.q) and short_words(query.q), following)
+
+
+def _load_in_order(ids: list[int]) -> list[Ticket]:
+    """The page's tickets with what the list shows of them: chosen by id first, joined after
+    (SQLite would otherwise join every matching row before sorting them)."""
+    stmt = select(Ticket).options(*LIST_LOADS).where(Ticket.id.in_(ids))
+    loaded = {t.id: t for t in db.session.scalars(stmt).unique()}
+    return [loaded[i] for i in ids]
 
 
 def phone_hash(phone: str) -> str:

@@ -6,7 +6,18 @@ tokenizer (ticket_fts, caller_fts, kept in sync by triggers), PostgreSQL pg_trgm
 indexes. A trigram index finds a word of 3 characters or more; a shorter word (most
 Chinese words are two characters: 漏水, 停水) is looked for, unindexed, in the newest
 RECENT_WINDOW tickets only, and the answer says so."""
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, Select, String, Table, func, or_, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    func,
+    or_,
+    select,
+)
 
 from hotline.callers.models import Caller
 from hotline.core.extensions import db

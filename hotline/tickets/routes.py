@@ -5,7 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hotline.callers.privacy import address_for, can_reveal, needs_reason_to_search_phone
+from hotline.callers.privacy import (
+    address_for,
+    needs_reason_to_search_phone,
+)
 from hotline.core import signals
 from hotline.core.errors import DomainError, ValidationFailed, page_errors
 from hotline.core.extensions import db

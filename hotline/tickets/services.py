@@ -269,11 +269,12 @@ class TicketFilter:
     phone: str | None = None  # a full number, E.164: its tickets the searcher may find
 
 
+LIST_LOADS = (joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit))
+
+
 def search_tickets(f: TicketFilter) -> Select:
     """Number, phone or words; newest first. Returns a statement to paginate."""
-    stmt = select(Ticket).options(
-        joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)
-    )
+    stmt = select(Ticket).options(*LIST_LOADS)
     if f.q and f.q.strip():
         stmt = stmt.where(Ticket.id.in_(matching_q(f.q.strip(), f.sight)))
     if f.phone:
@@ -314,8 +315,7 @@ def _phone_digits(q: str) -> str | None:
     if not q or any(not (c.isdigit() or c in " -+()") for c in q):
         return None
     digits = "".join(c for c in q if c.isdigit())
-    if digits.startswith("0"):
-        digits = digits[1:]
+    digits = digits.removeprefix("0")
     return digits if len(digits) >= 4 else None
 
 

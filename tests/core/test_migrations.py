@@ -1,7 +1,7 @@
 """The migrations build exactly the schema the models describe, and come down again."""
 from alembic.autogenerate import compare_metadata
-from fixtures.db import drop_database, empty_database
 from alembic.migration import MigrationContext
+from fixtures.db import drop_database, empty_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
