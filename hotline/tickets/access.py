@@ -22,6 +22,7 @@ from hotline.tickets.models import Ticket
 from hotline.tickets.services import (
     COUNT_CAP,
     LIST_LOADS,
+    SEARCH_CAP,
     TicketFilter,
     count,
     get_ticket,
@@ -66,8 +67,8 @@ def actionable_ticket(number: str, user: User) -> Ticket:
 @dataclass(frozen=True)
 class TicketPage:
     items: list[Ticket]
-    total: int  # exact, or COUNT_CAP when `capped`
-    capped: bool  # more than COUNT_CAP match: "10,000+"
+    total: int  # exact, or the cap when `capped`
+    capped: bool  # more match than counted (COUNT_CAP; a search: SEARCH_CAP, the newest of them listed)
     recent_only: bool  # words too short for the index were looked for in the newest tickets only
     next: str | None  # the cursor of the next page
 
@@ -100,7 +101,8 @@ def find_tickets(query, user: User) -> TicketPage:
             phone=phone,
         )
     )
-    total = count(ordered(stmt, query.sort, query.dir), COUNT_CAP)
+    cap = SEARCH_CAP if query.q and query.q.strip() else COUNT_CAP  # services.search_tickets
+    total = count(ordered(stmt, query.sort, query.dir), cap)
     stmt = ordered(stmt, query.sort, query.dir, after)
     page = stmt.limit(query.per_page + 1)
     if after is None:
@@ -108,7 +110,7 @@ def find_tickets(query, user: User) -> TicketPage:
     rows = _load_in_order(db.session.scalars(page.with_only_columns(Ticket.id)).all())
     items = rows[:query.per_page]
     following = cursor_after(items[-1], query.sort, query.dir).encode() if len(rows) > query.per_page else None
-    return TicketPage(items, min(total, COUNT_CAP), total > COUNT_CAP,
+    return TicketPage(items, min(total, cap), total > cap,
                       bool(query.q) and short_words(query.q), following)
 
 

@@ -26,6 +26,7 @@ from hotline.tickets.models import Ticket
 MIN_INDEXED = 3  # the trigram tokenizer / pg_trgm: shorter words have no trigram
 RECENT_WINDOW = 20_000  # tickets searched, unindexed, for a shorter word
 
+SEARCHED = ("number", "caller_name", "address", "matter")
 _fts = MetaData()  # not the models' metadata: created by the migration, not create_all
 ticket_fts = Table("ticket_fts", _fts, Column("rowid", Integer), Column("ticket_fts", String))
 caller_fts = Table("caller_fts", _fts, Column("rowid", Integer), Column("caller_fts", String))
@@ -50,6 +51,13 @@ def contains(columns: tuple[str, ...], word: str) -> ColumnElement:
         match = "{" + " ".join(columns) + "} : " + _phrase(word)
         return Ticket.id.in_(select(ticket_fts.c.rowid).where(ticket_fts.c.ticket_fts.op("MATCH")(match)))
     return or_(*(getattr(Ticket, c).ilike(like_pattern(word), escape="\\") for c in columns))
+
+
+def candidates(word: str) -> ColumnElement:
+    """Tickets with `word` (MIN_INDEXED characters or more) anywhere searched: one lookup."""
+    if _sqlite():
+        return Ticket.id.in_(select(ticket_fts.c.rowid).where(ticket_fts.c.ticket_fts.op("MATCH")(_phrase(word))))
+    return contains(SEARCHED, word)
 
 
 def contains_unindexed(columns: tuple[str, ...], word: str) -> ColumnElement:

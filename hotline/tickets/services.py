@@ -272,33 +272,42 @@ class TicketFilter:
 LIST_LOADS = (joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit))
 
 
-def search_tickets(f: TicketFilter) -> Select:
-    """Number, phone or words; newest first. Returns a statement to paginate."""
-    stmt = select(Ticket).options(*LIST_LOADS)
-    if f.q and f.q.strip():
-        stmt = stmt.where(Ticket.id.in_(matching_q(f.q.strip(), f.sight)))
+def _filters(f: TicketFilter) -> list:
+    """The list's filters, each an indexed condition on the ticket's own columns."""
+    where = []
     if f.phone:
-        stmt = stmt.where(Ticket.caller.has(Caller.phone == f.phone), not_hidden(f.sight))
+        where += [Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == f.phone)), not_hidden(f.sight)]
     if f.status:
-        stmt = stmt.where(Ticket.status.in_(f.status))
+        where.append(Ticket.status.in_(f.status))
     if f.open_only:
-        stmt = stmt.where(Ticket.status.in_(list(OPEN_STATUSES)))
+        where.append(Ticket.status.in_(list(OPEN_STATUSES)))
     if f.category:
-        stmt = stmt.where(Ticket.category.has(Category.code == f.category))
+        where.append(Ticket.category_id.in_(select(Category.id).where(Category.code == f.category)))
     if f.priority:
-        stmt = stmt.where(Ticket.priority == f.priority)
+        where.append(Ticket.priority == f.priority)
     if f.unit:
-        stmt = stmt.where(Ticket.unit.has(Unit.code == f.unit))
+        where.append(Ticket.unit_id.in_(select(Unit.id).where(Unit.code == f.unit)))
     if f.created_from:
-        stmt = stmt.where(Ticket.created_at >= f.created_from)
+        where.append(Ticket.created_at >= f.created_from)
     if f.created_to:
-        stmt = stmt.where(Ticket.created_at < f.created_to)
+        where.append(Ticket.created_at < f.created_to)
     if f.unit_ids_scope is not None:
-        stmt = stmt.where(Ticket.unit_id.in_(f.unit_ids_scope))
+        where.append(Ticket.unit_id.in_(f.unit_ids_scope))
+    return where
+
+
+def search_tickets(f: TicketFilter) -> Select:
+    """Number, phone or words, and the filters; newest first. Returns a statement to paginate.
+    A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets each way finds."""
+    where = _filters(f)
+    if f.q and f.q.strip():
+        where.append(Ticket.id.in_(matching_q(f.q.strip(), f.sight, where)))
+    stmt = select(Ticket).options(*LIST_LOADS).where(*where)
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
+SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what each way finds: "1,000+"
 
 
 def count(stmt: Select, cap: int | None = None) -> int:
@@ -325,7 +334,7 @@ def short_words(q: str) -> bool:
     return all(len(w) < fulltext.MIN_INDEXED for w in q.split())
 
 
-def matching_q(q: str, sight: CallerSight | None) -> Select:
+def matching_q(q: str, sight: CallerSight | None, filters: list) -> Select:
     """The ids of the tickets a search box's text finds, each way by an index: its
     number (or a fragment), the caller's phone (full in any spelling, or a part), the
     caller's name (its beginning, or a fragment), words of the address or the matter.
@@ -353,5 +362,14 @@ def matching_q(q: str, sight: CallerSight | None) -> Select:
         ))
     if short_words(q):  # no word for the index: the newest tickets only
         per_word.append(fulltext.recent_window())
+    long_words = [w for w in words if len(w) >= fulltext.MIN_INDEXED]
+    if long_words:  # one index lookup finds the rows; the conditions above sort them out
+        per_word.insert(0, fulltext.candidates(long_words[0]))
     ways.append(and_(*per_word))
-    return union(*(select(Ticket.id).where(way) for way in ways))
+    return union(*(_newest(and_(way, *filters)) for way in ways))
+
+
+def _newest(condition) -> Select:
+    """The newest SEARCH_CAP + 1 ticket ids that meet `condition` (by id: the order of intake)."""
+    sub = select(Ticket.id).where(condition).order_by(Ticket.id.desc()).limit(SEARCH_CAP + 1).subquery()
+    return select(sub.c.id)
