@@ -301,7 +301,7 @@ def search_tickets(f: TicketFilter) -> Select:
     A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets each way finds."""
     where = _filters(f)
     if f.q and f.q.strip():
-        where.append(Ticket.id.in_(matching_q(f.q.strip(), f.sight, where)))
+        where.append(Ticket.id.in_(matching_ids(f.q.strip(), f.sight, where)))
     stmt = select(Ticket).options(*LIST_LOADS).where(*where)
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
@@ -334,7 +334,7 @@ def short_words(q: str) -> bool:
     return all(len(w) < fulltext.MIN_INDEXED for w in q.split())
 
 
-def matching_q(q: str, sight: CallerSight | None, filters: list) -> Select:
+def matching_q(q: str, sight: CallerSight | None, filters: list):
     """The ids of the tickets a search box's text finds, each way by an index: its
     number (or a fragment), the caller's phone (full in any spelling, or a part), the
     caller's name (its beginning, or a fragment), words of the address or the matter.
@@ -366,10 +366,17 @@ def matching_q(q: str, sight: CallerSight | None, filters: list) -> Select:
     if long_words:  # one index lookup finds the rows; the conditions above sort them out
         per_word.insert(0, fulltext.candidates(long_words[0]))
     ways.append(and_(*per_word))
-    return union(*(_newest(and_(way, *filters)) for way in ways))
+    return union(*(_newest(and_(way, *filters)) for way in ways)).subquery()
 
 
 def _newest(condition) -> Select:
     """The newest SEARCH_CAP + 1 ticket ids that meet `condition` (by id: the order of intake)."""
     sub = select(Ticket.id).where(condition).order_by(Ticket.id.desc()).limit(SEARCH_CAP + 1).subquery()
     return select(sub.c.id)
+
+
+def matching_ids(q: str, sight: CallerSight | None, filters: list) -> list[int]:
+    """The newest SEARCH_CAP + 1 tickets `q` finds (matching_q), newest first: found once,
+    then paged and counted from this list."""
+    ids = matching_q(q, sight, filters)
+    return db.session.scalars(select(ids.c.id).order_by(ids.c.id.desc()).limit(SEARCH_CAP + 1)).all()
