@@ -16,7 +16,7 @@ from dispatch.workorders.services import dispatch_ticket
 from hotline.callbacks.demo import seed_callbacks
 from hotline.core import clock
 from hotline.core.extensions import db
-from hotline.demo import calls, center, current
+from hotline.demo import calls, center, current, scale
 from hotline.duty.dutylog.demo import seed_duty_log
 from hotline.duty.handover.demo import seed_handover
 from hotline.duty.rosters.demo import ensure_roster, seed_duty
@@ -168,3 +168,5 @@ def init_app(app) -> None:
         """Fill an empty database with a realistic center (idempotent)."""
         for line in seed_demo(tickets=tickets, days=days):
             click.echo(line)
+
+    scale.init_app(app)
