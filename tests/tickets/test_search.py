@@ -3,7 +3,7 @@ migration 0022_search): Chinese words of the matter and the address as substring
 characters), a phone in any spelling or a part of it, a landline without its area code, the
 caller's name, a fragment of the ticket number. The index follows every change of a
 ticket (triggers on SQLite), the caller's identity is found only where the searcher sees it
-in full, totals are capped. Correctness only: the timings are bench/search.py's."""
+in full, totals are capped. Correctness only: the timings are bench/scale.py's."""
 import pytest
 
 from hotline.core.extensions import db
