@@ -5,7 +5,11 @@ Indexed on both engines (migration 0022_search): SQLite FTS5 tables with the tri
 tokenizer (ticket_fts, caller_fts, kept in sync by triggers), PostgreSQL pg_trgm GIN
 indexes. A trigram index finds a word of 3 characters or more; a shorter word (most
 Chinese words are two characters: 漏水, 停水) is looked for, unindexed, in the newest
-RECENT_WINDOW tickets only, and the answer says so."""
+RECENT_WINDOW tickets only, and the answer says so.
+
+Mind on SQLite: a later migration that rebuilds the ticket or caller table
+(batch_alter_table copies it) drops the triggers with it; create them again there and
+'rebuild' the FTS table (0022_search has the statements)."""
 from sqlalchemy import (
     Column,
     ColumnElement,

@@ -298,7 +298,7 @@ def _filters(f: TicketFilter) -> list:
 
 def search_tickets(f: TicketFilter) -> Select:
     """Number, phone or words, and the filters; newest first. Returns a statement to paginate.
-    A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets each way finds."""
+    A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets it finds (matching_ids)."""
     where = _filters(f)
     if f.q and f.q.strip():
         where.append(Ticket.id.in_(matching_ids(f.q.strip(), f.sight, where)))
@@ -307,7 +307,7 @@ def search_tickets(f: TicketFilter) -> Select:
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
-SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what each way finds: "1,000+"
+SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what it finds: "1,000+"
 
 
 def count(stmt: Select, cap: int | None = None) -> int:
