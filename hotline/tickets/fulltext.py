@@ -82,8 +82,30 @@ def recent_window() -> ColumnElement:
     return Ticket.id > newest - RECENT_WINDOW
 
 
-def callers_with_phone_part(digits: str) -> Select:
-    """Callers whose number contains these digits (3 or more): '8000', '0013 8000'."""
+STAGES = (50_000, 250_000)  # PostgreSQL: the newest tickets searched first, then more, then all
+
+
+def id_ranges() -> list[tuple[int | None, int | None]]:
+    """The id ranges (lower, upper], newest first, a search looks in one after the other
+    until it has enough. PostgreSQL rechecks in the table every row a trigram index
+    returns: all 37,000 rows of a common word (水表过户 at a million) cost 190 ms, the
+    newest 50,000 tickets' share of them 10. SQLite's FTS5 hands over row ids only: one
+    range, all."""
     if _sqlite():
-        return select(caller_fts.c.rowid).where(caller_fts.c.caller_fts.op("MATCH")("phone : " + _phrase(digits)))
-    return select(Caller.id).where(Caller.phone.like(like_pattern(digits), escape="\\"))
+        return [(None, None)]
+    newest = db.session.scalar(select(func.max(Ticket.id))) or 0
+    ranges, upper = [], None
+    for size in STAGES:
+        if newest - size <= 0:
+            break
+        ranges.append((newest - size, upper))
+        upper = newest - size
+    return [*ranges, (None, upper)]
+
+
+def callers_with_phone_part(digits: str) -> Select:
+    """Callers whose number contains these digits (3 or more): '8000', '0013 8000'; newest first."""
+    if _sqlite():
+        match = caller_fts.c.caller_fts.op("MATCH")("phone : " + _phrase(digits))
+        return select(caller_fts.c.rowid).where(match).order_by(caller_fts.c.rowid.desc())
+    return select(Caller.id).where(Caller.phone.like(like_pattern(digits), escape="\\")).order_by(Caller.id.desc())

@@ -307,6 +307,7 @@ def search_tickets(f: TicketFilter) -> Select:
 
 
 COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
+PHONE_PART_CALLERS = 5_000  # the callers a part of a number ('8000') finds, newest first
 SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what it finds: "1,000+"
 
 
@@ -349,8 +350,9 @@ def matching_q(q: str, sight: CallerSight | None, filters: list):
     if phone:
         ways.append(and_(Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == phone)), sees_caller))
     digits = _phone_digits(q)
-    if digits:
-        ways.append(and_(Ticket.caller_id.in_(fulltext.callers_with_phone_part(digits)), sees_caller))
+    if digits:  # the callers first, on their own: PostgreSQL would otherwise walk every ticket
+        callers = db.session.scalars(fulltext.callers_with_phone_part(digits).limit(PHONE_PART_CALLERS)).all()
+        ways.append(and_(Ticket.caller_id.in_(callers), sees_caller))
     words = q.split()
     per_word = []
     for w in words:  # each word somewhere the searcher may see it
@@ -377,6 +379,14 @@ def _newest(condition) -> Select:
 
 def matching_ids(q: str, sight: CallerSight | None, filters: list) -> list[int]:
     """The newest SEARCH_CAP + 1 tickets `q` finds (matching_q), newest first: found once,
-    then paged and counted from this list."""
-    ids = matching_q(q, sight, filters)
-    return db.session.scalars(select(ids.c.id).order_by(ids.c.id.desc()).limit(SEARCH_CAP + 1)).all()
+    then paged and counted from this list. Looked for in the newest tickets first and
+    further back only while too few are found (fulltext.id_ranges)."""
+    found = []
+    for lower, upper in fulltext.id_ranges():
+        within = [Ticket.id > lower] if lower is not None else []
+        within += [Ticket.id <= upper] if upper is not None else []
+        ids = matching_q(q, sight, [*filters, *within])
+        found += db.session.scalars(select(ids.c.id).order_by(ids.c.id.desc()).limit(SEARCH_CAP + 1)).all()
+        if len(found) > SEARCH_CAP:
+            break
+    return found[:SEARCH_CAP + 1]

@@ -133,4 +133,15 @@ def test_totals_are_capped(api, made, monkeypatch, session_client):
     assert (body["total"], body["total_capped"]) == (1, False)
     client, _ = session_client("supervisor")
     page = client.get("/tickets?per_page=1").get_data(as_text=True)
-    assert "more than 2 tickets" in page and 'rel="next"' in page
+    assert "data-total-capped" in page and 'rel="next"' in page
+
+
+def test_searched_newest_first_in_stages_finds_the_same(api, made, monkeypatch):
+    """PostgreSQL looks in the newest tickets first, then further back (fulltext.id_ranges)."""
+    every = {made[k] for k in ("leak", "hydrant", "bill", "web")}
+    monkeypatch.setattr(fulltext, "STAGES", (1, 2))
+    assert _found(api, "水") == every and _found(api, "13912345678") == {made["leak"]}
+    monkeypatch.setattr(access, "SEARCH_CAP", 1)
+    monkeypatch.setattr("hotline.tickets.services.SEARCH_CAP", 1)
+    body = api("supervisor").get("/api/v1/tickets", query_string={"q": "水"}).get_json()
+    assert body["total_capped"] is True and [t["number"] for t in body["items"]] == [made["web"], made["bill"]]
