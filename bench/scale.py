@@ -93,9 +93,12 @@ def samples(app) -> dict:
     from hotline.users.services import create_token_for
 
     with app.app_context():
-        frequent = db.session.execute(
-            select(Caller.phone, func.count()).join(Ticket, Ticket.caller_id == Caller.id)
-            .where(Caller.phone.like("+861%")).group_by(Caller.phone).order_by(func.count().desc()).limit(1)).first()[0]
+        per_caller = (select(Caller.phone, func.count().label("n")).join(Ticket, Ticket.caller_id == Caller.id)
+                      .where(Caller.phone.like("+861%")).group_by(Caller.phone))
+        busiest = db.session.execute(per_caller.order_by(func.count().desc()).limit(1)).first()[0]
+        # a caller who rang a few times: what an operator looks up most
+        counted = per_caller.subquery()
+        frequent = db.session.scalar(select(counted.c.phone).where(counted.c.n.between(3, 8)).order_by(counted.c.phone).limit(1))
         landline = db.session.scalar(select(Caller.phone).where(Caller.phone.like("+8627%")).order_by(Caller.id.desc()).limit(1))
         name = db.session.scalar(select(Ticket.caller_name).where(Ticket.caller_name.is_not(None), func.length(Ticket.caller_name) == 3)
                                  .order_by(Ticket.id.desc()).limit(1))
@@ -107,7 +110,7 @@ def samples(app) -> dict:
         db.session.commit()
     month_to = newest - timedelta(days=30)
     return {
-        "mobile": frequent[3:], "e164": frequent, "landline": landline[5:], "partial": frequent[3:10],
+        "mobile": frequent[3:], "e164": frequent, "busiest": busiest, "landline": landline[5:], "partial": frequent[3:10],
         "name": name, "fragment": number[4:], "prefix": number[:11], "address": "珞喻路", "matter": "水表不走字", "tokens": tokens,
         "from": (month_to - timedelta(days=30)).isoformat(), "to": month_to.isoformat(),
     }
@@ -139,6 +142,7 @@ def requests_of(s: dict) -> list[tuple[str, str, str]]:
         ("search: address words", "operator", t + f"q={s['address']}"),
         ("search: matter words", "operator", t + f"q={s['matter']}"),
         ("caller history", "operator", f"/api/v1/callers/{s['e164'].replace('+', '%2B')}/tickets"),
+        ("caller history, busiest caller", "operator", f"/api/v1/callers/{s['busiest'].replace('+', '%2B')}/tickets"),
         ("SLA supervision (urgent)", "supervisor", "/api/v1/sla/alerts?order=urgent"),
         ("callback queue", "operator", "/api/v1/callbacks"),
         ("duty-log search", "supervisor", "/api/v1/duty-log/search?q=停水"),

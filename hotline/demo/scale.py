@@ -55,6 +55,7 @@ ACK_AFTER = timedelta(hours=3)  # what fell due before this was acknowledged (as
 LADDER = {1: "unit", 2: "supervisor", 3: "manager"}
 CLIMB = [timedelta(minutes=15), timedelta(minutes=45)]  # level 2 and 3 after the breach
 ID, DT, FK, UNIT, CALLER, PLAIN = range(6)
+ENUMS = {"status": Status, "priority": Priority}  # ticket fields a timeline entry holds as text
 TICKET_TIMES = ["dispatched_at", "accepted_at", "arrived_at", "replied_at", "resolved_at", "reopened_at",
                 "closed_at", "cancelled_at"]
 
@@ -149,7 +150,7 @@ def as_of(tpl: Template, c: datetime) -> dict[str, list[dict]]:
             if k in ticket and k not in ("id",):
                 if k.endswith("_at") and before:
                     before = datetime.fromisoformat(before)
-                ticket[k] = Status(before) if k == "status" else before
+                ticket[k] = ENUMS[k](before) if k in ENUMS and before is not None else before
     _none_after(ticket, TICKET_TIMES, c)
     if ticket["status"] not in (Status.RESOLVED, Status.CLOSED):
         ticket["resolved_at"] = ticket["closed_at"] = None
@@ -603,9 +604,11 @@ def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers
 
 
 def _assign_callers(rng: random.Random, plans: list[Plan], n: int) -> None:
-    """Everyone calls once; the rest of the calls go to a few callers again and again
-    (weights like 1/rank: a long tail of callers with two or three, some with hundreds)."""
-    cum = list(accumulate(1 / (i + 5) for i in range(n)))
+    """Everyone calls once; the rest of the calls go to some callers again and again:
+    weights 1/(rank + n/1000), a long tail (at a million tickets and 300,000 callers the
+    busiest rings ~300 times a year, the 30,000th ~4 times, most once or twice)."""
+    offset = max(5, n // 1000)
+    cum = list(accumulate(1 / (i + offset) for i in range(n)))
     first = list(range(min(n, len(plans))))
     more = [bisect(cum, rng.random() * cum[-1]) for _ in range(len(plans) - len(first))]
     picks = first + [min(i, n - 1) for i in more]
