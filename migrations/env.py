@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from hotline.core.orm import outside_models
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -96,6 +98,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_name=outside_models,
             **conf_args
         )
 

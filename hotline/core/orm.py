@@ -24,6 +24,15 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Search objects the migrations create and the models do not describe (SQLite FTS5 tables
+# with their shadow tables, PostgreSQL trigram indexes): alembic's comparison skips them.
+OUTSIDE_MODELS = ("ticket_fts", "caller_fts", "ix_trgm_")
+
+
+def outside_models(name, type_, parent_names) -> bool:
+    """alembic `include_name`: False for the objects above."""
+    return not (name or "").startswith(OUTSIDE_MODELS)
+
 
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, aware UTC datetimes out, on every database.

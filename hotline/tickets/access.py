@@ -1,21 +1,35 @@
 """Which tickets a person may see and act on (before masking decides how much)."""
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from hotline.audit.services import record
 from hotline.callers.phones import normalize_phone
-from hotline.callers.privacy import caller_sight, mask_phone, needs_reason_to_search_phone
-
+from hotline.callers.privacy import (
+    caller_sight,
+    mask_phone,
+    needs_reason_to_search_phone,
+)
 from hotline.core import error_catalog
 from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
 from hotline.tickets.models import Ticket
-from hotline.tickets.services import TicketFilter, count, get_ticket, search_tickets
-from hotline.tickets.sorting import check_sort, ordered
+from hotline.tickets.services import (
+    COUNT_CAP,
+    LIST_LOADS,
+    SEARCH_CAP,
+    TicketFilter,
+    count,
+    get_ticket,
+    search_tickets,
+    short_words,
+)
+from hotline.tickets.sorting import Cursor, check_sort, cursor_after, ordered
 from hotline.users.models import User
 
 error_catalog.define({
@@ -50,11 +64,22 @@ def actionable_ticket(number: str, user: User) -> Ticket:
     return ticket
 
 
-def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
-    """One page of the tickets matching a TicketQuery that `user` may see, and the total.
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[Ticket]
+    total: int  # exact, or the cap when `capped`
+    capped: bool  # more match than counted (COUNT_CAP; a search: SEARCH_CAP, the newest of them listed)
+    recent_only: bool  # words too short for the index were looked for in the newest tickets only
+    next: str | None  # the cursor of the next page
+
+
+def find_tickets(query, user: User) -> TicketPage:
+    """One page of the tickets matching a TicketQuery that `user` may see, and the total
+    (capped: counting a million costs more than the page).
     A search by `phone` from a role that sees masked phones needs a reason and is audited:
     the caller commits."""
     check_sort(query.sort)
+    after = Cursor.decode(query.after, query.sort, query.dir) if query.after else None
     phone = normalize_phone(query.phone, "phone") if query.phone else None
     if phone and needs_reason_to_search_phone(user):
         if not query.reason:
@@ -76,9 +101,25 @@ def find_tickets(query, user: User) -> tuple[list[Ticket], int]:
             phone=phone,
         )
     )
-    stmt = ordered(stmt, query.sort, query.dir)
-    page = stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)
-    return db.session.scalars(page).unique().all(), count(stmt)
+    cap = SEARCH_CAP if query.q and query.q.strip() else COUNT_CAP  # services.search_tickets
+    total = count(ordered(stmt, query.sort, query.dir), cap)
+    stmt = ordered(stmt, query.sort, query.dir, after)
+    page = stmt.limit(query.per_page + 1)
+    if after is None:
+        page = page.offset((query.page - 1) * query.per_page)
+    rows = _load_in_order(db.session.scalars(page.with_only_columns(Ticket.id)).all())
+    items = rows[:query.per_page]
+    following = cursor_after(items[-1], query.sort, query.dir).encode() if len(rows) > query.per_page else None
+    return TicketPage(items, min(total, cap), total > cap,
+                      bool(query.q) and short_words(query.q), following)
+
+
+def _load_in_order(ids: list[int]) -> list[Ticket]:
+    """The page's tickets with what the list shows of them: chosen by id first, joined after
+    (SQLite would otherwise join every matching row before sorting them)."""
+    stmt = select(Ticket).options(*LIST_LOADS).where(Ticket.id.in_(ids))
+    loaded = {t.id: t for t in db.session.scalars(stmt).unique()}
+    return [loaded[i] for i in ids]
 
 
 def phone_hash(phone: str) -> str:

@@ -54,12 +54,15 @@ def create_ticket():
 @require(READ_TICKETS)
 def list_tickets():
     query = parse_query(TicketQuery, request.args)
-    items, total = find_tickets(query, current_user)
+    found = find_tickets(query, current_user)
     answer = jsonify(
-        items=[ticket_summary(t, current_user) for t in items],
-        total=total,
+        items=[ticket_summary(t, current_user) for t in found.items],
+        total=found.total,
+        total_capped=found.capped,
+        recent_only=found.recent_only,
         page=query.page,
         per_page=query.per_page,
+        next=found.next,
     )
     db.session.commit()  # a search by phone with its reason is in the audit log
     return answer

@@ -84,6 +84,13 @@ class Ticket(db.Model):
     __table_args__ = (
         Index("ix_ticket_status_priority", "status", "priority"),
         Index("ix_ticket_created_at", "created_at"),
+        # each filter of the list, in the list's default order (migration 0022_search)
+        Index("ix_ticket_status_created_at", "status", "created_at"),
+        Index("ix_ticket_category_id_created_at", "category_id", "created_at"),
+        Index("ix_ticket_unit_id_created_at", "unit_id", "created_at"),
+        Index("ix_ticket_priority_created_at", "priority", "created_at"),
+        Index("ix_ticket_caller_id_created_at", "caller_id", "created_at"),
+        Index("ix_ticket_caller_name", "caller_name"),  # a name's beginning
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hotline.callers.privacy import address_for, can_reveal, needs_reason_to_search_phone
+from hotline.callers.privacy import (
+    address_for,
+    needs_reason_to_search_phone,
+)
 from hotline.core import signals
 from hotline.core.errors import DomainError, ValidationFailed, page_errors
 from hotline.core.extensions import db
@@ -23,6 +26,7 @@ from hotline.core.web import filter_args
 from hotline.tickets import services
 from hotline.tickets.access import find_tickets, visible_ticket
 from hotline.tickets.columns import list_columns
+from hotline.tickets.fulltext import RECENT_WINDOW
 from hotline.tickets.models import Priority, Status
 from hotline.tickets.schemas import NoteCreate, TicketCancel, TicketQuery
 from hotline.tickets.serialize import caller_view, facts_for
@@ -65,17 +69,19 @@ class SortState:
 def ticket_list():
     try:
         query = parse_query(TicketQuery, filter_args(request.args))
-        tickets, total = find_tickets(query, current_user)
+        found = find_tickets(query, current_user)
         errors = {}
     except ValidationFailed as exc:
         db.session.rollback()
         query, errors = TicketQuery(), page_errors(exc)
-        tickets, total = find_tickets(query, current_user)
+        found = find_tickets(query, current_user)
+    tickets = found.items
     columns = list_columns().values()
     page = render_template(
         "tickets/list.html",
         tickets=tickets,
-        total=total,
+        found=found,
+        recent_window=RECENT_WINDOW,
         query=query,
         errors=errors,
         sort=SortState(query.sort or DEFAULT, query.dir or default_dir(query.sort or DEFAULT)),

@@ -82,6 +82,9 @@ class TicketQuery(Strict):
     dir: SortDir | None = Field(None, description="default: newest, most urgent or soonest first")
     page: int = Field(1, ge=1, le=100000)
     per_page: int = Field(50, ge=1, le=200)
+    after: Text(400) | None = Field(
+        None, description="the `next` cursor of the previous page (same filters and sort): the page after it, "
+                          "as fast at the millionth ticket as at the first (`page` is then only shown)")
 
 
 class TicketNumber(BaseModel):
@@ -168,6 +171,10 @@ class TicketOut(TicketSummaryOut):
 
 class TicketPageOut(PageOut):
     items: list[TicketSummaryOut]
+    total_capped: bool = Field(description="more tickets match than were counted: `total` is a floor (10,000+)")
+    recent_only: bool = Field(description="`q` had only words of fewer than 3 characters: these were looked for "
+                                          "in the newest 20,000 tickets only")
+    next: str | None = Field(description="the cursor of the next page (`after`), null on the last page")
 
 
 class CategoryOut(BaseModel):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from hotline.callers.models import Caller
@@ -17,7 +17,7 @@ from hotline.core import clock, error_catalog, signals
 from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
-from hotline.tickets import timeline, workflow
+from hotline.tickets import fulltext, timeline, workflow
 from hotline.tickets.models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
@@ -269,47 +269,124 @@ class TicketFilter:
     phone: str | None = None  # a full number, E.164: its tickets the searcher may find
 
 
-def search_tickets(f: TicketFilter) -> Select:
-    """Number, phone or words; newest first. Returns a statement to paginate."""
-    stmt = select(Ticket).options(
-        joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit)
-    )
-    if f.q:
-        q = f.q.strip()
-        phone = try_normalize_phone(q)
-        literal = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{literal}%"
-        conditions = [
-            Ticket.number == q,
-            Ticket.number.like(f"{literal}%", escape="\\"),
-            Ticket.matter.ilike(like, escape="\\"),
-            # Identity only where the searcher would see it in full: no oracle.
-            and_(Ticket.address.ilike(like, escape="\\"), address_visible(f.sight)),
-            and_(Ticket.caller_name.ilike(like, escape="\\"), caller_visible(f.sight)),
-        ]
-        if phone:
-            conditions.append(and_(Ticket.caller.has(Caller.phone == phone), caller_visible(f.sight)))
-        stmt = stmt.where(or_(*conditions))
+LIST_LOADS = (joinedload(Ticket.category), joinedload(Ticket.caller), joinedload(Ticket.unit))
+
+
+def _filters(f: TicketFilter) -> list:
+    """The list's filters, each an indexed condition on the ticket's own columns."""
+    where = []
     if f.phone:
-        stmt = stmt.where(Ticket.caller.has(Caller.phone == f.phone), not_hidden(f.sight))
+        where += [Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == f.phone)), not_hidden(f.sight)]
     if f.status:
-        stmt = stmt.where(Ticket.status.in_(f.status))
+        where.append(Ticket.status.in_(f.status))
     if f.open_only:
-        stmt = stmt.where(Ticket.status.in_(list(OPEN_STATUSES)))
+        where.append(Ticket.status.in_(list(OPEN_STATUSES)))
     if f.category:
-        stmt = stmt.where(Ticket.category.has(Category.code == f.category))
+        where.append(Ticket.category_id.in_(select(Category.id).where(Category.code == f.category)))
     if f.priority:
-        stmt = stmt.where(Ticket.priority == f.priority)
+        where.append(Ticket.priority == f.priority)
     if f.unit:
-        stmt = stmt.where(Ticket.unit.has(Unit.code == f.unit))
+        where.append(Ticket.unit_id.in_(select(Unit.id).where(Unit.code == f.unit)))
     if f.created_from:
-        stmt = stmt.where(Ticket.created_at >= f.created_from)
+        where.append(Ticket.created_at >= f.created_from)
     if f.created_to:
-        stmt = stmt.where(Ticket.created_at < f.created_to)
+        where.append(Ticket.created_at < f.created_to)
     if f.unit_ids_scope is not None:
-        stmt = stmt.where(Ticket.unit_id.in_(f.unit_ids_scope))
+        where.append(Ticket.unit_id.in_(f.unit_ids_scope))
+    return where
+
+
+def search_tickets(f: TicketFilter) -> Select:
+    """Number, phone or words, and the filters; newest first. Returns a statement to paginate.
+    A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets it finds (matching_ids)."""
+    where = _filters(f)
+    if f.q and f.q.strip():
+        where.append(Ticket.id.in_(matching_ids(f.q.strip(), f.sight, where)))
+    stmt = select(Ticket).options(*LIST_LOADS).where(*where)
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
-def count(stmt: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
+PHONE_PART_CALLERS = 5_000  # the callers a part of a number ('8000') finds, newest first
+SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what it finds: "1,000+"
+
+
+def count(stmt: Select, cap: int | None = None) -> int:
+    """The rows of `stmt`; with a cap, at most cap + 1 (more than the cap: 'cap+')."""
+    stmt = stmt.order_by(None)
+    if cap is not None:
+        stmt = stmt.with_only_columns(Ticket.id).options().limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _phone_digits(q: str) -> str | None:
+    """The digits of a partial number ('8000', '138 0013', '027-8550'), without a trunk 0
+    (the stored E.164 has none); None if `q` is not digits and phone punctuation."""
+    if not q or any(not (c.isdigit() or c in " -+()") for c in q):
+        return None
+    digits = "".join(c for c in q if c.isdigit())
+    digits = digits.removeprefix("0")
+    return digits if len(digits) >= 4 else None
+
+
+def short_words(q: str) -> bool:
+    """True if a search for `q` looks for words too short for the index in the newest
+    tickets only (fulltext.RECENT_WINDOW)."""
+    return all(len(w) < fulltext.MIN_INDEXED for w in q.split())
+
+
+def matching_q(q: str, sight: CallerSight | None, filters: list):
+    """The ids of the tickets a search box's text finds, each way by an index: its
+    number (or a fragment), the caller's phone (full in any spelling, or a part), the
+    caller's name (its beginning, or a fragment), words of the address or the matter.
+    The caller's phone, name and address only where the searcher sees them in full
+    (sight.py): a search is no oracle."""
+    sees_caller, sees_address = caller_visible(sight), address_visible(sight)
+    ways = [
+        and_(Ticket.number >= q, Ticket.number < q + "\U0010ffff"),
+        and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller),
+    ]
+    phone = try_normalize_phone(q)
+    if phone:
+        ways.append(and_(Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == phone)), sees_caller))
+    digits = _phone_digits(q)
+    if digits:  # the callers first, on their own: PostgreSQL would otherwise walk every ticket
+        callers = db.session.scalars(fulltext.callers_with_phone_part(digits).limit(PHONE_PART_CALLERS)).all()
+        ways.append(and_(Ticket.caller_id.in_(callers), sees_caller))
+    words = q.split()
+    per_word = []
+    for w in words:  # each word somewhere the searcher may see it
+        find = fulltext.contains if len(w) >= fulltext.MIN_INDEXED else fulltext.contains_unindexed
+        per_word.append(or_(
+            find(("number", "matter"), w),
+            and_(find(("address",), w), sees_address),
+            and_(find(("caller_name",), w), sees_caller),
+        ))
+    if short_words(q):  # no word for the index: the newest tickets only
+        per_word.append(fulltext.recent_window())
+    long_words = [w for w in words if len(w) >= fulltext.MIN_INDEXED]
+    if long_words:  # one index lookup finds the rows; the conditions above sort them out
+        per_word.insert(0, fulltext.candidates(long_words[0]))
+    ways.append(and_(*per_word))
+    return union(*(_newest(and_(way, *filters)) for way in ways)).subquery()
+
+
+def _newest(condition) -> Select:
+    """The newest SEARCH_CAP + 1 ticket ids that meet `condition` (by id: the order of intake)."""
+    sub = select(Ticket.id).where(condition).order_by(Ticket.id.desc()).limit(SEARCH_CAP + 1).subquery()
+    return select(sub.c.id)
+
+
+def matching_ids(q: str, sight: CallerSight | None, filters: list) -> list[int]:
+    """The newest SEARCH_CAP + 1 tickets `q` finds (matching_q), newest first: found once,
+    then paged and counted from this list. Looked for in the newest tickets first and
+    further back only while too few are found (fulltext.id_ranges)."""
+    found = []
+    for lower, upper in fulltext.id_ranges():
+        within = [Ticket.id > lower] if lower is not None else []
+        within += [Ticket.id <= upper] if upper is not None else []
+        ids = matching_q(q, sight, [*filters, *within])
+        found += db.session.scalars(select(ids.c.id).order_by(ids.c.id.desc()).limit(SEARCH_CAP + 1)).all()
+        if len(found) > SEARCH_CAP:
+            break
+    return found[:SEARCH_CAP + 1]

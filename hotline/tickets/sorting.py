@@ -2,20 +2,28 @@
 built-in keys plus the columns higher parts add (tickets/columns.py). Rows without a
 value (no unit, no deadline) come last in both directions; the ticket id breaks ties
 in the same direction, so that paging is stable."""
+import base64
+import binascii
 import enum
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 from sqlalchemy.orm import aliased
 
 from hotline.core import error_catalog
 from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.tickets.columns import list_columns
 from hotline.tickets.models import PRIORITY_RANK, Status, Ticket
 from hotline.units.models import Unit
 
 error_catalog.define({
     "unknown_sort": _l("the list cannot be sorted by this; choose one of: %(keys)s"),
+    "bad_cursor": _l("not a cursor this list gave; start from the first page"),  # as sla/supervision's
 })
 
 
@@ -46,25 +54,82 @@ def check_sort(key: str | None) -> None:
         raise ValidationFailed.at("sort", "unknown_sort", keys=", ".join(sort_keys()))
 
 
-def ordered(stmt: Select, key: str | None, direction: SortDir | None) -> Select:
-    """`stmt` (over Ticket) in the order asked for; the default is newest first."""
-    key = key or DEFAULT
-    check_sort(key)
-    direction = direction or default_dir(key)
-    nullable = key not in ("number", "created", "priority", "state")
+def _sort_expr(stmt: Select, key: str) -> tuple[Select, ColumnElement]:
     if key == "unit":
         unit = aliased(Unit)
-        stmt = stmt.outerjoin(unit, unit.id == Ticket.unit_id)
-        expr = unit.name
-    elif key in BUILT_IN:
-        expr = {
+        return stmt.outerjoin(unit, unit.id == Ticket.unit_id), unit.name
+    if key in BUILT_IN:
+        return stmt, {
             "number": Ticket.number,
             "created": Ticket.created_at,
             "priority": case(PRIORITY_RANK, value=Ticket.priority),
             "state": case({s: rank for rank, s in enumerate(Status)}, value=Ticket.status),
         }[key]
-    else:
-        expr = list_columns()[key].sort()
+    return stmt, list_columns()[key].sort()
+
+
+def ordered(stmt: Select, key: str | None, direction: SortDir | None, after: "Cursor | None" = None) -> Select:
+    """`stmt` (over Ticket) in the order asked for; the default is newest first. With
+    `after` (a cursor from the previous page), the rows after it: a seek, not an offset."""
+    key = key or DEFAULT
+    check_sort(key)
+    direction = direction or default_dir(key)
+    nullable = key not in ("number", "created", "priority", "state")
+    stmt, expr = _sort_expr(stmt, key)
     way = (lambda e: e.asc()) if direction == SortDir.ASC else (lambda e: e.desc())
     keys = (expr.is_(None), way(expr)) if nullable else (way(expr),)
-    return stmt.order_by(None).order_by(*keys, way(Ticket.id))
+    stmt = stmt.order_by(None).order_by(*keys, way(Ticket.id))
+    if after is not None:
+        stmt = stmt.where(_after(expr, direction, nullable, after))
+    return stmt
+
+
+def _after(expr: ColumnElement, direction: SortDir, nullable: bool, cursor: "Cursor") -> ColumnElement:
+    """The rows after the cursor's in this order (None last in both directions)."""
+    beyond = (lambda a, b: a > b) if direction == SortDir.ASC else (lambda a, b: a < b)
+    or_equal = (lambda a, b: a >= b) if direction == SortDir.ASC else (lambda a, b: a <= b)
+    if cursor.value is None:
+        return and_(expr.is_(None), beyond(Ticket.id, cursor.id))
+    # the first term alone bounds an index range; the second settles the ties
+    seek = and_(or_equal(expr, cursor.value), or_(beyond(expr, cursor.value), beyond(Ticket.id, cursor.id)))
+    return or_(seek, expr.is_(None)) if nullable else seek
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: the sort it belongs to, the last row's sort value and id."""
+
+    key: str
+    dir: SortDir
+    value: Any
+    id: int
+
+    def encode(self) -> str:
+        value = {"t": self.value.isoformat()} if isinstance(self.value, datetime) else self.value
+        raw = json.dumps([self.key, self.dir.value, value, self.id], ensure_ascii=False, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, key: str | None, direction: SortDir | None) -> "Cursor":
+        """The cursor of `text`, which must belong to this sort (422 bad_cursor if not)."""
+        key = key or DEFAULT
+        direction = direction or default_dir(key)
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            k, d, value, ident = raw
+            if isinstance(value, dict):
+                value = datetime.fromisoformat(value["t"])
+            if (k, d) != (key, direction.value) or not isinstance(ident, int) or isinstance(ident, bool) \
+                    or not (value is None or isinstance(value, (str, int, datetime))):
+                raise ValueError(text)
+        except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+            raise ValidationFailed.at("after", "bad_cursor") from None
+        return cls(k, SortDir(d), value, ident)
+
+
+def cursor_after(last: Ticket, key: str | None, direction: SortDir | None) -> Cursor:
+    """The cursor that follows `last`, the last row of a page."""
+    key = key or DEFAULT
+    stmt, expr = _sort_expr(select(Ticket.id), key)
+    value = db.session.scalar(stmt.with_only_columns(expr).where(Ticket.id == last.id))
+    return Cursor(key, direction or default_dir(key), value, last.id)

@@ -1,18 +1,19 @@
 """The migrations build exactly the schema the models describe, and come down again."""
 from alembic.autogenerate import compare_metadata
-from fixtures.db import drop_database, empty_database
 from alembic.migration import MigrationContext
+from fixtures.db import drop_database, empty_database
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from hotline import create_app
 from hotline.core.extensions import db
+from hotline.core.orm import outside_models
 
 
 def _diff(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn, opts={"compare_type": True, "render_as_batch": True, "include_name": outside_models}
         )
         return compare_metadata(context, db.metadata)
 

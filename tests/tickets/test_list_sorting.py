@@ -95,6 +95,34 @@ def test_each_key_both_ways_across_pages(app, api, listed, key, direction):
     assert got == _expected(app, api, key, direction)
 
 
+def _all_by_cursor(api, **params) -> list[str]:
+    """Every number, three per page, each page after the previous one's `next` cursor."""
+    out, after = [], None
+    while True:
+        query = "&".join(f"{k}={v}" for k, v in {**params, "per_page": 3, **({"after": after} if after else {})}.items())
+        r = api("supervisor").get(f"/api/v1/tickets?{query}")
+        assert r.status_code == 200, r.get_json()
+        body = r.get_json()
+        out += [t["number"] for t in body["items"]]
+        after = body["next"]
+        if after is None:
+            return out
+
+
+@pytest.mark.parametrize("key", ["number", "created", "priority", "state", "unit", "deadline"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_each_key_both_ways_by_cursor(app, api, listed, key, direction):
+    """Keyset paging: the same order as by page numbers, none lost or repeated."""
+    assert _all_by_cursor(api, sort=key, dir=direction) == _expected(app, api, key, direction)
+
+
+def test_a_cursor_belongs_to_its_order(api, listed):
+    after = api("supervisor").get("/api/v1/tickets?per_page=3&sort=number").get_json()["next"]
+    for query in (f"sort=created&after={after}", "after=not-a-cursor", "after=W10"):
+        r = api("supervisor").get(f"/api/v1/tickets?{query}")
+        assert r.status_code == 422 and "after" in r.get_json()["fields"], r.get_json()
+
+
 def test_rows_without_a_value_come_last_both_ways(api, listed):
     no_unit = listed[3]
     cancelled = listed[4]  # its clocks stopped: no deadline
