@@ -7,14 +7,18 @@ Urgency, the same as the pages sort by (static/js/deadline.js `lateFirst`): emer
 first; then a missed deadline (the most overdue first); then a warned one (the least
 time left first); then by priority, the oldest first. The deadline is the ticket's
 nearest running clock, as its card shows it (hotline/sla/engine/summary.py)."""
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.live.views import ticket_cards
+from hotline.sla.engine.summary import deadlines_for
 from hotline.sla.models import SlaClock
 from hotline.tickets.models import PRIORITY_RANK, Category, Priority, Status, Ticket
 from hotline.units.models import Unit, UnitKind
@@ -45,34 +49,37 @@ def _unit_state(active: int, in_field: int) -> str:
     return "busy" if active else "available"
 
 
-def _nearest():
-    """Each ticket's nearest running deadline (the one its card shows): the running
-    clock with the earliest due_at."""
-    c = SlaClock
-    order = (c.due_at.is_(None), c.due_at, c.id)
-    ranked = (
-        select(c.ticket_id, c.due_at, c.warn_at, c.warned_at, c.breached_at,
-               func.row_number().over(partition_by=c.ticket_id, order_by=order).label("nth"))
-        .where(c.stopped_at.is_(None), c.running_since.is_not(None))
-        .subquery()
-    )
-    return select(ranked).where(ranked.c.nth == 1).subquery("nearest")
+def _running(c) -> tuple:
+    return c.stopped_at.is_(None), c.running_since.is_not(None)  # ix_sla_clock_running's condition
 
 
-def _deadline_rank(n, now):
-    late = or_(n.c.breached_at.is_not(None), n.c.due_at <= now)
-    warned = or_(n.c.warned_at.is_not(None), n.c.warn_at <= now)
-    return case((late, LATE), (warned, WARNED), else_=ON_TIME)
+_NOW = bindparam("now", type_=SlaClock.due_at.type)  # each statement is given {"now": ...}
 
 
-def _lane_of(lanes: dict):
-    return case(*[(Ticket.status.in_(statuses), name) for name, statuses in lanes.items()])
+@cache
+def _nearest_rank():
+    """Per ticket (correlated), the rank of its nearest running deadline, the one its card
+    shows: one lookup in ix_sla_clock_running. No running clock: on time. Built once (an
+    alias costs more to build than the lookup)."""
+    c = aliased(SlaClock)
+    state = case((or_(c.breached_at.is_not(None), c.due_at <= _NOW), LATE),
+                 (or_(c.warned_at.is_not(None), c.warn_at <= _NOW), WARNED), else_=ON_TIME)
+    nearest = select(state).where(c.ticket_id == Ticket.id, *_running(c)).order_by(c.due_at).limit(1)
+    return func.coalesce(nearest.scalar_subquery(), ON_TIME)
 
 
-def _filters(filters) -> list:
+@cache
+def _nearest_due():
+    c = aliased(SlaClock)
+    return select(func.min(c.due_at)).where(c.ticket_id == Ticket.id, *_running(c)).scalar_subquery()
+
+
+def _filters(filters, unit_ids) -> list:
     """The desk's filters (dispatch/desk/schemas.py DeskFilters) as conditions on Ticket;
-    `late` is applied on the deadline rank (see `window`)."""
+    `late` is a deadline rank (see `window`)."""
     out = []
+    if unit_ids is not None:
+        out.append(Ticket.unit_id.in_(unit_ids or {-1}))
     if filters is None:
         return out
     if filters.category:
@@ -89,59 +96,125 @@ def _filters(filters) -> list:
 _LATE_FILTER = {"late": (LATE,), "warned": (WARNED,), "late_or_warned": (LATE, WARNED)}
 
 
+def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
+    """Per lane: total, late, warned, emergency (one pass over the open tickets' status
+    index, each with one lookup of its nearest deadline)."""
+    statuses = [s for group in lanes.values() for s in group]
+    keyed = (
+        select(Ticket.status, Ticket.priority, _nearest_rank().label("rank"))
+        .where(Ticket.status.in_(statuses), *conds)
+        .subquery()
+    )
+
+    def count(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    stmt = select(keyed.c.status, func.count(), count(keyed.c.rank == LATE), count(keyed.c.rank == WARNED),
+                  count(keyed.c.priority == Priority.EMERGENCY)).group_by(keyed.c.status)
+    if ranks:
+        stmt = stmt.where(keyed.c.rank.in_(ranks))
+    lane_of = {s: name for name, group in lanes.items() for s in group}
+    out = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
+    for status, *numbers in session.execute(stmt, {"now": now}):
+        lane = out[lane_of[Status(status)]]
+        for key, n in zip(("total", "late", "warned", "emergency"), numbers):
+            lane[key] += n
+    return out
+
+
+def _by_deadline(session: Session, statuses, conds: list, now, rank: int, want: int, taken: set) -> list[int]:
+    """Up to `want` tickets (not emergencies, not taken) whose nearest deadline is missed
+    (LATE) or warned (WARNED), the nearest deadline first: a walk of the running clocks in
+    deadline order, so a ticket is met first at its nearest one."""
+    c = SlaClock
+    if rank == LATE:
+        cond = c.due_at <= now
+    else:
+        cond = and_(c.due_at > now, or_(c.warned_at.is_not(None), c.warn_at <= now))
+    limit = 2 * want + 8
+    while True:
+        rows = session.execute(
+            select(c.ticket_id).join(Ticket, Ticket.id == c.ticket_id)
+            .where(*_running(c), cond, Ticket.status.in_(statuses), Ticket.priority != Priority.EMERGENCY, *conds)
+            .order_by(c.due_at, c.ticket_id).limit(limit)
+        ).scalars().all()
+        found = [t for t in dict.fromkeys(rows) if t not in taken]
+        if rank == WARNED and found:
+            # A warned clock may not be the ticket's nearest: keep those whose nearest is warned.
+            nearest = deadlines_for(session, found)
+            found = [t for t in found if _state(nearest.get(t), now) == WARNED]
+        if len(found) >= want or len(rows) < limit:
+            return found[:want]
+        limit *= 4
+
+
+def _state(sla: dict | None, now) -> int:
+    """A card's deadline rank (deadline.js `state`): LATE, WARNED or ON_TIME."""
+    if not sla or sla["paused"]:
+        return ON_TIME
+
+    def passed(at):
+        return at is not None and datetime.fromisoformat(at) <= now
+
+    if sla["breached"] or passed(sla["due_at"]):
+        return LATE
+    return WARNED if sla["warned"] or passed(sla["warn_at"]) else ON_TIME
+
+
+def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now) -> list[int]:
+    """The lane's `size` most urgent tickets (ids, the most urgent first)."""
+    rank = _nearest_rank()
+    # 1. Emergencies (few): missed, warned, then the rest, each the nearest deadline first, then the oldest.
+    stmt = (select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority == Priority.EMERGENCY, *conds)
+            .order_by(rank, case((rank < ON_TIME, _nearest_due())), Ticket.created_at, Ticket.id).limit(size))
+    if ranks:
+        stmt = stmt.where(rank.in_(ranks))
+    chosen = list(session.scalars(stmt, {"now": now}))
+    # 2. Missed deadlines, 3. warned ones: the nearest deadline first.
+    for r in (LATE, WARNED):
+        if len(chosen) < size and (not ranks or r in ranks):
+            chosen += _by_deadline(session, statuses, conds, now, r, size - len(chosen), set(chosen))
+    # 4. The rest by priority, the oldest first (every missed and warned one is chosen by now).
+    if len(chosen) < size and (not ranks or ON_TIME in ranks):
+        priority = case(*[(Ticket.priority == p, r) for p, r in PRIORITY_RANK.items()])
+        taken = set(chosen)
+        rest = session.scalars(
+            select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority != Priority.EMERGENCY, *conds)
+            .order_by(priority, Ticket.created_at, Ticket.id).limit(size + len(chosen))
+        )
+        chosen += [t for t in rest if t not in taken][:size - len(chosen)]
+    return chosen
+
+
 def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None) -> tuple[list[Ticket], dict]:
     """The `size` most urgent open tickets of each lane, lane by lane in order, and each
     lane's counts: total, late, warned, emergency, and `more` (the same counts of the
     tickets beyond the window)."""
     now = clock.now()
-    n = _nearest()
-    rank = _deadline_rank(n, now)
-    lane = _lane_of(lanes)
-    emergency = case((Ticket.priority == Priority.EMERGENCY, 0), else_=1)
-    priority = case(*[(Ticket.priority == p, r) for p, r in PRIORITY_RANK.items()])
-    due = case((rank < ON_TIME, n.c.due_at))
-    place = func.row_number().over(
-        partition_by=lane, order_by=(emergency, rank, due, priority, Ticket.created_at, Ticket.id))
-    statuses = [s for group in lanes.values() for s in group]
-    stmt = (
-        select(Ticket.id, lane.label("lane"), rank.label("rank"), emergency.label("emergency"), place.label("place"))
-        .outerjoin(n, n.c.ticket_id == Ticket.id)
-        .where(Ticket.status.in_(statuses), *_filters(filters))
-    )
-    if unit_ids is not None:
-        stmt = stmt.where(Ticket.unit_id.in_(unit_ids or {-1}))
-    if filters is not None and filters.late:
-        stmt = stmt.where(rank.in_(_LATE_FILTER[filters.late]))
-    keyed = stmt.subquery()
-    inside = keyed.c.place <= size
-
-    def count(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    counts = {name: _zero() for name in lanes}
-    rows = session.execute(
-        select(keyed.c.lane, func.count(), count(keyed.c.rank == LATE), count(keyed.c.rank == WARNED),
-               count(keyed.c.emergency == 0), count(~inside), count(and_(~inside, keyed.c.rank == LATE)),
-               count(and_(~inside, keyed.c.rank == WARNED)), count(and_(~inside, keyed.c.emergency == 0)))
-        .group_by(keyed.c.lane)
-    )
-    for name, total, late, warned, emerg, m_total, m_late, m_warned, m_emerg in rows:
-        counts[name] = {"total": total, "late": late, "warned": warned, "emergency": emerg,
-                        "more": {"total": m_total, "late": m_late, "warned": m_warned, "emergency": m_emerg}}
-    shown = session.execute(select(keyed.c.id, keyed.c.lane, keyed.c.place).where(inside)).all()
-    order = {name: i for i, name in enumerate(lanes)}
-    shown.sort(key=lambda r: (order[r.lane], r.place))
+    conds = _filters(filters, unit_ids)
+    ranks = _LATE_FILTER[filters.late] if filters is not None and filters.late else None
+    counts = _counts(session, lanes, conds, ranks, now)
+    ids = []
+    for name, statuses in lanes.items():
+        ids += _lane_window(session, statuses, size, conds, ranks, now) if counts[name]["total"] else []
     by_id = {
         t.id: t for t in session.scalars(
-            select(Ticket).options(joinedload(Ticket.category), joinedload(Ticket.unit))
-            .where(Ticket.id.in_([r.id for r in shown])))
+            select(Ticket).options(joinedload(Ticket.category), joinedload(Ticket.unit)).where(Ticket.id.in_(ids)))
     }
-    return [by_id[r.id] for r in shown], counts
-
-
-def _zero() -> dict:
-    return {"total": 0, "late": 0, "warned": 0, "emergency": 0,
-            "more": {"total": 0, "late": 0, "warned": 0, "emergency": 0}}
+    tickets = [by_id[i] for i in ids]
+    shown = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
+    lane_of = {s: name for name, group in lanes.items() for s in group}
+    deadlines = deadlines_for(session, ids)
+    for t in tickets:
+        lane = shown[lane_of[t.status]]
+        lane["total"] += 1
+        state = _state(deadlines.get(t.id), now)
+        lane["late"] += state == LATE
+        lane["warned"] += state == WARNED
+        lane["emergency"] += t.priority == Priority.EMERGENCY
+    for name, lane in counts.items():
+        lane["more"] = {key: max(0, n - shown[name][key]) for key, n in lane.items()}
+    return tickets, counts
 
 
 def lane_totals(session: Session, lanes: dict, unit_ids=None) -> dict[str, int]:
