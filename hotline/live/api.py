@@ -11,14 +11,19 @@ from hotline.core.api import bp
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
-from hotline.core.permissions import DISPATCH, READ_BOARD, READ_WORK_ORDERS, require, scope_for
+from hotline.core.permissions import (
+    DISPATCH,
+    READ_BOARD,
+    READ_WORK_ORDERS,
+    require,
+    scope_for,
+)
 from hotline.core.validation import parse_query
 from hotline.live.board import DESK_LANES, snapshot
 from hotline.live.schemas import BoardQuery, DeskBoardQuery
 from hotline.live.views import ticket_cards
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import ticket_summary
-
 
 _LANES = ("Each lane (`lanes`) counts its open tickets: `total`, `late`, `warned`, `emergency`, and the same "
           "in `more` for those beyond the window; `tickets` holds the window's cards, lane by lane, the most urgent "

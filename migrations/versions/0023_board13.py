@@ -10,7 +10,6 @@ Create Date: 2026-11-29 19:10:00
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0023_board13'
 down_revision = '0021_handover'
 branch_labels = None
