@@ -186,11 +186,10 @@ def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now)
     return chosen
 
 
-def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None) -> tuple[list[Ticket], dict]:
+def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None, now=None) -> tuple[list[Ticket], dict]:
     """The `size` most urgent open tickets of each lane, lane by lane in order, and each
-    lane's counts: total, late, warned, emergency, and `more` (the same counts of the
-    tickets beyond the window)."""
-    now = clock.now()
+    lane's counts: total, late, warned, emergency."""
+    now = now or clock.now()
     conds = _filters(filters, unit_ids)
     ranks = _LATE_FILTER[filters.late] if filters is not None and filters.late else None
     counts = _counts(session, lanes, conds, ranks, now)
@@ -201,20 +200,22 @@ def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None
         t.id: t for t in session.scalars(
             select(Ticket).options(joinedload(Ticket.category), joinedload(Ticket.unit)).where(Ticket.id.in_(ids)))
     }
-    tickets = [by_id[i] for i in ids]
+    return [by_id[i] for i in ids], counts
+
+
+def _beyond(counts: dict, lanes: dict, cards: list[dict], now) -> None:
+    """Each lane's `more`: its counts less those of the cards shown."""
+    lane_of = {s.value: name for name, group in lanes.items() for s in group}
     shown = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
-    lane_of = {s: name for name, group in lanes.items() for s in group}
-    deadlines = deadlines_for(session, ids)
-    for t in tickets:
-        lane = shown[lane_of[t.status]]
+    for card in cards:
+        lane = shown[lane_of[card["status"]]]
+        state = _state(card["sla"], now)
         lane["total"] += 1
-        state = _state(deadlines.get(t.id), now)
         lane["late"] += state == LATE
         lane["warned"] += state == WARNED
-        lane["emergency"] += t.priority == Priority.EMERGENCY
+        lane["emergency"] += card["priority"] == Priority.EMERGENCY.value
     for name, lane in counts.items():
         lane["more"] = {key: max(0, n - shown[name][key]) for key, n in lane.items()}
-    return tickets, counts
 
 
 def lane_totals(session: Session, lanes: dict, unit_ids=None) -> dict[str, int]:
@@ -232,16 +233,19 @@ def snapshot(unit_ids: set[int] | None = None, *, lanes: dict = BOARD_LANES, siz
     urgent first) and the counts of all of them (`lanes`), the units, and the last
     sequence number it reflects: a client applies live events after that number."""
     seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
-    tickets, counts = window(db.session, lanes, size, filters, unit_ids)
+    now = clock.now()
+    tickets, counts = window(db.session, lanes, size, filters, unit_ids, now)
+    cards = ticket_cards(db.session, tickets)
+    _beyond(counts, lanes, cards, now)
     if filters is not None:
         for name, total in lane_totals(db.session, lanes, unit_ids).items():
             counts[name]["all"] = total  # unfiltered: "12 of 340 shown (filtered)"
     return {
         "seq": seq,
-        "now": clock.now().isoformat(),
+        "now": now.isoformat(),
         "window": size,
         "lanes": counts,
-        "tickets": ticket_cards(db.session, tickets),
+        "tickets": cards,
         "units": unit_states(db.session, unit_ids),
     }
 
@@ -253,13 +257,16 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     if unit_ids is not None and not unit_ids:
         return []  # a ticket with no unit yet touches none: no queries
 
-    def counts(statuses) -> dict[int, int]:
-        stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
-        if unit_ids is not None:
-            stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-        return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())
-
-    load, field = counts(ACTIVE_WORK), counts(_IN_FIELD)
+    # One GROUP BY on ix_work_order_unit_status: the active work orders by unit and status.
+    stmt = select(WorkOrder.unit_id, WorkOrder.status, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK))
+    if unit_ids is not None:
+        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
+    load: dict[int, int] = {}
+    field: dict[int, int] = {}
+    for unit_id, status, n in session.execute(stmt.group_by(WorkOrder.unit_id, WorkOrder.status)):
+        load[unit_id] = load.get(unit_id, 0) + n
+        if status in _IN_FIELD:
+            field[unit_id] = field.get(unit_id, 0) + n
     stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))
