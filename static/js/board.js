@@ -477,7 +477,10 @@
     }
   }
 
-  const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: connection, debounceMs: 800 });
+  // /board?per_lane=N: cards per column the snapshot holds (the server's default fits a 4K wall).
+  const perLane = new URLSearchParams(window.location.search).get("per_lane");
+  const snapshotUrl = "/api/v1/board" + (perLane ? "?per_lane=" + encodeURIComponent(perLane) : "");
+  const board = Hotline.live({ snapshotUrl, onSnapshot, onEvent, onState: connection, debounceMs: 800 });
   setInterval(tick, 1000);
   tick();
 })();
