@@ -225,8 +225,13 @@
     $("count-emergency-wrap").hidden = emergencies.length + emergenciesBeyond === 0;
     const alarmBox = $("alarm");
     alarmBox.hidden = emergencies.length === 0;
+    // The band lists the most urgent few, the rest as "+N more": a day of emergencies must not push
+    // the columns off the wall.
+    const listed = emergencies.slice(0, ALARM_AT_MOST);
+    const unlisted = emergencies.length - listed.length + emergenciesBeyond;
+    const moreAlarms = unlisted ? [el("li", "alarm-item alarm-more", t("more", { n: unlisted }))] : [];
     $("alarm-list").replaceChildren(
-      ...emergencies.map((x) => {
+      ...listed.map((x) => {
         const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
         li.dataset.number = x.number;
         li.append(el("span", "number", x.number), el("span", "a-cat", categoryName(x.category)));
@@ -237,7 +242,8 @@
         age.dataset.since = x.created_at;
         li.append(age);
         return li;
-      })
+      }),
+      ...moreAlarms
     );
     renderUnits();
     tick();
@@ -255,6 +261,7 @@
   const LANE_EM = 7.5; // an empty column: its title, a word a line
 
   const SHOWN_AT_MOST = 8; // about what a column can show: 60 cards weigh no more than 8
+  const ALARM_AT_MOST = 5; // emergencies listed in the alarm band above the columns
 
   function share(groups) {
     const tracks = ["waiting", "dispatched", "moving", "on_site"].map((col) => {
