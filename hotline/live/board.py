@@ -100,25 +100,22 @@ def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
     """Per lane: total, late, warned, emergency (one pass over the open tickets' status
     index, each with one lookup of its nearest deadline)."""
     statuses = [s for group in lanes.values() for s in group]
-    keyed = (
-        select(Ticket.status, Ticket.priority, _nearest_rank().label("rank"))
-        .where(Ticket.status.in_(statuses), *conds)
-        .subquery()
-    )
-
-    def count(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    stmt = select(keyed.c.status, func.count(), count(keyed.c.rank == LATE), count(keyed.c.rank == WARNED),
-                  count(keyed.c.priority == Priority.EMERGENCY)).group_by(keyed.c.status)
+    rank = _nearest_rank().label("rank")
+    emergency = (Ticket.priority == Priority.EMERGENCY).label("emergency")
+    # Grouped by the rank itself: the lookup is made once a ticket (PostgreSQL repeats a
+    # subquery for each expression that names it).
+    stmt = (select(Ticket.status, emergency, rank, func.count()).where(Ticket.status.in_(statuses), *conds)
+            .group_by(Ticket.status, emergency, rank))
     if ranks:
-        stmt = stmt.where(keyed.c.rank.in_(ranks))
+        stmt = stmt.where(_nearest_rank().in_(ranks))
     lane_of = {s: name for name, group in lanes.items() for s in group}
     out = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
-    for status, *numbers in session.execute(stmt, {"now": now}):
+    for status, is_emergency, r, n in session.execute(stmt, {"now": now}):
         lane = out[lane_of[Status(status)]]
-        for key, n in zip(("total", "late", "warned", "emergency"), numbers):
-            lane[key] += n
+        lane["total"] += n
+        lane["late"] += n if r == LATE else 0
+        lane["warned"] += n if r == WARNED else 0
+        lane["emergency"] += n if is_emergency else 0
     return out
 
 
