@@ -56,3 +56,31 @@ def test_a_ticket_beyond_the_window_changes_the_counts(live_server, browser):  #
         assert len(snapshots) == 1  # the counts came again, once
     finally:
         context.close()
+
+
+def test_the_desk_asks_the_server_for_its_filters(live_server, browser):  # noqa: F811 - fixtures
+    """A filter chosen on the desk reloads its snapshot with it: the server picks the cards and
+    counts them against the whole queue."""
+    tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
+    headers = {"Authorization": f"Bearer {tokens['operator']}"}
+    for priority in ("emergency", "normal"):
+        r = requests.post(live_server.url + "/api/v1/tickets", headers=headers, timeout=10, json={
+            "category": "repair", "matter": "Meter box leaking", "priority": priority, "caller": {"phone": "13700137000"}})
+        assert r.ok, r.text
+    expected = requests.get(live_server.url + "/api/v1/desk/board?priority=emergency", timeout=10,
+                            headers={"Authorization": f"Bearer {tokens['dispatcher']}"}).json()["lanes"]["queue"]
+    assert 0 < expected["total"] < expected["all"]
+    context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, live_server, "dispatcher")
+        page.goto(live_server.url + "/dispatch")
+        wait_for_js(page, "Hotline.current.seq() !== null")
+        with page.expect_response(lambda r: "/api/v1/desk/board?priority=emergency" in r.url):
+            page.select_option("#df-priority", "emergency")
+        page.locator("#count-queue", has_text=f"{expected['total']} of {expected['all']} shown (filtered)").wait_for()
+        assert page.locator("#queue .job.prio-emergency").count() == expected["total"]
+        assert page.locator("#queue .job:not(.prio-emergency)").count() == 0
+    finally:
+        context.close()
