@@ -148,8 +148,9 @@ def requests_of(s: dict) -> list[tuple[str, str, str]]:
         ("duty-log search", "supervisor", "/api/v1/duty-log/search?q=停水"),
         ("handover search", "supervisor", "/api/v1/handovers?q=跟进"),
         ("wall board snapshot", "board", "/api/v1/board"),
-        ("desk snapshot (board)", "dispatcher", "/api/v1/board"),
-        ("desk details (all)", "dispatcher", "/api/v1/desk/tickets"),
+        ("desk snapshot", "dispatcher", "/api/v1/desk/board"),
+        ("desk snapshot, late leaks", "dispatcher", "/api/v1/desk/board?category=leak&late=late"),
+        ("desk details (200 cards)", "dispatcher", "/api/v1/desk/tickets?" + "&".join(f"number={n}" for n in s["cards"])),
     ]
 
 
@@ -159,14 +160,20 @@ def rows_of(body) -> str:
     for key in ("items", "tickets", "cards"):
         if isinstance(body.get(key), list):
             total = body.get("total")
+            if isinstance(body.get("lanes"), dict):  # a live snapshot: its cards of the open tickets counted
+                total = sum(lane["total"] for lane in body["lanes"].values())
             return f"{len(body[key])}" + (f" of {total}" if total is not None else "")
     return ",".join(f"{k}:{len(v)}" for k, v in body.items() if isinstance(v, list))
 
 
-def measure(app, s: dict, runs: int) -> list[tuple[str, float, float, str]]:
+def measure(app, s: dict, runs: int, only: str | None = None) -> list[tuple[str, float, float, str]]:
     client = app.test_client()
     out = []
+    s["cards"] = [c["number"] for c in client.get("/api/v1/desk/board", headers={
+        "Authorization": f"Bearer {s['tokens']['dispatcher']}"}).get_json()["tickets"]]  # what the desk asks details of
     for label, role, url in requests_of(s):
+        if only and only not in label:
+            continue
         headers = {"Authorization": f"Bearer {s['tokens'][role]}"}
         times, answer = [], None
         for i in range(runs + 1):
@@ -204,6 +211,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cache", default=os.environ.get("HOTLINE_SCALE_CACHE", "/tmp/hotline-scale"))
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", help="time only the requests whose label contains this")
     parser.add_argument("--keep-running", action="store_true", help="PostgreSQL: leave the cluster running")
     args = parser.parse_args()
     folder, url = database(args)
@@ -211,7 +219,7 @@ def main() -> None:
         app = make_app(folder, url)
         record = build(app, folder, args)
         s = samples(app)
-        results = measure(app, s, args.runs)
+        results = measure(app, s, args.runs, args.only)
         db_size = size(app, folder, args.engine)
     finally:
         if args.engine == "postgresql" and not args.keep_running:

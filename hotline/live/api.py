@@ -1,6 +1,6 @@
 """The live screens' snapshots: the wall board and the active work orders. A page
 opens with one, then applies the `ticket.*` events after its `seq`."""
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -11,19 +11,45 @@ from hotline.core.api import bp
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
-from hotline.core.permissions import READ_BOARD, READ_WORK_ORDERS, require, scope_for
-from hotline.live.board import snapshot
+from hotline.core.permissions import (
+    DISPATCH,
+    READ_BOARD,
+    READ_WORK_ORDERS,
+    require,
+    scope_for,
+)
+from hotline.core.validation import parse_query
+from hotline.live.board import DESK_LANES, snapshot
+from hotline.live.schemas import BoardQuery, DeskBoardQuery
 from hotline.live.views import ticket_cards
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import ticket_summary
 
+_LANES = ("Each lane (`lanes`) counts its open tickets: `total`, `late`, `warned`, `emergency`, and the same "
+          "in `more` for those beyond the window; `tickets` holds the window's cards, lane by lane, the most urgent "
+          "first (emergencies, missed deadlines, warned ones, then by priority and age).")
+
 
 @bp.get("/v1/board")
-@operation("The wall board snapshot: open tickets, units, and the last event sequence number",
-           returns="Snapshot; apply live events with a greater seq")
+@operation("The wall board snapshot: per column the most urgent open tickets and the counts of all, units, "
+           "and the last event sequence number", query=BoardQuery,
+           returns="Snapshot; apply live events with a greater seq",
+           description="Columns: waiting (new, returned), dispatched, moving (accepted, en route), on_site. " + _LANES)
 @require(READ_BOARD)
 def board():
-    return jsonify(snapshot())
+    query = parse_query(BoardQuery, request.args)
+    return jsonify(snapshot(size=query.per_lane))
+
+
+@bp.get("/v1/desk/board")
+@operation("The dispatch desk snapshot: the queue (new, returned) and the work in progress, the most urgent "
+           "first, filtered, with counts", query=DeskBoardQuery,
+           returns="Snapshot; apply live events with a greater seq",
+           description=_LANES + " With a filter, each lane's `all` counts its tickets without one.")
+@require(DISPATCH)
+def desk_board():
+    query = parse_query(DeskBoardQuery, request.args)
+    return jsonify(snapshot(lanes=DESK_LANES, size=query.per_lane, filters=query))
 
 
 @bp.get("/v1/work-orders")

@@ -1,16 +1,46 @@
-"""The wall board's picture of the center: open tickets, units and their load."""
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+"""The wall board's and the dispatch desk's picture of the center: per lane (a board
+column, a desk list) the most urgent open tickets as cards, counts for all of them, and
+the units with their load. A screen never receives every open ticket: with 30,000 open
+it gets the window it can show and the numbers of the rest.
+
+Urgency, the same as the pages sort by (static/js/deadline.js `lateFirst`): emergencies
+first; then a missed deadline (the most overdue first); then a warned one (the least
+time left first); then by priority, the oldest first. The deadline is the ticket's
+nearest running clock, as its card shows it (hotline/sla/engine/summary.py)."""
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.live.views import ticket_cards
-from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Status, Ticket
+from hotline.sla.engine.summary import deadlines_for
+from hotline.sla.models import SlaClock
+from hotline.tickets.models import PRIORITY_RANK, Category, Priority, Status, Ticket
 from hotline.units.models import Unit, UnitKind
 
 _IN_FIELD = (WorkOrderStatus.EN_ROUTE, WorkOrderStatus.ON_SITE)
+
+# The lanes a screen shows, by ticket status (board.js COLUMN, desk.js groupOf).
+BOARD_LANES = {
+    "waiting": (Status.NEW, Status.RETURNED),
+    "dispatched": (Status.DISPATCHED,),
+    "moving": (Status.ACCEPTED, Status.EN_ROUTE),
+    "on_site": (Status.ON_SITE,),
+}
+DESK_LANES = {
+    "queue": (Status.NEW, Status.RETURNED),
+    "progress": (Status.DISPATCHED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE),
+}
+BOARD_WINDOW = 12  # a column shows at most about 8 cards, even on a 4K wall
+DESK_WINDOW = 100  # a desk list is scrolled: the first hundred of each
+MAX_WINDOW = 200
+
+LATE, WARNED, ON_TIME = 0, 1, 2  # a ticket's deadline rank (deadline.js `rank`)
 
 
 def _unit_state(active: int, in_field: int) -> str:
@@ -19,23 +49,200 @@ def _unit_state(active: int, in_field: int) -> str:
     return "busy" if active else "available"
 
 
-def snapshot(unit_ids: set[int] | None = None) -> dict:
-    """Everything open, emergencies first then oldest first, and the last sequence
-    number it reflects: a client applies live events after that number."""
-    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
-    stmt = (
-        select(Ticket)
-        .options(joinedload(Ticket.category), joinedload(Ticket.unit))
-        .where(Ticket.status.in_([s for s in OPEN_STATUSES if s != Status.RESOLVED]))
-    )
+def _running(c) -> tuple:
+    return c.stopped_at.is_(None), c.running_since.is_not(None)  # ix_sla_clock_running's condition
+
+
+_NOW = bindparam("now", type_=SlaClock.due_at.type)  # each statement is given {"now": ...}
+
+
+@cache
+def _nearest_rank():
+    """Per ticket (correlated), the rank of its nearest running deadline, the one its card
+    shows: one lookup in ix_sla_clock_running. No running clock: on time. Built once (an
+    alias costs more to build than the lookup)."""
+    c = aliased(SlaClock)
+    state = case((or_(c.breached_at.is_not(None), c.due_at <= _NOW), LATE),
+                 (or_(c.warned_at.is_not(None), c.warn_at <= _NOW), WARNED), else_=ON_TIME)
+    nearest = select(state).where(c.ticket_id == Ticket.id, *_running(c)).order_by(c.due_at).limit(1)
+    return func.coalesce(nearest.scalar_subquery(), ON_TIME)
+
+
+@cache
+def _nearest_due():
+    c = aliased(SlaClock)
+    return select(func.min(c.due_at)).where(c.ticket_id == Ticket.id, *_running(c)).scalar_subquery()
+
+
+def _filters(filters, unit_ids) -> list:
+    """The desk's filters (dispatch/desk/schemas.py DeskFilters) as conditions on Ticket;
+    `late` is a deadline rank (see `window`)."""
+    out = []
     if unit_ids is not None:
-        stmt = stmt.where(Ticket.unit_id.in_(unit_ids))
-    tickets = db.session.scalars(stmt).all()
-    tickets.sort(key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
+        out.append(Ticket.unit_id.in_(unit_ids or {-1}))
+    if filters is None:
+        return out
+    if filters.category:
+        out.append(Ticket.category_id.in_(select(Category.id).where(Category.code == filters.category)))
+    if filters.area:
+        out.append(Ticket.area == filters.area)
+    if filters.priority:
+        out.append(Ticket.priority == Priority(filters.priority))
+    if filters.state:
+        out.append(Ticket.status == Status(filters.state))
+    return out
+
+
+_LATE_FILTER = {"late": (LATE,), "warned": (WARNED,), "late_or_warned": (LATE, WARNED)}
+
+
+def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
+    """Per lane: total, late, warned, emergency (one pass over the open tickets' status
+    index, each with one lookup of its nearest deadline)."""
+    statuses = [s for group in lanes.values() for s in group]
+    rank = _nearest_rank().label("rank")
+    emergency = (Ticket.priority == Priority.EMERGENCY).label("emergency")
+    # Grouped by the rank itself: the lookup is made once a ticket (PostgreSQL repeats a
+    # subquery for each expression that names it).
+    stmt = (select(Ticket.status, emergency, rank, func.count()).where(Ticket.status.in_(statuses), *conds)
+            .group_by(Ticket.status, emergency, rank))
+    if ranks:
+        stmt = stmt.where(_nearest_rank().in_(ranks))
+    lane_of = {s: name for name, group in lanes.items() for s in group}
+    out = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
+    for status, is_emergency, r, n in session.execute(stmt, {"now": now}):
+        lane = out[lane_of[Status(status)]]
+        lane["total"] += n
+        lane["late"] += n if r == LATE else 0
+        lane["warned"] += n if r == WARNED else 0
+        lane["emergency"] += n if is_emergency else 0
+    return out
+
+
+def _by_deadline(session: Session, statuses, conds: list, now, rank: int, want: int, taken: set) -> list[int]:
+    """Up to `want` tickets (not emergencies, not taken) whose nearest deadline is missed
+    (LATE) or warned (WARNED), the nearest deadline first: a walk of the running clocks in
+    deadline order, so a ticket is met first at its nearest one."""
+    c = SlaClock
+    if rank == LATE:
+        cond = c.due_at <= now
+    else:
+        cond = and_(c.due_at > now, or_(c.warned_at.is_not(None), c.warn_at <= now))
+    limit = 2 * want + 8
+    while True:
+        rows = session.execute(
+            select(c.ticket_id).join(Ticket, Ticket.id == c.ticket_id)
+            .where(*_running(c), cond, Ticket.status.in_(statuses), Ticket.priority != Priority.EMERGENCY, *conds)
+            .order_by(c.due_at, c.ticket_id).limit(limit)
+        ).scalars().all()
+        found = [t for t in dict.fromkeys(rows) if t not in taken]
+        if rank == WARNED and found:
+            # A warned clock may not be the ticket's nearest: keep those whose nearest is warned.
+            nearest = deadlines_for(session, found)
+            found = [t for t in found if _state(nearest.get(t), now) == WARNED]
+        if len(found) >= want or len(rows) < limit:
+            return found[:want]
+        limit *= 4
+
+
+def _state(sla: dict | None, now) -> int:
+    """A card's deadline rank (deadline.js `state`): LATE, WARNED or ON_TIME."""
+    if not sla or sla["paused"]:
+        return ON_TIME
+
+    def passed(at):
+        return at is not None and datetime.fromisoformat(at) <= now
+
+    if sla["breached"] or passed(sla["due_at"]):
+        return LATE
+    return WARNED if sla["warned"] or passed(sla["warn_at"]) else ON_TIME
+
+
+def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now) -> list[int]:
+    """The lane's `size` most urgent tickets (ids, the most urgent first)."""
+    rank = _nearest_rank()
+    # 1. Emergencies (few): missed, warned, then the rest, each the nearest deadline first, then the oldest.
+    stmt = (select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority == Priority.EMERGENCY, *conds)
+            .order_by(rank, case((rank < ON_TIME, _nearest_due())), Ticket.created_at, Ticket.id).limit(size))
+    if ranks:
+        stmt = stmt.where(rank.in_(ranks))
+    chosen = list(session.scalars(stmt, {"now": now}))
+    # 2. Missed deadlines, 3. warned ones: the nearest deadline first.
+    for r in (LATE, WARNED):
+        if len(chosen) < size and (not ranks or r in ranks):
+            chosen += _by_deadline(session, statuses, conds, now, r, size - len(chosen), set(chosen))
+    # 4. The rest by priority, the oldest first (every missed and warned one is chosen by now).
+    if len(chosen) < size and (not ranks or ON_TIME in ranks):
+        priority = case(*[(Ticket.priority == p, r) for p, r in PRIORITY_RANK.items()])
+        taken = set(chosen)
+        rest = session.scalars(
+            select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority != Priority.EMERGENCY, *conds)
+            .order_by(priority, Ticket.created_at, Ticket.id).limit(size + len(chosen))
+        )
+        chosen += [t for t in rest if t not in taken][:size - len(chosen)]
+    return chosen
+
+
+def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None, now=None) -> tuple[list[Ticket], dict]:
+    """The `size` most urgent open tickets of each lane, lane by lane in order, and each
+    lane's counts: total, late, warned, emergency."""
+    now = now or clock.now()
+    conds = _filters(filters, unit_ids)
+    ranks = _LATE_FILTER[filters.late] if filters is not None and filters.late else None
+    counts = _counts(session, lanes, conds, ranks, now)
+    ids = []
+    for name, statuses in lanes.items():
+        ids += _lane_window(session, statuses, size, conds, ranks, now) if counts[name]["total"] else []
+    by_id = {
+        t.id: t for t in session.scalars(
+            select(Ticket).options(joinedload(Ticket.category), joinedload(Ticket.unit)).where(Ticket.id.in_(ids)))
+    }
+    return [by_id[i] for i in ids], counts
+
+
+def _beyond(counts: dict, lanes: dict, cards: list[dict], now) -> None:
+    """Each lane's `more`: its counts less those of the cards shown."""
+    lane_of = {s.value: name for name, group in lanes.items() for s in group}
+    shown = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
+    for card in cards:
+        lane = shown[lane_of[card["status"]]]
+        state = _state(card["sla"], now)
+        lane["total"] += 1
+        lane["late"] += state == LATE
+        lane["warned"] += state == WARNED
+        lane["emergency"] += card["priority"] == Priority.EMERGENCY.value
+    for name, lane in counts.items():
+        lane["more"] = {key: max(0, n - shown[name][key]) for key, n in lane.items()}
+
+
+def lane_totals(session: Session, lanes: dict, unit_ids=None) -> dict[str, int]:
+    """Every open ticket of each lane, no filter: one GROUP BY on the status index."""
+    stmt = select(Ticket.status, func.count()).where(Ticket.status.in_([s for g in lanes.values() for s in g]))
+    if unit_ids is not None:
+        stmt = stmt.where(Ticket.unit_id.in_(unit_ids or {-1}))
+    by_status = dict(session.execute(stmt.group_by(Ticket.status)).all())
+    return {name: sum(by_status.get(s, 0) for s in statuses) for name, statuses in lanes.items()}
+
+
+def snapshot(unit_ids: set[int] | None = None, *, lanes: dict = BOARD_LANES, size: int = BOARD_WINDOW,
+             filters=None) -> dict:
+    """Per lane the `size` most urgent open tickets (cards, lane by lane, the most
+    urgent first) and the counts of all of them (`lanes`), the units, and the last
+    sequence number it reflects: a client applies live events after that number."""
+    seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
+    now = clock.now()
+    tickets, counts = window(db.session, lanes, size, filters, unit_ids, now)
+    cards = ticket_cards(db.session, tickets)
+    _beyond(counts, lanes, cards, now)
+    if filters is not None:
+        for name, total in lane_totals(db.session, lanes, unit_ids).items():
+            counts[name]["all"] = total  # unfiltered: "12 of 340 shown (filtered)"
     return {
         "seq": seq,
-        "now": clock.now().isoformat(),
-        "tickets": ticket_cards(db.session, tickets),
+        "now": now.isoformat(),
+        "window": size,
+        "lanes": counts,
+        "tickets": cards,
         "units": unit_states(db.session, unit_ids),
     }
 
@@ -47,13 +254,16 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     if unit_ids is not None and not unit_ids:
         return []  # a ticket with no unit yet touches none: no queries
 
-    def counts(statuses) -> dict[int, int]:
-        stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
-        if unit_ids is not None:
-            stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-        return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())
-
-    load, field = counts(ACTIVE_WORK), counts(_IN_FIELD)
+    # One GROUP BY on ix_work_order_unit_status: the active work orders by unit and status.
+    stmt = select(WorkOrder.unit_id, WorkOrder.status, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK))
+    if unit_ids is not None:
+        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
+    load: dict[int, int] = {}
+    field: dict[int, int] = {}
+    for unit_id, status, n in session.execute(stmt.group_by(WorkOrder.unit_id, WorkOrder.status)):
+        load[unit_id] = load.get(unit_id, 0) + n
+        if status in _IN_FIELD:
+            field[unit_id] = field.get(unit_id, 0) + n
     stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))

@@ -15,7 +15,12 @@
   };
   const NOT_YET_ON_SITE = new Set(["new", "returned", "dispatched", "accepted", "en_route"]);
 
-  const tickets = new Map(); // number -> board ticket
+  const tickets = new Map(); // number -> board ticket: the snapshot's window, and what arrived live since
+  /* The snapshot holds each column's most urgent cards (the window) and counts the rest: `beyond`
+     is, per column, how many open tickets the board holds no card for (total, late, warned,
+     emergency), as the server counted them. A column's count is its cards plus those. */
+  const NONE = { total: 0, late: 0, warned: 0, emergency: 0 };
+  let beyond = {};
   let units = [];
   let loaded = false;
   const fresh = new Set(); // numbers that arrived live: highlighted for a while
@@ -142,7 +147,7 @@
      nearest one as it was). An event written before they carried it: the snapshot knows. */
   function onSla(ev) {
     const known = tickets.get(ev.number);
-    if (!known) return; // resolved tickets (their callback clock) are not on the board
+    if (!known) return countsChanged(); // resolved tickets (their callback clock) are not on the board
     if (!Hotline.deadline.applyEvent(known, ev)) board.reload();
     flash(ev.number, ev.event === "sla.breached" ? "breach" : "warning");
     render();
@@ -199,25 +204,34 @@
       if (col) groups[col].push(ticket);
     }
     let open = 0;
+    let emergenciesBeyond = 0;
     for (const [col, list] of Object.entries(groups)) {
       list.sort(order);
-      open += list.length;
+      const rest = beyond[col] || NONE;
+      const all = list.length + rest.total;
+      open += all;
+      if (col !== "on_site") emergenciesBeyond += rest.emergency;
       const ol = document.querySelector('[data-cards="' + col + '"]');
       ol.replaceChildren(...list.map(card));
-      document.querySelector('[data-count="' + col + '"]').textContent = list.length;
-      document.querySelector('[data-empty="' + col + '"]').hidden = list.length > 0;
+      document.querySelector('[data-count="' + col + '"]').textContent = all;
+      document.querySelector('[data-empty="' + col + '"]').hidden = all > 0;
     }
     share(groups);
     const emergencies = [...tickets.values()]
       .filter((x) => x.priority === "emergency" && NOT_YET_ON_SITE.has(x.status))
       .sort(order);
     $("count-open").textContent = open;
-    $("count-emergency").textContent = emergencies.length;
-    $("count-emergency-wrap").hidden = emergencies.length === 0;
+    $("count-emergency").textContent = emergencies.length + emergenciesBeyond;
+    $("count-emergency-wrap").hidden = emergencies.length + emergenciesBeyond === 0;
     const alarmBox = $("alarm");
     alarmBox.hidden = emergencies.length === 0;
+    // The band lists the most urgent few, the rest as "+N more": a day of emergencies must not push
+    // the columns off the wall.
+    const listed = emergencies.slice(0, ALARM_AT_MOST);
+    const unlisted = emergencies.length - listed.length + emergenciesBeyond;
+    const moreAlarms = unlisted ? [el("li", "alarm-item alarm-more", t("more", { n: unlisted }))] : [];
     $("alarm-list").replaceChildren(
-      ...emergencies.map((x) => {
+      ...listed.map((x) => {
         const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
         li.dataset.number = x.number;
         li.append(el("span", "number", x.number), el("span", "a-cat", categoryName(x.category)));
@@ -228,7 +242,8 @@
         age.dataset.since = x.created_at;
         li.append(age);
         return li;
-      })
+      }),
+      ...moreAlarms
     );
     renderUnits();
     tick();
@@ -246,10 +261,11 @@
   const LANE_EM = 7.5; // an empty column: its title, a word a line
 
   const SHOWN_AT_MOST = 8; // about what a column can show: 60 cards weigh no more than 8
+  const ALARM_AT_MOST = 5; // emergencies listed in the alarm band above the columns
 
   function share(groups) {
     const tracks = ["waiting", "dispatched", "moving", "on_site"].map((col) => {
-      const n = groups[col].length;
+      const n = groups[col].length + (beyond[col] || NONE).total;
       // the column's padding (0.3em a side) around one card
       return "minmax(" + (n ? CARD_EM + 0.6 : LANE_EM) + "em, " + (Math.min(n, SHOWN_AT_MOST) + 1) + "fr)";
     });
@@ -265,27 +281,29 @@
       const ol = col.querySelector(".cards");
       const more = col.querySelector(".col-more");
       const cards = [...ol.children];
+      const rest = beyond[col.dataset.col] || NONE; // tickets the board holds no card for: counted only
       col.classList.remove("dense");
-      more.hidden = true;
       cards.forEach((c) => { c.hidden = false; });
+      more.hidden = !rest.total;
+      if (rest.total) showMore(more, [], rest);
       if (!wallLayout.matches || !overflows(ol)) return;
       more.hidden = false; // takes its line first, then cards leave from the bottom until the rest fit
-      hideFromBottom(ol, more, cards);
+      hideFromBottom(ol, more, cards, rest);
       if (cards.length && cards[0].hidden) {
         // Not even one card fits (a short column): its cards drop the small print (number, age,
         // badges), keeping category, street, countdown and unit, and the column fits again.
         col.classList.add("dense");
         cards.forEach((c) => { c.hidden = false; });
-        hideFromBottom(ol, more, cards);
+        hideFromBottom(ol, more, cards, rest);
       }
     });
     fitUnits();
   }
 
-  function hideFromBottom(ol, more, cards) {
+  function hideFromBottom(ol, more, cards, rest) {
     for (let i = cards.length - 1; i >= 0 && overflows(ol); i--) { // even the first: never half a card
       cards[i].hidden = true;
-      showMore(more, cards.slice(i));
+      showMore(more, cards.slice(i), rest);
     }
   }
 
@@ -305,12 +323,13 @@
   }
 
   /* "+N more · 2 overdue · 3 warned": red or amber among the hidden cards (a column holding more of
-     them than fit) tells the dispatcher to look. The cards' classes are current: render() ticks first. */
-  function showMore(more, hiddenCards) {
+     them than fit) tells the dispatcher to look. The cards' classes are current: render() ticks first.
+     `rest`: the column's tickets beyond the snapshot's window, as the server counted them. */
+  function showMore(more, hiddenCards, rest) {
     const count = (cls) => hiddenCards.filter((c) => c.classList.contains(cls)).length;
-    more.replaceChildren(el("b", "more-part", t("more", { n: hiddenCards.length })));
-    for (const [cls, key] of [["sla-breached", "more_overdue"], ["sla-warned", "more_warned"]]) {
-      const n = count(cls);
+    more.replaceChildren(el("b", "more-part", t("more", { n: hiddenCards.length + rest.total })));
+    for (const [cls, key, field] of [["sla-breached", "more_overdue", "late"], ["sla-warned", "more_warned", "warned"]]) {
+      const n = count(cls) + rest[field];
       if (!n) continue;
       const part = el("b", "more-part"); // the dot wraps with its badge, never dangles
       part.append("· ", el("span", "more-" + cls, t(key, { n })));
@@ -371,6 +390,8 @@
   function onSnapshot(snap) {
     tickets.clear();
     for (const ticket of snap.tickets) tickets.set(ticket.number, ticket);
+    beyond = {};
+    for (const [col, lane] of Object.entries(snap.lanes || {})) beyond[col] = lane.more;
     units = snap.units;
     loaded = true;
     render();
@@ -391,6 +412,9 @@
     mergeUnits(ev.units); // events come in order: the load is the latest, whatever the card's version
     const known = tickets.get(ev.number);
     if (known && ev.version !== undefined && ev.version < known.version) return renderUnits(); // older than what we show
+    if (!known && ev.event !== "ticket.created" && countsChanged()) return renderUnits();
+    // A card leaving a column with tickets beyond the window: the next of them comes in.
+    if (known && COLUMN[known.status] !== COLUMN[ev.status] && (beyond[COLUMN[known.status]] || NONE).total) board.reload();
     const wasEmergency = known && known.priority === "emergency";
     if (!COLUMN[ev.status]) {
       tickets.delete(ev.number); // resolved, closed or cancelled: off the board
@@ -404,6 +428,16 @@
       }
     }
     render();
+  }
+
+  /* News of a ticket the board holds no card for: with tickets beyond the window it may be one
+     of them (which column it leaves, late or not), so the counts come again with a fresh snapshot
+     (debounced: a burst of events, one request); true then. Without any, the board holds every
+     open ticket: a card it does not know is new to it. */
+  function countsChanged() {
+    if (!Object.values(beyond).some((rest) => rest.total)) return false;
+    board.reload();
+    return true;
   }
 
   /* ---- outage: the server lost ----
@@ -450,7 +484,10 @@
     }
   }
 
-  const board = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: connection, debounceMs: 800 });
+  // /board?per_lane=N: cards per column the snapshot holds (the server's default fits a 4K wall).
+  const perLane = new URLSearchParams(window.location.search).get("per_lane");
+  const snapshotUrl = "/api/v1/board" + (perLane ? "?per_lane=" + encodeURIComponent(perLane) : "");
+  const board = Hotline.live({ snapshotUrl, onSnapshot, onEvent, onState: connection, debounceMs: 800 });
   setInterval(tick, 1000);
   tick();
 })();

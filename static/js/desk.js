@@ -12,7 +12,12 @@
 
   const { $, t, el, option, request, failureText, statusName, categoryName, statusBadge, priorityBadge } = Hotline;
 
-  const tickets = new Map(); // number -> board ticket
+  const tickets = new Map(); // number -> board ticket: the snapshot's window, and what arrived live since
+  /* The snapshot (GET /api/v1/desk/board, filtered on the server) holds each list's most urgent
+     cards and counts the rest: per list, `beyond` the tickets matching the filters the desk holds no
+     card for, `beyondAll` those with or without the filters. A list's count is its cards plus those. */
+  let beyond = {};
+  let beyondAll = {};
   const details = new Map(); // number -> {version, matter, address, area, suggestion}
   const selected = new Set(); // numbers of the queue's cards ticked for dispatch at once
   const rows = new Map(); // number -> {li, group}
@@ -357,8 +362,14 @@
       const same = nodes.length === ol.children.length && nodes.every((n, i) => ol.children[i] === n);
       if (!same) ol.replaceChildren(...nodes);
       const count = $("count-" + group);
-      count.textContent = list.length === all[group] ? list.length : t("filtered", { shown: list.length, total: all[group] });
-      $(group + "-empty").hidden = list.length > 0;
+      const rest = beyond[group] || 0;
+      const shown = list.length + rest;
+      const total = all[group] + (beyondAll[group] || 0);
+      count.textContent = shown === total ? shown : t("filtered", { shown, total });
+      $(group + "-empty").hidden = shown > 0;
+      const more = $(group + "-more");
+      more.hidden = !rest;
+      more.textContent = rest ? t("more_beyond", { n: rest }) : "";
     }
     showDeadlines(now);
     showSelection();
@@ -368,6 +379,8 @@
   function merge(ticket) {
     const known = tickets.get(ticket.number);
     if (known && ticket.version < known.version) return;
+    // A card leaving a list with tickets beyond the window: the next of them comes in.
+    if (known && groupOf(known) !== groupOf(ticket) && beyond[groupOf(known)]) desk.reload();
     if (!groupOf(ticket)) tickets.delete(ticket.number);
     else tickets.set(ticket.number, Object.assign(known || {}, Object.fromEntries(Object.entries(ticket).filter(([, v]) => v !== undefined))));
     const d = details.get(ticket.number);
@@ -386,14 +399,18 @@
     detailTimer = setTimeout(loadDetails, 150); // a burst of events: one request
   }
 
+  const DETAILS_AT_ONCE = 200; // GET /api/v1/desk/tickets takes at most 200 numbers
+
   async function loadDetails() {
-    const ask = wanted;
+    const ask = wanted === null ? new Set(tickets.keys()) : wanted; // null: every card the desk holds
     wanted = new Set();
-    if (ask !== null && !ask.size) return;
-    const query = ask === null ? "" : "?" + [...ask].map((n) => "number=" + encodeURIComponent(n)).join("&");
-    const answer = await request("GET", "/api/v1/desk/tickets" + query);
-    if (!answer.ok) return;
-    for (const d of answer.data.items) details.set(d.number, d);
+    const numbers = [...ask];
+    for (let i = 0; i < numbers.length; i += DETAILS_AT_ONCE) {
+      const query = numbers.slice(i, i + DETAILS_AT_ONCE).map((n) => "number=" + encodeURIComponent(n)).join("&");
+      const answer = await request("GET", "/api/v1/desk/tickets?" + query);
+      if (!answer.ok) return;
+      for (const d of answer.data.items) details.set(d.number, d);
+    }
     render();
   }
 
@@ -499,6 +516,7 @@
       sel.value = value;
     }
     render();
+    desk.reload(); // the server's window and counts for these filters
   }
 
   filterForm.addEventListener("change", (e) => {
@@ -512,6 +530,7 @@
       $("df-view").value = "";
       $("df-delete").hidden = true;
       render();
+      desk.reload(); // the server's window and counts for these filters
     }
   });
   filterForm.addEventListener("submit", (e) => e.preventDefault());
@@ -634,6 +653,13 @@
   function onSnapshot(snap) {
     tickets.clear();
     for (const ticket of snap.tickets) tickets.set(ticket.number, ticket);
+    beyond = {};
+    beyondAll = {};
+    for (const [group, lane] of Object.entries(snap.lanes || {})) {
+      beyond[group] = lane.more.total;
+      const held = snap.tickets.filter((x) => groupOf(x) === group).length;
+      beyondAll[group] = Math.max(0, (lane.all ?? lane.total) - held);
+    }
     load.clear();
     showLoad(snap.units);
     render();
@@ -645,7 +671,10 @@
      badge changes, nothing else. */
   function onDeadlineEvent(ev) {
     const known = tickets.get(ev.number);
-    if (!known) return;
+    if (!known) {
+      if (!ev.event.startsWith("escalation")) countsChanged(); // late or warned now: it may belong in the window
+      return;
+    }
     if (ev.event === "escalation") {
       if (!known.escalation || ev.level >= known.escalation.level) known.escalation = { level: ev.level, audience: ev.audience };
     } else if (ev.event === "escalation.acknowledged") {
@@ -663,10 +692,28 @@
     // The event is the ticket's card, and the load of the units it touched (newer than
     // any the desk has: events come in order), so the desk needs no snapshot for it.
     showLoad(ev.units);
+    if (!tickets.has(ev.number) && ev.event !== "ticket.created" && countsChanged()) return;
     merge(Hotline.ticketCard(ev));
   }
 
-  const desk = Hotline.live({ snapshotUrl: "/api/v1/board", onSnapshot, onEvent, onState: Hotline.showState });
+  /* News of a ticket the desk holds no card for: with tickets beyond the window it may be one of
+     them (which list it leaves, late or not), so the window and counts come again (debounced: a
+     burst of events, one request); true then. Without any, the desk holds every open ticket. */
+  function countsChanged() {
+    const any = (counts) => Object.values(counts).some((n) => n > 0);
+    if (!any(beyond) && !any(beyondAll)) return false;
+    desk.reload();
+    return true;
+  }
+
+  /* The snapshot for the filters chosen: the server picks the most urgent matching cards. */
+  function snapshotUrl() {
+    const f = filters();
+    const query = Object.keys(f).map((k) => k + "=" + encodeURIComponent(f[k])).join("&");
+    return "/api/v1/desk/board" + (query ? "?" + query : "");
+  }
+
+  const desk = Hotline.live({ snapshotUrl, onSnapshot, onEvent, onState: Hotline.showState });
 
   request("GET", "/api/v1/units").then((answer) => {
     if (!answer.ok) return;

@@ -58,6 +58,7 @@ API = {
     ("GET", "api.board"): ({O, D, S, M, B}, 200),
     # the dispatch desk (tests/dispatch/test_desk_api.py): details, several at once, saved views
     ("GET", "api.desk_tickets"): ({D, S, M}, 200),
+    ("GET", "api.desk_board"): ({D, S, M}, 200),  # the desk's snapshot, filtered
     ("POST", "api.desk_dispatch"): ({D, S, M}, 200),  # per item: the stale version is that item's 409
     ("GET", "api.desk_views"): ({D, S, M}, 200),
     ("POST", "api.save_desk_view"): ({D, S, M}, None),  # 201 the first time, 200 saved over
@@ -319,6 +320,7 @@ def _api_call(endpoint, ticket):
         "api.step_ticket": (f"/api/v1/tickets/{n}/steps/accept", {}),
         "api.board": ("/api/v1/board", None),
         "api.desk_tickets": ("/api/v1/desk/tickets", None),
+        "api.desk_board": ("/api/v1/desk/board?late=late", None),
         "api.desk_dispatch": ("/api/v1/desk/dispatch", {"unit": "north", "tickets": [{"number": n or "x", "version": 0}]}),
         "api.desk_views": ("/api/v1/desk/views", None),
         "api.save_desk_view": ("/api/v1/desk/views", {"name": "Late leaks", "filters": {"category": "leak", "late": "late"}}),

@@ -204,8 +204,8 @@ def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server,
             ctx, page = _page(browser, live_server, user, path, viewport={"width": size[0], "height": size[1]})
             contexts.append(ctx)
             wait_for_js(page, "Hotline.current.seq() !== null")  # its opening snapshot is in
-            page.on("request", lambda req, name=name: fetched[name].append(req.url) if "/api/v1/board" in req.url
-                    or "/api/v1/work-orders" in req.url else None)
+            page.on("request", lambda req, name=name: fetched[name].append(req.url)
+                    if any(p in req.url for p in ("/api/v1/board", "/api/v1/desk/board", "/api/v1/work-orders")) else None)
             pages[name] = page
         board, desk, crew = pages["board"], pages["desk"], pages["crew"]
         before = crew_load()

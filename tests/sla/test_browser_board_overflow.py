@@ -47,7 +47,7 @@ def test_more_strip_counts_the_hidden_overdue_and_warned(browser, overflowing, l
         page = context.new_page()
         page.set_default_timeout(10_000)
         sign_in(page, overflowing, "dispatcher")
-        page.goto(overflowing.url + "/board")
+        page.goto(overflowing.url + "/board?per_lane=100")  # every card held: the strip counts hidden cards
         page.locator('#live-state[data-state="live"]').wait_for()
         more = page.locator('[data-col="waiting"] .col-more')
         more.wait_for()

@@ -90,7 +90,7 @@ def wall(browser, crowded):  # noqa: F811
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, crowded, "dispatcher")
-    page.goto(crowded.url + "/board")
+    page.goto(crowded.url + "/board?per_lane=100")  # every card held: the order of all of them
     page.locator('#live-state[data-state="live"]').wait_for()
     page.locator("#alarm-list li").first.wait_for()
     yield page

@@ -20,7 +20,9 @@
    On a reconnect it resyncs. onState receives "connecting", "live", "reconnecting"
    or "signed_out". When the server ends the socket (`session.ended`, or a disconnect
    by the server: the session ended) the page goes to the sign-in page.
-   The returned object's reload() refetches the snapshot (debounced): use it when an
+   snapshotUrl may be a function (a page whose filters choose the snapshot: it reloads on a change).
+   The returned object's reload() refetches the snapshot (debounced: the calls within debounceMs
+   of the first make one request): use it when an
    event names a ticket the page does not know or lacks details for (a ticket event is
    the ticket's whole card: Hotline.ticketCard); seq() is the last seq the page
    reflects (the least over its rooms); now() the server's clock; lastHeard() when this
@@ -131,7 +133,8 @@
     async function loadSnapshot() {
       busy = true;
       reloadAgain = false;
-      const answer = await Hotline.request("GET", opts.snapshotUrl);
+      const url = typeof opts.snapshotUrl === "function" ? opts.snapshotUrl() : opts.snapshotUrl;
+      const answer = await Hotline.request("GET", url);
       if (!answer.ok) {
         if (answer.status === 401) opts.onState("signed_out");
         setTimeout(loadSnapshot, 3000); // server away: try again, still buffering
@@ -175,8 +178,11 @@
         reloadAgain = true; // once the running load ends
         return;
       }
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(loadSnapshot, opts.debounceMs);
+      if (reloadTimer !== null) return; // one is coming: a steady stream of calls must not put it off for ever
+      reloadTimer = setTimeout(() => {
+        reloadTimer = null;
+        loadSnapshot();
+      }, opts.debounceMs);
     }
 
     function receive(name, data) {
