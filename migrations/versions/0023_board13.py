@@ -3,7 +3,7 @@ those: a year of stopped clocks stays out of it), so each open ticket's nearest 
 is one index lookup
 
 Revision ID: 0023_board13
-Revises: 0021_handover
+Revises: 0022_search
 Create Date: 2026-11-29 19:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0023_board13'
-down_revision = '0021_handover'
+down_revision = '0022_search'
 branch_labels = None
 depends_on = None
 
