@@ -143,6 +143,9 @@ def test_a_web_process_restart(cluster, made):  # noqa: F811
         t.join(120)
     assert not errors, errors
     on_1 = [c for c in made if c.web == 1]
+    deadline = time.monotonic() + 15  # a client's reconnect backoff is random: wait for it, not for luck
+    while not all(c.connects >= 2 for c in on_1) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert all(c.connects >= 2 for c in on_1)  # they came back (and resynced on the hello)
     check(cluster, made)
     report("web restart", made)
