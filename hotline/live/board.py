@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
+from dispatch.workorders.services import work_by_unit
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
@@ -47,13 +48,7 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     if unit_ids is not None and not unit_ids:
         return []  # a ticket with no unit yet touches none: no queries
 
-    def counts(statuses) -> dict[int, int]:
-        stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
-        if unit_ids is not None:
-            stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-        return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())
-
-    load, field = counts(ACTIVE_WORK), counts(_IN_FIELD)
+    load, field = work_by_unit(session, ACTIVE_WORK, unit_ids), work_by_unit(session, _IN_FIELD, unit_ids)
     stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))
