@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dispatch.desk.models import DeskView
 from dispatch.routing.services import route_for, takes_work
-from dispatch.workorders.models import ACTIVE_WORK, WorkOrder
+from dispatch.workorders.models import ACTIVE_WORK
+from dispatch.workorders.services import work_by_unit
 from hotline.callers.privacy import address_for
 from hotline.core import error_catalog
 from hotline.core.errors import NotFound, ValidationFailed
@@ -31,10 +32,7 @@ error_catalog.define({
 
 def unit_loads(unit_ids=None) -> dict[int, int]:
     """Open work orders per unit (the load the board shows): unit id -> count."""
-    stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK))
-    if unit_ids is not None:
-        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-    return dict(db.session.execute(stmt.group_by(WorkOrder.unit_id)).all())
+    return work_by_unit(db.session, ACTIVE_WORK, unit_ids)
 
 
 def suggest(category_id: int | None, area: str | None, loads: dict[int, int], avoid: int | None = None) -> dict | None:

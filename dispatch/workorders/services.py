@@ -5,7 +5,7 @@ its state machine (hotline.tickets.services.move: legal or 409, timeline, signal
 and records the step on the work order. Live events follow from the ticket change
 by themselves."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dispatch.routing.services import unit_for
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
@@ -157,3 +157,11 @@ def dispatch_many(items: list[tuple[str, int]], unit: Unit, actor: User, instruc
             continue
         results.append({"number": number, "ok": True, "status": 200, "ticket": ticket})
     return results
+
+
+def work_by_unit(session, statuses=ACTIVE_WORK, unit_ids=None) -> dict[int, int]:
+    """Work orders in these states per unit (unit id -> count): the load the desk and the board show."""
+    stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
+    if unit_ids is not None:
+        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
+    return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())

@@ -13,7 +13,8 @@ from functools import cache
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
+from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
+from dispatch.workorders.services import work_by_unit
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
@@ -254,16 +255,7 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     if unit_ids is not None and not unit_ids:
         return []  # a ticket with no unit yet touches none: no queries
 
-    # One GROUP BY on ix_work_order_unit_status: the active work orders by unit and status.
-    stmt = select(WorkOrder.unit_id, WorkOrder.status, func.count()).where(WorkOrder.status.in_(ACTIVE_WORK))
-    if unit_ids is not None:
-        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-    load: dict[int, int] = {}
-    field: dict[int, int] = {}
-    for unit_id, status, n in session.execute(stmt.group_by(WorkOrder.unit_id, WorkOrder.status)):
-        load[unit_id] = load.get(unit_id, 0) + n
-        if status in _IN_FIELD:
-            field[unit_id] = field.get(unit_id, 0) + n
+    load, field = work_by_unit(session, ACTIVE_WORK, unit_ids), work_by_unit(session, _IN_FIELD, unit_ids)
     stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))
