@@ -65,15 +65,16 @@ def make_app(folder: Path, url: str):
 
 def build(app, folder: Path, args) -> dict:
     """The generated database's record (generation seconds and counts), made if missing."""
-    mark = folder / "built.json"
-    if mark.exists():
-        return json.loads(mark.read_text())
     from flask_migrate import upgrade
 
     from hotline.demo.scale import seed_scale
 
+    mark = folder / "built.json"
     with app.app_context():
-        upgrade()
+        upgrade()  # a cached database made before the newest migrations gets them (indexes, search tables)
+    if mark.exists():
+        return json.loads(mark.read_text())
+    with app.app_context():
         started = time.monotonic()
         for line in seed_scale(args.tickets, args.days, args.open, None, args.templates):
             if line.startswith("demo-scale"):
