@@ -173,7 +173,7 @@ def measure(app, s: dict, runs: int, only: str | None = None) -> list[tuple[str,
     s["cards"] = [c["number"] for c in client.get("/api/v1/desk/board", headers={
         "Authorization": f"Bearer {s['tokens']['dispatcher']}"}).get_json()["tickets"]]  # what the desk asks details of
     for label, role, url in requests_of(s):
-        if only and only not in label:
+        if only and not any(part in label for part in only.split(",")):
             continue
         headers = {"Authorization": f"Bearer {s['tokens'][role]}"}
         times, answer = [], None
@@ -212,7 +212,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cache", default=os.environ.get("HOTLINE_SCALE_CACHE", "/tmp/hotline-scale"))
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--only", help="time only the requests whose label contains this")
+    parser.add_argument("--only", help="time only the requests whose label contains this (or one of these, comma-separated)")
     parser.add_argument("--keep-running", action="store_true", help="PostgreSQL: leave the cluster running")
     args = parser.parse_args()
     folder, url = database(args)

@@ -16,13 +16,13 @@ from hotline.callbacks.schemas import (
 from hotline.callbacks.serialize import callback_view, callback_views, resolved_results
 from hotline.callers.privacy import can_see_caller
 from hotline.core.api import bp, committed, json_body
+from hotline.core.counting import count_rows
 from hotline.core import error_catalog
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
 from hotline.core.openapi import operation
 from hotline.core.permissions import READ_CALLBACK_RATES, WORK_CALLBACKS, require
 from hotline.core.validation import parse, parse_query
-from hotline.tickets.services import count
 
 error_catalog.define({
     "confidential_callback": _l("ticket %(number)s is confidential: its operator or a supervisor calls back"),
@@ -37,7 +37,7 @@ def list_callbacks():
     query = parse_query(CallbackQuery, request.args)
     stmt = services.queue(due_only=query.due)
     page = db.session.scalars(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)).unique().all()
-    return jsonify(items=callback_views(page, current_user), total=count(stmt), page=query.page, per_page=query.per_page)
+    return jsonify(items=callback_views(page, current_user), total=count_rows(stmt), page=query.page, per_page=query.per_page)
 
 
 @bp.post("/v1/callbacks/<int:callback_id>/attempts")

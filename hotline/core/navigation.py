@@ -16,10 +16,10 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hotline.core.extensions import db
+from hotline.core.counting import count_rows
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def add_count(app: Flask, *counts: NavCount) -> None:
 
 def capped_count(stmt: Select) -> int:
     """How many rows `stmt` gives, counting no further than CAP + 1."""
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).limit(CAP + 1).subquery()))
+    return count_rows(stmt, CAP)
 
 
 def nav_badges(endpoint: str) -> list[Badge]:

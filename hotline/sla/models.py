@@ -192,7 +192,9 @@ class Alert(db.Model):
     __tablename__ = "sla_alert"
     __table_args__ = (
         UniqueConstraint("clock_id", "kind"),
-        Index("ix_sla_alert_kind_acknowledged", "kind", "acknowledged_at"),  # breaches nobody took note of
+        # breaches (warnings) nobody took note of, by deadline: the urgent order's first parts
+        Index("ix_sla_alert_waiting", "kind", "acknowledged_at", "due_at", "id"),
+        Index("ix_sla_alert_due", "due_at", "id"),  # its last part: the acknowledged ones by deadline
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from hotline.callers.privacy import (
     needs_reason_to_search_phone,
 )
 from hotline.core import error_catalog
+from hotline.core.counting import count_rows
 from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.permissions import CENTER_STAFF, Role, scope_for
@@ -24,7 +25,6 @@ from hotline.tickets.services import (
     LIST_LOADS,
     SEARCH_CAP,
     TicketFilter,
-    count,
     get_ticket,
     search_tickets,
     short_words,
@@ -102,7 +102,7 @@ def find_tickets(query, user: User) -> TicketPage:
         )
     )
     cap = SEARCH_CAP if query.q and query.q.strip() else COUNT_CAP  # services.search_tickets
-    total = count(ordered(stmt, query.sort, query.dir), cap)
+    total = count_rows(ordered(stmt, query.sort, query.dir), cap)
     stmt = ordered(stmt, query.sort, query.dir, after)
     page = stmt.limit(query.per_page + 1)
     if after is None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from hotline.callers.models import Caller
@@ -14,6 +14,7 @@ from hotline.callers.privacy import CallerSight
 from hotline.callers.services import find_or_create_caller, remember_address
 from hotline.calls.models import Call
 from hotline.core import clock, error_catalog, signals
+from hotline.core.counting import LIST_CAP
 from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
@@ -306,17 +307,9 @@ def search_tickets(f: TicketFilter) -> Select:
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
-COUNT_CAP = 10_000  # beyond this a list says "10,000+": counting further costs more than the page
+COUNT_CAP = LIST_CAP  # beyond this a list says "10,000+": counting further costs more than the page
 PHONE_PART_CALLERS = 5_000  # the callers a part of a number ('8000') finds, newest first
 SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what it finds: "1,000+"
-
-
-def count(stmt: Select, cap: int | None = None) -> int:
-    """The rows of `stmt`; with a cap, at most cap + 1 (more than the cap: 'cap+')."""
-    stmt = stmt.order_by(None)
-    if cap is not None:
-        stmt = stmt.with_only_columns(Ticket.id).options().limit(cap + 1)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
 def _phone_digits(q: str) -> str | None:

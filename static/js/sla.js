@@ -22,6 +22,7 @@
   const rows = new Map(); // id -> li
   const ticked = new Set(); // ids of open alerts selected for one acknowledgement
   let total = 0;
+  let capped = false; // more match than the server counted: total is a floor ("10,000+")
   let next = null; // the cursor of the page after the loaded ones; null: all loaded
   const list = $("alerts");
   const form = $("filters");
@@ -220,11 +221,12 @@
     for (const [id, li] of rows) if (!alerts.has(id)) rows.delete(id) && li.remove();
     const same = nodes.length === list.children.length && nodes.every((n, i) => list.children[i] === n);
     if (!same) list.replaceChildren(...nodes);
-    $("count-alerts").textContent = total;
+    const shownTotal = total.toLocaleString() + (capped ? "+" : "");
+    $("count-alerts").textContent = shownTotal;
     $("alerts-empty").hidden = alerts.size > 0;
     const more = $("alerts-more");
     more.hidden = !next;
-    $("alerts-more-text").textContent = t("more", { shown: alerts.size, total });
+    $("alerts-more-text").textContent = t("more", { shown: alerts.size, total: shownTotal });
     showTicked();
   }
 
@@ -284,6 +286,7 @@
     for (const a of answer.data.items) alerts.set(a.id, a);
     next = answer.data.next;
     total = answer.data.total;
+    capped = answer.data.total_capped;
     render();
   }
 
@@ -295,7 +298,7 @@
       const answer = await request("GET", "/api/v1/sla/alerts?kind=" + kind + "&acknowledged=false&per_page=1");
       if (answer.ok) {
         const box = $(id);
-        box.querySelector("b").textContent = answer.data.total;
+        box.querySelector("b").textContent = answer.data.total.toLocaleString() + (answer.data.total_capped ? "+" : "");
         box.classList.toggle("zero", answer.data.total === 0);
       }
     }
@@ -508,6 +511,7 @@
     alerts.clear();
     for (const a of snap.items) alerts.set(a.id, a);
     total = snap.total;
+    capped = snap.total_capped;
     next = snap.next;
     render();
     countOpen();

@@ -341,3 +341,20 @@ def test_bulk_acknowledge_refuses_unknown_ids_and_bad_input_whole(api, world):
         assert sup.post("/api/v1/sla/alerts/acknowledge", json=body).status_code == 422, body
     for role in ("operator", "dispatcher", "crew", "board", "admin"):
         assert api(role).post("/api/v1/sla/alerts/acknowledge", json={"ids": [some]}).status_code == 403, role
+
+
+def test_urgent_order_by_page_number_agrees_with_the_walk(api, world):
+    whole = alerts(api, order="urgent", per_page=50)["items"]
+    assert alerts(api, order="urgent", per_page=3, page=2)["items"] == whole[3:6]
+
+
+def test_a_total_beyond_the_cap_is_a_floor(api, world, monkeypatch):
+    """Half a million alerts are not counted for a page of fifty: past the cap the total
+    says so (`total_capped`), and the page is still whole."""
+    from hotline.sla.supervision import reports
+
+    page = alerts(api)
+    assert page["total"] == 7 and page["total_capped"] is False
+    monkeypatch.setattr(reports, "LIST_CAP", 5)
+    page = alerts(api, order="urgent")
+    assert page["total"] == 5 and page["total_capped"] is True and len(page["items"]) == 7

@@ -65,9 +65,9 @@ def sla_alerts():
     applies only the sla.* events after it."""
     seq = _last_seq()
     query = parse_query(AlertQuery, request.args)
-    items, total, after = reports.alert_page(query)
+    items, total, capped, after = reports.alert_page(query)
     return jsonify(
-        items=[reports.alert_view(a) for a in items], total=total, page=query.page, per_page=query.per_page,
+        items=[reports.alert_view(a) for a in items], total=total, total_capped=capped, page=query.page, per_page=query.per_page,
         next=after, seq=seq, now=clock.now().isoformat(),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from hotline.core import clock, error_catalog
+from hotline.core.counting import LIST_CAP, count_rows
 from hotline.core.errors import ValidationFailed
 from hotline.core.exports import csv_stream
 from hotline.core.extensions import db
@@ -129,21 +130,52 @@ _ALERT_LOADS = (
 )
 
 
-def alert_page(q: AlertQuery) -> tuple[list[Alert], int, str | None]:
-    """A page of alerts, the total that match, and the cursor of the next page (None at
-    the end). With `after` (keyset) the page starts right after the row it names, at
-    any depth for the price of the first page; else by `page` (offset)."""
+# The urgent order's parts in turn (the rank of _rank), each walked on an index by deadline
+# (ix_sla_alert_waiting, ix_sla_alert_due): sorting half a million alerts by a computed
+# rank cost 370 ms at a year's data; the walk costs what the page does.
+_URGENT_PARTS = (
+    lambda: and_(Alert.kind == AlertKind.BREACH, Alert.acknowledged_at.is_(None)),
+    lambda: and_(Alert.kind == AlertKind.WARNING, Alert.acknowledged_at.is_(None)),
+    lambda: Alert.acknowledged_at.is_not(None),
+)
+
+
+def _urgent_rows(stmt: Select, after: list | None, limit: int) -> list[Alert]:
+    """Up to `limit` alerts of `stmt` (filtered, unordered) in the urgent order, after the
+    key `after` ([rank, due_at, id]) when given."""
+    rows: list[Alert] = []
+    start = after[0] if after else 0
+    for rank in range(start, len(_URGENT_PARTS)):
+        part = stmt.where(_URGENT_PARTS[rank]()).order_by(Alert.due_at, Alert.id)
+        if after and rank == start:
+            due, last = after[1], after[2]
+            part = part.where(or_(Alert.due_at > due, and_(Alert.due_at == due, Alert.id > last)))
+        rows += db.session.scalars(part.options(*_ALERT_LOADS).limit(limit - len(rows))).unique().all()
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def alert_page(q: AlertQuery) -> tuple[list[Alert], int, bool, str | None]:
+    """A page of alerts, the total that match (counted up to LIST_CAP), whether more
+    match than were counted, and the cursor of the next page (None at the end). With
+    `after` (keyset) the page starts right after the row it names, at any depth for the
+    price of the first page; else by `page` (offset)."""
     stmt = alert_select(q)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = count_rows(stmt, LIST_CAP)
     key_of = _ORDERS[q.order][1]
-    if q.after:
-        stmt = stmt.where(_after(_ORDERS[q.order][0](), _uncursor(q.after, q.order)))
+    after = _uncursor(q.after, q.order) if q.after else None
+    if q.order == "urgent" and (after or q.page == 1):
+        rows = _urgent_rows(stmt.order_by(None), after, q.per_page + 1)
     else:
-        stmt = stmt.offset((q.page - 1) * q.per_page)
-    rows = list(db.session.scalars(stmt.options(*_ALERT_LOADS).limit(q.per_page + 1)).unique().all())
+        if after:
+            stmt = stmt.where(_after(_ORDERS[q.order][0](), after))
+        else:
+            stmt = stmt.offset((q.page - 1) * q.per_page)
+        rows = list(db.session.scalars(stmt.options(*_ALERT_LOADS).limit(q.per_page + 1)).unique().all())
     more = len(rows) > q.per_page
     rows = rows[: q.per_page]
-    return rows, total, _cursor(key_of(rows[-1])) if more else None
+    return rows, min(total, LIST_CAP), total > LIST_CAP, _cursor(key_of(rows[-1])) if more else None
 
 
 def alert_view(alert: Alert) -> dict:

@@ -110,6 +110,7 @@ class SlaAlertOut(BaseModel):
 
 class SlaAlertPageOut(PageOut):
     items: list[SlaAlertOut]
+    total_capped: bool = Field(description="more alerts match than were counted: `total` is a floor (10,000+)")
     next: str | None = Field(description="pass as `after` for the page after this one; null: this is the last")
     seq: int = Field(description="the last live event this list reflects")
     now: datetime
