@@ -23,6 +23,10 @@ def _next_due():
     )
 
 
+def _has_running_clock():
+    return Ticket.id.in_(select(SlaClock.ticket_id).where(SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None)))
+
+
 def _values(tickets: list) -> dict[int, dict]:
     now = clock.now()
     out = {}
@@ -39,4 +43,4 @@ def _values(tickets: list) -> dict[int, dict]:
 
 
 DEADLINE = ListColumn(key="deadline", label=_l("Deadline"), cell="sla/_list_deadline.html",
-                      values=_values, sort=_next_due, default_dir="asc")
+                      values=_values, sort=_next_due, default_dir="asc", present=_has_running_clock)

@@ -29,7 +29,7 @@ from hotline.tickets.services import (
     search_tickets,
     short_words,
 )
-from hotline.tickets.sorting import Cursor, check_sort, cursor_after, ordered
+from hotline.tickets.sorting import Cursor, check_sort, cursor_after, ordered, page_ids
 from hotline.users.models import User
 
 error_catalog.define({
@@ -103,11 +103,13 @@ def find_tickets(query, user: User) -> TicketPage:
     )
     cap = SEARCH_CAP if query.q and query.q.strip() else COUNT_CAP  # services.search_tickets
     total = count_rows(ordered(stmt, query.sort, query.dir), cap)
-    stmt = ordered(stmt, query.sort, query.dir, after)
-    page = stmt.limit(query.per_page + 1)
-    if after is None:
-        page = page.offset((query.page - 1) * query.per_page)
-    rows = _load_in_order(db.session.scalars(page.with_only_columns(Ticket.id)).all())
+    ids = page_ids(stmt, query.sort, query.dir, after, query.per_page + 1) if after or query.page == 1 else None
+    if ids is None:  # an order with no parts, or a page by its number (an offset)
+        page = ordered(stmt, query.sort, query.dir, after).limit(query.per_page + 1)
+        if after is None:
+            page = page.offset((query.page - 1) * query.per_page)
+        ids = db.session.scalars(page.with_only_columns(Ticket.id)).all()
+    rows = _load_in_order(ids)
     items = rows[:query.per_page]
     following = cursor_after(items[-1], query.sort, query.dir).encode() if len(rows) > query.per_page else None
     return TicketPage(items, min(total, cap), total > cap,

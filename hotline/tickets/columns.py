@@ -20,6 +20,9 @@ class ListColumn:
     values: Callable[[list], dict[int, Any]]  # tickets -> {ticket id: value}
     sort: Callable[[], ColumnElement]  # an expression correlated to Ticket
     default_dir: str = "asc"
+    # the same as `sort() IS NOT NULL` but found on an index: the list walks the tickets
+    # with a value first, then the rest by id, instead of computing the value for all
+    present: Callable[[], ColumnElement] | None = None
 
 
 def add_column(app: Flask, column: ListColumn) -> None:
