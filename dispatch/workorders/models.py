@@ -34,11 +34,7 @@ ACTIVE_WORK = (
 
 class WorkOrder(db.Model):
     __tablename__ = "work_order"
-    __table_args__ = (
-        Index("ix_work_order_unit_status", "unit_id", "status"),
-        # the live work per unit (work_by_unit): a range of the active states, not a year of finished ones
-        Index("ix_work_order_status_unit", "status", "unit_id"),
-    )
+    __table_args__ = (Index("ix_work_order_unit_status", "unit_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)

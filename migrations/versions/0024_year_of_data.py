@@ -1,5 +1,5 @@
 """a year of data: the SLA alerts walked in the urgent order on indexes (the waiting ones
-by kind and deadline, the rest by deadline), and the live work per unit found by state
+by kind and deadline, the rest by deadline)
 
 Revision ID: 0024_year_of_data
 Revises: 0023_board13
@@ -18,11 +18,9 @@ def upgrade():
     op.drop_index('ix_sla_alert_kind_acknowledged', table_name='sla_alert')
     op.create_index('ix_sla_alert_waiting', 'sla_alert', ['kind', 'acknowledged_at', 'due_at', 'id'])
     op.create_index('ix_sla_alert_due', 'sla_alert', ['due_at', 'id'])
-    op.create_index('ix_work_order_status_unit', 'work_order', ['status', 'unit_id'])
 
 
 def downgrade():
-    op.drop_index('ix_work_order_status_unit', table_name='work_order')
     op.drop_index('ix_sla_alert_due', table_name='sla_alert')
     op.drop_index('ix_sla_alert_waiting', table_name='sla_alert')
     op.create_index('ix_sla_alert_kind_acknowledged', 'sla_alert', ['kind', 'acknowledged_at'])
