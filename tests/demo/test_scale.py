@@ -53,6 +53,8 @@ def test_a_generated_center_hangs_together(app):
 
         phone = db.session.scalar(select(Caller.phone).where(Caller.phone.like("+861%")).order_by(Caller.id.desc()).limit(1))
         theirs = _count(select(Ticket).join(Caller).where(Caller.phone == phone, ~Ticket.confidential))
+        # the search indexes, set aside during the load, were built over every row
+        cloned = db.session.scalar(select(Ticket.number).order_by(Ticket.id.desc()).limit(1))
         today = db.session.scalar(select(func.max(Ticket.number)).where(Ticket.number.like(f"{clock.local(NOW):%Y%m%d}-%")))
         token = create_token_for("op1", "test")[1]
         db.session.commit()
@@ -68,3 +70,8 @@ def test_a_generated_center_hangs_together(app):
     assert made.status_code == 201, made.get_json()
     day, seq = today.split("-")
     assert made.get_json()["number"] == f"{day}-{int(seq) + 1:04d}"
+    fragment = client.get(f"/api/v1/tickets?q={cloned[4:]}", headers=auth).get_json()
+    assert cloned in [t["number"] for t in fragment["items"]]
+    # and kept up again afterwards: a new ticket is found by a word of its address
+    assert made.get_json()["number"] in [
+        t["number"] for t in client.get("/api/v1/tickets?q=东湖路1号", headers=auth).get_json()["items"]]
