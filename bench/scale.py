@@ -112,7 +112,7 @@ def samples(app) -> dict:
     month_to = newest - timedelta(days=30)
     return {
         "mobile": frequent[3:], "e164": frequent, "busiest": busiest, "landline": landline[5:], "partial": frequent[3:10],
-        "name": name, "fragment": number[4:], "prefix": number[:11], "address": "珞喻路", "matter": "水表不走字", "tokens": tokens,
+        "name": name, "number": number, "fragment": number[4:], "prefix": number[:11], "address": "珞喻路", "matter": "水表不走字", "tokens": tokens,
         "from": (month_to - timedelta(days=30)).isoformat(), "to": month_to.isoformat(),
     }
 
@@ -150,7 +150,13 @@ def requests_of(s: dict) -> list[tuple[str, str, str]]:
         ("caller history", "operator", f"/api/v1/callers/{s['e164'].replace('+', '%2B')}/tickets"),
         ("caller history, busiest caller", "operator", f"/api/v1/callers/{s['busiest'].replace('+', '%2B')}/tickets"),
         ("SLA supervision (urgent)", "supervisor", "/api/v1/sla/alerts?order=urgent"),
+        ("SLA escalations", "supervisor", "/api/v1/sla/escalations"),
+        ("SLA escalations, open (the page)", "supervisor", "/api/v1/sla/escalations?open=1&per_page=100"),
+        ("SLA extensions", "supervisor", "/api/v1/sla/extensions"),
+        ("SLA on-time report (month)", "supervisor", "/api/v1/sla/on-time"),
         ("callback queue", "operator", "/api/v1/callbacks"),
+        ("duty log, latest", "supervisor", "/api/v1/duty-log"),
+        ("ticket page", "operator", f"/api/v1/tickets/{s['number']}"),
         ("duty-log search", "supervisor", "/api/v1/duty-log/search?q=停水"),
         ("handover search", "supervisor", "/api/v1/handovers?q=跟进"),
         ("wall board snapshot", "board", "/api/v1/board"),

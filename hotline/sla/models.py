@@ -107,6 +107,7 @@ class SlaClock(db.Model):
         Index("ix_sla_clock_running", "ticket_id", "due_at", "warn_at", "warned_at", "breached_at",
               sqlite_where=text("stopped_at IS NULL AND running_since IS NOT NULL"),
               postgresql_where=text("stopped_at IS NULL AND running_since IS NOT NULL")),
+        Index("ix_sla_clock_stopped_at", "stopped_at"),  # the on-time report: a period's stopped clocks
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,6 +221,7 @@ class Escalation(db.Model):
     acknowledges it. `next_at` is when it climbs again if nobody does."""
 
     __tablename__ = "escalation"
+    __table_args__ = (Index("ix_escalation_started_at", "started_at", "id"),)  # the list, newest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)

@@ -10,6 +10,7 @@ from hotline.core import clock
 from hotline.core.api import bp, committed, json_body
 from hotline.core.errors import NotFound
 from hotline.core.events import LiveEvent
+from hotline.core.counting import LIST_CAP, count_rows
 from hotline.core.extensions import db
 from hotline.core.i18n import current_locale
 from hotline.core.openapi import operation
@@ -151,7 +152,7 @@ def sla_escalations():
         stmt = stmt.where(Ticket.unit_id.in_(scope or {-1}))
     if query.open:
         stmt = stmt.where(Escalation.acknowledged_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = count_rows(stmt, LIST_CAP)
     rows = db.session.scalars(
         stmt.options(
             joinedload(Escalation.ticket).joinedload(Ticket.category),
@@ -161,7 +162,8 @@ def sla_escalations():
         .order_by(Escalation.started_at.desc(), Escalation.id.desc())
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).unique().all()
-    return jsonify(items=[_escalation_view(e) for e in rows], total=total, page=query.page, per_page=query.per_page)
+    return jsonify(items=[_escalation_view(e) for e in rows], total=min(total, LIST_CAP), total_capped=total > LIST_CAP,
+                   page=query.page, per_page=query.per_page)
 
 
 @bp.post("/v1/sla/escalations/<int:esc_id>/acknowledge")

@@ -149,6 +149,7 @@ class EscalationOut(BaseModel):
 
 class EscalationPageOut(PageOut):
     items: list[EscalationOut]
+    total_capped: bool = Field(description="more escalations match than were counted: `total` is a floor (10,000+)")
 
 
 class SlaExtensionOut(BaseModel):
