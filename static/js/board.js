@@ -229,7 +229,9 @@
     // the columns off the wall.
     const listed = emergencies.slice(0, ALARM_AT_MOST);
     const unlisted = emergencies.length - listed.length + emergenciesBeyond;
-    const moreAlarms = unlisted ? [el("li", "alarm-item alarm-more", t("more", { n: unlisted }))] : [];
+    alarmsUnlisted = unlisted;
+    const moreAlarms = [el("li", "alarm-item alarm-more", t("more", { n: unlisted }))];
+    moreAlarms[0].hidden = !unlisted;
     $("alarm-list").replaceChildren(
       ...listed.map((x) => {
         const li = el("li", "alarm-item" + (fresh.has(x.number) ? " arrived" : ""));
@@ -276,7 +278,32 @@
     return ol.scrollHeight > ol.clientHeight + 1;
   }
 
+  /* The alarm band gives way too: while a column with cards shows none of them (30,000 open and
+     a day of emergencies), its listed emergencies leave from the bottom into its "+N more", down to one. */
+  let alarmsUnlisted = 0;
+
   function fit() {
+    const items = [...$("alarm-list").querySelectorAll(".alarm-item:not(.alarm-more)")];
+    const more = $("alarm-list").querySelector(".alarm-more");
+    items.forEach((li) => { li.hidden = false; });
+    let hidden = 0;
+    const showAlarmMore = () => {
+      if (!more) return;
+      more.hidden = !(alarmsUnlisted + hidden);
+      more.textContent = t("more", { n: alarmsUnlisted + hidden });
+    };
+    showAlarmMore();
+    while (fitColumns() && wallLayout.matches && items.length - hidden > 1) {
+      items[items.length - 1 - hidden].hidden = true;
+      hidden += 1;
+      showAlarmMore();
+    }
+    fitUnits();
+  }
+
+  /* Fits every column; true when a column holding cards could show none of them. */
+  function fitColumns() {
+    let starved = false;
     document.querySelectorAll(".col[data-col]").forEach((col) => {
       const ol = col.querySelector(".cards");
       const more = col.querySelector(".col-more");
@@ -295,9 +322,10 @@
         col.classList.add("dense");
         cards.forEach((c) => { c.hidden = false; });
         hideFromBottom(ol, more, cards, rest);
+        starved = starved || cards[0].hidden;
       }
     });
-    fitUnits();
+    return starved;
   }
 
   function hideFromBottom(ol, more, cards, rest) {

@@ -361,21 +361,25 @@
   }
 
   let typingIn = null; // a list whose form is being filled in is not redrawn under the cursor
-  function redraw(id, items, build) {
+  // `answer`: the page the items came from; its total may be more than the items shown
+  function redraw(id, items, build, answer) {
     const box = $(id);
     if (box.contains(document.activeElement) && document.activeElement.value) {
       typingIn = id;
       return;
     }
     box.replaceChildren(...items.map(build));
-    $("count-" + id).textContent = items.length;
-    $("jump-" + id).textContent = items.length;
+    const all = answer ? answer.total : items.length;
+    const count = all.toLocaleString() + (answer && answer.total_capped ? "+" : "");
+    $("count-" + id).textContent = count;
+    $("jump-" + id).textContent = count;
+    $("count-" + id).title = all > items.length ? t("more", { shown: items.length, total: count }) : "";
     $(id + "-empty").hidden = items.length > 0;
   }
 
   async function loadEscalations() {
     const answer = await request("GET", "/api/v1/sla/escalations?open=1&per_page=100");
-    if (answer.ok) redraw("escalations", answer.data.items, escalationRow);
+    if (answer.ok) redraw("escalations", answer.data.items, escalationRow, answer.data);
   }
 
   /* ---- extensions ---- */
@@ -428,7 +432,7 @@
 
   async function loadExtensions() {
     const answer = await request("GET", "/api/v1/sla/extensions?status=pending&per_page=100");
-    if (answer.ok) redraw("extensions", answer.data.items, extensionRow);
+    if (answer.ok) redraw("extensions", answer.data.items, extensionRow, answer.data);
   }
 
   /* ---- on-time rates ---- */

@@ -83,6 +83,9 @@ MEASURE = """() => {
   const px = (sel) => { const n = document.querySelector('.card ' + sel); return n ? parseFloat(getComputedStyle(n).fontSize) : null; };
   return {
     bad,
+    starved: [...document.querySelectorAll('.col[data-col]')].filter((c) => +c.querySelector('[data-count]').textContent > 0
+               && ![...c.querySelectorAll('.card')].some(shown)).map((c) => c.dataset.col),
+    alarms: [...document.querySelectorAll('#alarm-list li[data-number]')].filter(shown).length,
     counts: Object.fromEntries([...document.querySelectorAll('[data-count]')].map((n) => [n.dataset.count, +n.textContent])),
     shown: cards.length,
     more: [...document.querySelectorAll('.col-more:not([hidden])')].map((m) => m.textContent),
@@ -145,6 +148,7 @@ def look(page, stage: str, lang: str, shots: Path) -> dict:
         where = f"{stage} cards, {lang}, {size}"
         assert found["bad"] == [], (where, found["bad"])
         assert found["missing"] == [], (where, "cards without category, address, countdown or unit")
+        assert found["starved"] == [], (where, "columns holding cards that show none of them")
         scale = viewport["width"] / 1920
         if found["shown"]:
             sizes = found["sizes"]
@@ -259,3 +263,31 @@ def test_outage_within_5_seconds_then_recovery(walls, server, shots):
     page.screenshot(path=str(shots / "board-back-zh-3840.png"))
     page.locator("#outage").wait_for(state="hidden", timeout=15_000)  # fades by itself
     assert page.locator("#wall-clock").inner_text() != frozen  # ticking again
+
+
+EMERGENCIES = """
+from hotline.tickets import services
+from hotline.tickets.models import Channel
+from hotline.tickets.schemas import TicketCreate
+from hotline.units.models import Unit
+from hotline.users.models import User
+from dispatch.workorders import services as work
+op = db.session.scalar(db.select(User).where(User.username == "operator"))
+disp = db.session.scalar(db.select(User).where(User.username == "dispatcher"))
+north = db.session.scalar(db.select(Unit).where(Unit.code == "north"))
+for i in range(12):
+    t = services.create_ticket(TicketCreate(category="leak", priority="emergency", matter="主管爆裂，路面积水。",
+        address="建设大道与解放大道交叉口东北角", caller={"phone": "+8613600136001"}), op, Channel.PHONE)
+    db.session.flush()
+    if i % 2:
+        work.dispatch_ticket(t, north, disp, None, None)
+"""
+
+
+def test_a_day_of_emergencies_leaves_every_column_a_card(walls, server, shots):
+    """After the runs above, twelve emergencies (half dispatched): the alarm band lists what
+    leaves each column room for a card, the rest in its "+N more"."""
+    server.run_in_app(EMERGENCIES)
+    for lang, page in walls.items():
+        found = look(page, "emergencies", lang, shots)  # no column starved (look asserts it)
+        assert found["alarms"] >= 1
