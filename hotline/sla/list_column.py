@@ -23,8 +23,15 @@ def _next_due():
     )
 
 
-def _has_running_clock():
-    return Ticket.id.in_(select(SlaClock.ticket_id).where(SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None)))
+def _next_dues():
+    """(ticket_id, value): each ticket with a running clock and its next deadline, grouped
+    on ix_sla_clock_running."""
+    return (
+        select(SlaClock.ticket_id.label("ticket_id"), func.min(SlaClock.due_at).label("value"))
+        .where(SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None))
+        .group_by(SlaClock.ticket_id)
+        .subquery("next_due")
+    )
 
 
 def _values(tickets: list) -> dict[int, dict]:
@@ -43,4 +50,4 @@ def _values(tickets: list) -> dict[int, dict]:
 
 
 DEADLINE = ListColumn(key="deadline", label=_l("Deadline"), cell="sla/_list_deadline.html",
-                      values=_values, sort=_next_due, default_dir="asc", present=_has_running_clock)
+                      values=_values, sort=_next_due, default_dir="asc", valued=_next_dues)

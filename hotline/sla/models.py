@@ -111,7 +111,7 @@ class SlaClock(db.Model):
         # Partial, so that neither competes with ix_sla_clock_running for the board's queries.
         Index("ix_sla_clock_stopped", "stopped_at",
               sqlite_where=text("stopped_at IS NOT NULL"), postgresql_where=text("stopped_at IS NOT NULL")),
-        Index("ix_sla_clock_open", "unit_id", "stage", "due_at", "breached_at",
+        Index("ix_sla_clock_open", "unit_id", "stage", "due_at", "breached_at", "ticket_id",
               sqlite_where=text("stopped_at IS NULL"), postgresql_where=text("stopped_at IS NULL")),
     )
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, or_, select, true
 from sqlalchemy.orm import aliased
 
 from hotline.core import error_catalog
@@ -92,12 +92,13 @@ class _Part:
     where: ColumnElement
     value: Any = None
     expr: ColumnElement | None = None
+    join: Subquery | None = None  # joined on its ticket_id (expr is one of its columns)
 
 
 def _parts(key: str, direction: SortDir) -> list[_Part] | None:
     """The order of `key` as parts walked in turn, each on an index ordered by id: for
     keys of a few values (priority, state, unit) one part per value, for a column with
-    `present` its valued rows then the rest. Sorting a million tickets by a computed
+    `valued` its valued rows then the rest. Sorting a million tickets by a computed
     rank costs hundreds of milliseconds; a walk costs what the page does. None: the
     key is an indexed column already (number, created)."""
     if key == "priority":
@@ -110,9 +111,9 @@ def _parts(key: str, direction: SortDir) -> list[_Part] | None:
             by_name.setdefault(name, []).append(unit_id)
         parts = [_Part(Ticket.unit_id.in_(ids), name) for name, ids in by_name.items()]
         return [*(parts if direction == SortDir.ASC else parts[::-1]), _Part(Ticket.unit_id.is_(None))]
-    elif (column := list_columns().get(key)) is not None and column.present is not None:
-        present = column.present()
-        return [_Part(present, expr=column.sort()), _Part(~present)]
+    elif (column := list_columns().get(key)) is not None and column.valued is not None:
+        valued = column.valued()
+        return [_Part(true(), expr=valued.c.value, join=valued), _Part(Ticket.id.not_in(select(valued.c.ticket_id)))]
     else:
         return None
     return parts if direction == SortDir.ASC else parts[::-1]
@@ -139,6 +140,8 @@ def page_ids(stmt: Select, key: str | None, direction: SortDir | None, after: "C
     for i in range(start, len(parts)):
         part = parts[i]
         rows = stmt.order_by(None).where(part.where)
+        if part.join is not None:
+            rows = rows.join(part.join, part.join.c.ticket_id == Ticket.id)
         rows = rows.order_by(*([way(part.expr)] if part.expr is not None else []), way(Ticket.id))
         if after is not None and i == start:
             rows = rows.where(_after(part.expr, direction, False, after) if part.expr is not None

@@ -24,7 +24,7 @@ _OPEN = sa.text('stopped_at IS NULL')
 
 def upgrade():
     op.create_index('ix_sla_clock_stopped', 'sla_clock', ['stopped_at'], sqlite_where=_STOPPED, postgresql_where=_STOPPED)
-    op.create_index('ix_sla_clock_open', 'sla_clock', ['unit_id', 'stage', 'due_at', 'breached_at'],
+    op.create_index('ix_sla_clock_open', 'sla_clock', ['unit_id', 'stage', 'due_at', 'breached_at', 'ticket_id'],
                     sqlite_where=_OPEN, postgresql_where=_OPEN)
     op.create_index('ix_escalation_started_at', 'escalation', ['started_at', 'id'])
 
