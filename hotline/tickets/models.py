@@ -91,6 +91,10 @@ class Ticket(db.Model):
         Index("ix_ticket_priority_created_at", "priority", "created_at"),
         Index("ix_ticket_caller_id_created_at", "caller_id", "created_at"),
         Index("ix_ticket_caller_name", "caller_name"),  # a name's beginning
+        # the list sorted by state, priority or unit: each value's tickets walked by id (sorting.page_ids)
+        Index("ix_ticket_status_id", "status", "id"),
+        Index("ix_ticket_priority_id", "priority", "id"),
+        Index("ix_ticket_unit_id_id", "unit_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -143,17 +143,20 @@ _URGENT_PARTS = (
 def _urgent_rows(stmt: Select, after: list | None, limit: int) -> list[Alert]:
     """Up to `limit` alerts of `stmt` (filtered, unordered) in the urgent order, after the
     key `after` ([rank, due_at, id]) when given."""
-    rows: list[Alert] = []
+    ids: list[int] = []
     start = after[0] if after else 0
     for rank in range(start, len(_URGENT_PARTS)):
         part = stmt.where(_URGENT_PARTS[rank]()).order_by(Alert.due_at, Alert.id)
         if after and rank == start:
             due, last = after[1], after[2]
             part = part.where(or_(Alert.due_at > due, and_(Alert.due_at == due, Alert.id > last)))
-        rows += db.session.scalars(part.options(*_ALERT_LOADS).limit(limit - len(rows))).unique().all()
-        if len(rows) >= limit:
+        ids += db.session.scalars(part.with_only_columns(Alert.id).limit(limit - len(ids))).all()
+        if len(ids) >= limit:
             break
-    return rows
+    # Chosen by id first, joined after: with the joins in the walk PostgreSQL hashed a
+    # million tickets for 21 alerts (110 ms).
+    loaded = {a.id: a for a in db.session.scalars(select(Alert).options(*_ALERT_LOADS).where(Alert.id.in_(ids))).unique()}
+    return [loaded[i] for i in ids]
 
 
 def alert_page(q: AlertQuery) -> tuple[list[Alert], int, bool, str | None]:
