@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from fixtures.live import PASSWORD, browser, live_server, sign_in, wait_for_js  # noqa: F401 - fixtures
+from fixtures.live import PASSWORD, api_caller, browser, live_server, sign_in, wait_for_js  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -180,13 +180,7 @@ def test_desk_board_and_crew_apply_ticket_events_without_refetching(live_server,
     then follows the steps from the events (its buttons from the card's steps)."""
     live_server.run_in_app(CREW_SEED)
     tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
-    http = requests.Session()
-
-    def call(who, method, path, body=None):
-        r = http.request(method, live_server.url + "/api/v1" + path, json=body, timeout=10,
-                         headers={"Authorization": f"Bearer {tokens[who]}"})
-        assert r.ok, r.text
-        return r.json()
+    call = api_caller(live_server, tokens)
 
     def crew_load() -> int:
         return next(u["load"] for u in call("dispatcher", "GET", "/board")["units"] if u["code"] == "north-crew-1")

@@ -4,8 +4,7 @@ beyond the window (which the page holds no card for) brings the counts again."""
 import json
 
 import pytest
-import requests
-from fixtures.live import browser, live_server, sign_in, wait_for_js  # noqa: F401 - fixtures
+from fixtures.live import api_caller, browser, live_server, sign_in, wait_for_js  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +19,7 @@ print(json.dumps({name: create_token(db.session.scalar(db.select(User).where(Use
 
 def test_a_ticket_beyond_the_window_changes_the_counts(live_server, browser):  # noqa: F811 - fixtures
     tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
-    http = requests.Session()
-
-    def call(who, method, path, body=None):
-        r = http.request(method, live_server.url + "/api/v1" + path, json=body, timeout=10,
-                         headers={"Authorization": f"Bearer {tokens[who]}"})
-        assert r.ok, r.text
-        return r.json()
+    call = api_caller(live_server, tokens)
 
     created = [call("operator", "POST", "/tickets", {"category": "repair", "matter": "Meter box leaking",
                                                      "address": f"{i} Mill Lane", "caller": {"phone": "13700137000"}})
@@ -61,14 +54,11 @@ def test_a_ticket_beyond_the_window_changes_the_counts(live_server, browser):  #
 def test_the_desk_asks_the_server_for_its_filters(live_server, browser):  # noqa: F811 - fixtures
     """A filter chosen on the desk reloads its snapshot with it: the server picks the cards and
     counts them against the whole queue."""
-    tokens = json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1])
-    headers = {"Authorization": f"Bearer {tokens['operator']}"}
+    call = api_caller(live_server, json.loads(live_server.run_in_app(TOKENS).strip().splitlines()[-1]))
     for priority in ("emergency", "normal"):
-        r = requests.post(live_server.url + "/api/v1/tickets", headers=headers, timeout=10, json={
-            "category": "repair", "matter": "Meter box leaking", "priority": priority, "caller": {"phone": "13700137000"}})
-        assert r.ok, r.text
-    expected = requests.get(live_server.url + "/api/v1/desk/board?priority=emergency", timeout=10,
-                            headers={"Authorization": f"Bearer {tokens['dispatcher']}"}).json()["lanes"]["queue"]
+        call("operator", "POST", "/tickets", {"category": "repair", "matter": "Meter box leaking", "priority": priority,
+                                              "caller": {"phone": "13700137000"}})
+    expected = call("dispatcher", "GET", "/desk/board?priority=emergency")["lanes"]["queue"]
     assert 0 < expected["total"] < expected["all"]
     context = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
     try:
