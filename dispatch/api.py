@@ -27,6 +27,7 @@ from hotline.core.api import bp, committed, json_body
 from hotline.core import error_catalog
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
+from hotline.core.idempotency import idempotent
 from hotline.core.openapi import operation
 from hotline.core.permissions import (
     CREW_STEPS,
@@ -65,8 +66,11 @@ def _act(number: str, action):
 
 @bp.post("/v1/tickets/<number>/dispatch")
 @operation("Send a new or returned ticket to a unit or crew (派单)", path=TicketNumber, body=DispatchIn,
-           response=TicketOut, returns="The ticket, dispatched", errors=_CONFLICT)
+           response=TicketOut, returns="The ticket, dispatched", errors=_CONFLICT,
+           description="Send an `Idempotency-Key` header to make a retry safe: a dispatch whose answer was "
+                       "lost (a timeout, a restart) answers the same again instead of 409 `stale`.")
 @require(DISPATCH)
+@idempotent
 def dispatch_ticket(number: str):
     data = parse(DispatchIn, json_body())
     unit = find_unit(data.unit)

@@ -96,6 +96,20 @@ def test_bad_keys_are_refused(app, api, key):
     assert r.json["codes"] == {"Idempotency-Key": "idempotency_key_invalid"}
 
 
+def test_a_dispatch_retried_with_its_key_answers_the_first_answer(app, api):
+    """A dispatch whose answer was lost, sent again with its key: the same answer, not 409 stale."""
+    made = _post(api).json
+    body = {"unit": "north", "version": made["version"]}
+    key = str(uuid.uuid4())
+    first = api("dispatcher").post(f"/api/v1/tickets/{made['number']}/dispatch", json=body, headers={"Idempotency-Key": key})
+    assert first.status_code == 200, first.json
+    again = api("dispatcher").post(f"/api/v1/tickets/{made['number']}/dispatch", json=body, headers={"Idempotency-Key": key})
+    assert again.status_code == 200 and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+    # without the key the same request is a stale edit, as before
+    assert api("dispatcher").post(f"/api/v1/tickets/{made['number']}/dispatch", json=body).status_code == 409
+
+
 def test_the_header_is_documented(client):
     doc = client.get("/api/openapi.json").json
     post = doc["paths"]["/api/v1/tickets"]["post"]
