@@ -40,6 +40,7 @@ from hotline.demo.center import BRANCHES
 from hotline.demo.models import DemoInstance
 from hotline.duty.dutylog.demo import LOG
 from hotline.duty.dutylog.services import review_day
+from hotline.sla.engine import marks
 from hotline.sla.models import AlertKind, ExtensionStatus
 from hotline.tickets import fulltext
 from hotline.tickets.models import Priority, Status
@@ -620,6 +621,8 @@ def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers
             _write_sequences(numbers)
             logged = _duty_log(rng, plans, now)
             _fix_sequences([*CLONED, "caller", "caller_address", "duty_log_entry"])
+            marks.refresh_all(db.session.connection())  # what the SLA hooks keep after each flush
+            db.session.commit()
     finally:
         _fast_load(False)
     yield f"demo-scale: {logged} duty log entries on the days before the demo's week, each day reviewed"
@@ -628,10 +631,11 @@ def seed_scale(tickets: int, days: int, open_tickets: int | None = None, callers
     db.session.execute(DemoInstance.__table__.delete())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        # The planner's statistics for the million rows just loaded, as after any bulk load:
-        # autovacuum would take its time, and until then PostgreSQL plans for empty tables.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        # The planner's statistics and the visibility map for the million rows just loaded,
+        # as autovacuum would leave them in a while: until then PostgreSQL plans for empty
+        # tables and reads the table for what an index-only scan answers.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
     total_open = db.session.scalar(select(func.count()).select_from(t["ticket"]).where(
         t["ticket"].c.status.notin_([Status.CLOSED, Status.CANCELLED])))
     yield (f"demo-scale: {tickets} tickets over {days} days, {len(people)} more callers, {total_open} open; "

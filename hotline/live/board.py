@@ -6,12 +6,12 @@ it gets the window it can show and the numbers of the rest.
 Urgency, the same as the pages sort by (static/js/deadline.js `lateFirst`): emergencies
 first; then a missed deadline (the most overdue first); then a warned one (the least
 time left first); then by priority, the oldest first. The deadline is the ticket's
-nearest running clock, as its card shows it (hotline/sla/engine/summary.py)."""
+nearest running clock, as its card shows it, read from the marks the SLA engine keeps
+on the ticket (hotline/sla/engine/marks.py)."""
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
 from dispatch.workorders.services import work_by_unit
@@ -19,8 +19,6 @@ from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
 from hotline.live.views import ticket_cards
-from hotline.sla.engine.summary import deadlines_for
-from hotline.sla.models import SlaClock
 from hotline.tickets.models import PRIORITY_RANK, Category, Priority, Status, Ticket
 from hotline.units.models import Unit, UnitKind
 
@@ -50,29 +48,9 @@ def _unit_state(active: int, in_field: int) -> str:
     return "busy" if active else "available"
 
 
-def _running(c) -> tuple:
-    return c.stopped_at.is_(None), c.running_since.is_not(None)  # ix_sla_clock_running's condition
-
-
-_NOW = bindparam("now", type_=SlaClock.due_at.type)  # each statement is given {"now": ...}
-
-
-@cache
-def _nearest_rank():
-    """Per ticket (correlated), the rank of its nearest running deadline, the one its card
-    shows: one lookup in ix_sla_clock_running. No running clock: on time. Built once (an
-    alias costs more to build than the lookup)."""
-    c = aliased(SlaClock)
-    state = case((or_(c.breached_at.is_not(None), c.due_at <= _NOW), LATE),
-                 (or_(c.warned_at.is_not(None), c.warn_at <= _NOW), WARNED), else_=ON_TIME)
-    nearest = select(state).where(c.ticket_id == Ticket.id, *_running(c)).order_by(c.due_at).limit(1)
-    return func.coalesce(nearest.scalar_subquery(), ON_TIME)
-
-
-@cache
-def _nearest_due():
-    c = aliased(SlaClock)
-    return select(func.min(c.due_at)).where(c.ticket_id == Ticket.id, *_running(c)).scalar_subquery()
+def _rank(now):
+    """A ticket's deadline rank from the marks of its nearest running clock (engine/marks.py)."""
+    return case((Ticket.sla_late_at <= now, LATE), (Ticket.sla_warn_at <= now, WARNED), else_=ON_TIME)
 
 
 def _filters(filters, unit_ids) -> list:
@@ -98,20 +76,17 @@ _LATE_FILTER = {"late": (LATE,), "warned": (WARNED,), "late_or_warned": (LATE, W
 
 
 def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
-    """Per lane: total, late, warned, emergency (one pass over the open tickets' status
-    index, each with one lookup of its nearest deadline)."""
+    """Per lane: total, late, warned, emergency (one pass over ix_ticket_status_priority_sla)."""
     statuses = [s for group in lanes.values() for s in group]
-    rank = _nearest_rank().label("rank")
+    rank = _rank(now).label("rank")
     emergency = (Ticket.priority == Priority.EMERGENCY).label("emergency")
-    # Grouped by the rank itself: the lookup is made once a ticket (PostgreSQL repeats a
-    # subquery for each expression that names it).
     stmt = (select(Ticket.status, emergency, rank, func.count()).where(Ticket.status.in_(statuses), *conds)
             .group_by(Ticket.status, emergency, rank))
     if ranks:
-        stmt = stmt.where(_nearest_rank().in_(ranks))
+        stmt = stmt.where(_rank(now).in_(ranks))
     lane_of = {s: name for name, group in lanes.items() for s in group}
     out = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
-    for status, is_emergency, r, n in session.execute(stmt, {"now": now}):
+    for status, is_emergency, r, n in session.execute(stmt):
         lane = out[lane_of[Status(status)]]
         lane["total"] += n
         lane["late"] += n if r == LATE else 0
@@ -120,30 +95,19 @@ def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
     return out
 
 
-def _by_deadline(session: Session, statuses, conds: list, now, rank: int, want: int, taken: set) -> list[int]:
-    """Up to `want` tickets (not emergencies, not taken) whose nearest deadline is missed
-    (LATE) or warned (WARNED), the nearest deadline first: a walk of the running clocks in
-    deadline order, so a ticket is met first at its nearest one."""
-    c = SlaClock
+def _by_deadline(session: Session, statuses, conds: list, now, rank: int, want: int) -> list[int]:
+    """Up to `want` tickets (not emergencies) whose nearest deadline is missed (LATE) or
+    warned (WARNED), the earliest first: a walk of ix_ticket_sla_late_at."""
     if rank == LATE:
-        cond = c.due_at <= now
+        cond = Ticket.sla_late_at <= now
     else:
-        cond = and_(c.due_at > now, or_(c.warned_at.is_not(None), c.warn_at <= now))
-    limit = 2 * want + 8
-    while True:
-        rows = session.execute(
-            select(c.ticket_id).join(Ticket, Ticket.id == c.ticket_id)
-            .where(*_running(c), cond, Ticket.status.in_(statuses), Ticket.priority != Priority.EMERGENCY, *conds)
-            .order_by(c.due_at, c.ticket_id).limit(limit)
-        ).scalars().all()
-        found = [t for t in dict.fromkeys(rows) if t not in taken]
-        if rank == WARNED and found:
-            # A warned clock may not be the ticket's nearest: keep those whose nearest is warned.
-            nearest = deadlines_for(session, found)
-            found = [t for t in found if _state(nearest.get(t), now) == WARNED]
-        if len(found) >= want or len(rows) < limit:
-            return found[:want]
-        limit *= 4
+        cond = and_(Ticket.sla_late_at > now, Ticket.sla_warn_at <= now)
+    return list(session.scalars(
+        select(Ticket.id)
+        .where(Ticket.sla_late_at.is_not(None), cond, Ticket.status.in_(statuses),
+               Ticket.priority != Priority.EMERGENCY, *conds)
+        .order_by(Ticket.sla_late_at, Ticket.id).limit(want)
+    ))
 
 
 def _state(sla: dict | None, now) -> int:
@@ -161,17 +125,17 @@ def _state(sla: dict | None, now) -> int:
 
 def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now) -> list[int]:
     """The lane's `size` most urgent tickets (ids, the most urgent first)."""
-    rank = _nearest_rank()
+    rank = _rank(now)
     # 1. Emergencies (few): missed, warned, then the rest, each the nearest deadline first, then the oldest.
     stmt = (select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority == Priority.EMERGENCY, *conds)
-            .order_by(rank, case((rank < ON_TIME, _nearest_due())), Ticket.created_at, Ticket.id).limit(size))
+            .order_by(rank, case((rank < ON_TIME, Ticket.sla_late_at)), Ticket.created_at, Ticket.id).limit(size))
     if ranks:
         stmt = stmt.where(rank.in_(ranks))
-    chosen = list(session.scalars(stmt, {"now": now}))
+    chosen = list(session.scalars(stmt))
     # 2. Missed deadlines, 3. warned ones: the nearest deadline first.
     for r in (LATE, WARNED):
         if len(chosen) < size and (not ranks or r in ranks):
-            chosen += _by_deadline(session, statuses, conds, now, r, size - len(chosen), set(chosen))
+            chosen += _by_deadline(session, statuses, conds, now, r, size - len(chosen))
     # 4. The rest by priority, the oldest first (every missed and warned one is chosen by now).
     if len(chosen) < size and (not ranks or ON_TIME in ranks):
         priority = case(*[(Ticket.priority == p, r) for p, r in PRIORITY_RANK.items()])

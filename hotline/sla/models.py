@@ -103,7 +103,7 @@ class SlaClock(db.Model):
     __table_args__ = (
         UniqueConstraint("ticket_id", "stage", "cycle"),
         # The running clocks only, by ticket and deadline: each open ticket's nearest deadline
-        # is one lookup (hotline/live/board.py ranks and counts a 30,000-ticket board by it).
+        # is one lookup (engine/marks.py keeps it on the ticket; the list's deadline column).
         Index("ix_sla_clock_running", "ticket_id", "due_at", "warn_at", "warned_at", "breached_at",
               sqlite_where=text("stopped_at IS NULL AND running_since IS NOT NULL"),
               postgresql_where=text("stopped_at IS NULL AND running_since IS NOT NULL")),

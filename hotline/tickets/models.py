@@ -3,7 +3,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.callers.models import Caller
@@ -82,7 +82,11 @@ class TicketSequence(db.Model):
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        Index("ix_ticket_status_priority", "status", "priority"),
+        # the board's and the desk's counts per lane: late, warned, emergencies (migration 0027)
+        Index("ix_ticket_status_priority_sla", "status", "priority", "sla_late_at", "sla_warn_at"),
+        # their most urgent: a walk of the open tickets' deadlines (closed ones have none)
+        Index("ix_ticket_sla_late_at", "sla_late_at", "id", postgresql_where=text("sla_late_at IS NOT NULL"),
+              sqlite_where=text("sla_late_at IS NOT NULL")),
         Index("ix_ticket_created_at", "created_at"),
         # each filter of the list, in the list's default order (migration 0022_search)
         Index("ix_ticket_status_created_at", "status", "created_at"),
@@ -135,6 +139,10 @@ class Ticket(db.Model):
     reopened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # When the nearest running deadline is (was) missed, and warned; NULL when none runs.
+    # Written by the SLA engine alone, from the clocks (hotline/sla/engine/marks.py).
+    sla_late_at: Mapped[datetime | None]
+    sla_warn_at: Mapped[datetime | None]
 
     category: Mapped[Category] = relationship()
     caller: Mapped[Caller | None] = relationship()
