@@ -11,7 +11,7 @@ on the ticket (hotline/sla/engine/marks.py)."""
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
 from dispatch.workorders.services import work_by_unit
@@ -39,6 +39,10 @@ BOARD_WINDOW = 12  # a column shows at most about 8 cards, even on a 4K wall
 DESK_WINDOW = 100  # a desk list is scrolled: the first hundred of each
 MAX_WINDOW = 200
 
+# What a card shows of a ticket (hotline/live/views.py): 200 tickets' matter, facts and
+# answer would be read and decoded for nothing.
+_CARD_COLUMNS = (Ticket.number, Ticket.version, Ticket.status, Ticket.priority, Ticket.category_id,
+                 Ticket.unit_id, Ticket.address, Ticket.created_at)
 LATE, WARNED, ON_TIME = 0, 1, 2  # a ticket's deadline rank (deadline.js `rank`)
 
 
@@ -76,36 +80,37 @@ _LATE_FILTER = {"late": (LATE,), "warned": (WARNED,), "late_or_warned": (LATE, W
 
 
 def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
-    """Per lane: total, late, warned, emergency (one pass over ix_ticket_status_priority_sla)."""
+    """Per lane: total, late, warned, emergency. One pass over ix_ticket_status_priority_sla
+    in its order (grouped by its columns, summed: no sort)."""
     statuses = [s for group in lanes.values() for s in group]
-    rank = _rank(now).label("rank")
-    emergency = (Ticket.priority == Priority.EMERGENCY).label("emergency")
-    stmt = (select(Ticket.status, emergency, rank, func.count()).where(Ticket.status.in_(statuses), *conds)
-            .group_by(Ticket.status, emergency, rank))
+    rank = _rank(now)
+    stmt = (select(Ticket.status, Ticket.priority, func.count(), func.sum(case((rank == LATE, 1), else_=0)),
+                   func.sum(case((rank == WARNED, 1), else_=0)))
+            .where(Ticket.status.in_(statuses), *conds).group_by(Ticket.status, Ticket.priority))
     if ranks:
-        stmt = stmt.where(_rank(now).in_(ranks))
+        stmt = stmt.where(rank.in_(ranks))
     lane_of = {s: name for name, group in lanes.items() for s in group}
     out = {name: dict.fromkeys(("total", "late", "warned", "emergency"), 0) for name in lanes}
-    for status, is_emergency, r, n in session.execute(stmt):
+    for status, priority, n, late, warned in session.execute(stmt):
         lane = out[lane_of[Status(status)]]
         lane["total"] += n
-        lane["late"] += n if r == LATE else 0
-        lane["warned"] += n if r == WARNED else 0
-        lane["emergency"] += n if is_emergency else 0
+        lane["late"] += late
+        lane["warned"] += warned
+        lane["emergency"] += n if priority == Priority.EMERGENCY else 0
     return out
 
 
-def _by_deadline(session: Session, statuses, conds: list, now, rank: int, want: int) -> list[int]:
-    """Up to `want` tickets (not emergencies) whose nearest deadline is missed (LATE) or
-    warned (WARNED), the earliest first: a walk of ix_ticket_sla_late_at."""
+def _by_deadline(session: Session, statuses, conds: list, now, rank: int, emergency: bool, want: int) -> list[int]:
+    """Up to `want` emergencies, or other tickets, whose nearest deadline is missed (LATE)
+    or warned (WARNED), the earliest first: a walk of ix_ticket_sla_late_at."""
     if rank == LATE:
         cond = Ticket.sla_late_at <= now
     else:
         cond = and_(Ticket.sla_late_at > now, Ticket.sla_warn_at <= now)
+    kind = Ticket.priority == Priority.EMERGENCY if emergency else Ticket.priority != Priority.EMERGENCY
     return list(session.scalars(
         select(Ticket.id)
-        .where(Ticket.sla_late_at.is_not(None), cond, Ticket.status.in_(statuses),
-               Ticket.priority != Priority.EMERGENCY, *conds)
+        .where(Ticket.sla_late_at.is_not(None), cond, Ticket.status.in_(statuses), kind, *conds)
         .order_by(Ticket.sla_late_at, Ticket.id).limit(want)
     ))
 
@@ -125,18 +130,20 @@ def _state(sla: dict | None, now) -> int:
 
 def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now) -> list[int]:
     """The lane's `size` most urgent tickets (ids, the most urgent first)."""
-    rank = _rank(now)
-    # 1. Emergencies (few): missed, warned, then the rest, each the nearest deadline first, then the oldest.
-    stmt = (select(Ticket.id).where(Ticket.status.in_(statuses), Ticket.priority == Priority.EMERGENCY, *conds)
-            .order_by(rank, case((rank < ON_TIME, Ticket.sla_late_at)), Ticket.created_at, Ticket.id).limit(size))
-    if ranks:
-        stmt = stmt.where(rank.in_(ranks))
-    chosen = list(session.scalars(stmt))
-    # 2. Missed deadlines, 3. warned ones: the nearest deadline first.
-    for r in (LATE, WARNED):
-        if len(chosen) < size and (not ranks or r in ranks):
-            chosen += _by_deadline(session, statuses, conds, now, r, size - len(chosen))
-    # 4. The rest by priority, the oldest first (every missed and warned one is chosen by now).
+    chosen: list[int] = []
+    for emergency in (True, False):
+        # Missed deadlines, then warned ones, the nearest deadline first.
+        for r in (LATE, WARNED):
+            if len(chosen) < size and (not ranks or r in ranks):
+                chosen += _by_deadline(session, statuses, conds, now, r, emergency, size - len(chosen))
+        if len(chosen) < size and emergency and (not ranks or ON_TIME in ranks):
+            # Emergencies on time (few), the oldest first: sorted here, because an ORDER BY
+            # created_at lets SQLite walk ix_ticket_created_at through the whole year.
+            calm = session.execute(
+                select(Ticket.created_at, Ticket.id).where(
+                    Ticket.status.in_(statuses), Ticket.priority == Priority.EMERGENCY, _rank(now) == ON_TIME, *conds))
+            chosen += [i for _at, i in sorted(calm)][:size - len(chosen)]
+    # The rest by priority, the oldest first (every missed and warned one is chosen by now).
     if len(chosen) < size and (not ranks or ON_TIME in ranks):
         priority = case(*[(Ticket.priority == p, r) for p, r in PRIORITY_RANK.items()])
         taken = set(chosen)
@@ -160,7 +167,8 @@ def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None
         ids += _lane_window(session, statuses, size, conds, ranks, now) if counts[name]["total"] else []
     by_id = {
         t.id: t for t in session.scalars(
-            select(Ticket).options(joinedload(Ticket.category), joinedload(Ticket.unit)).where(Ticket.id.in_(ids)))
+            select(Ticket).options(load_only(*_CARD_COLUMNS), joinedload(Ticket.category), joinedload(Ticket.unit))
+            .where(Ticket.id.in_(ids)))
     }
     return [by_id[i] for i in ids], counts
 

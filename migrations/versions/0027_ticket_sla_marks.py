@@ -35,7 +35,8 @@ def upgrade():
                f"sla_warn_at = {_nearest('warn_at', 'warned_at')} WHERE id IN (SELECT c.ticket_id FROM sla_clock c "
                "WHERE c.stopped_at IS NULL AND c.running_since IS NOT NULL)")
     op.drop_index('ix_ticket_status_priority', table_name='ticket')
-    op.create_index('ix_ticket_status_priority_sla', 'ticket', ['status', 'priority', 'sla_late_at', 'sla_warn_at'])
+    op.create_index('ix_ticket_status_priority_sla', 'ticket',
+                    ['status', 'priority', 'sla_late_at', 'sla_warn_at', 'unit_id', 'category_id'])
     op.create_index('ix_ticket_sla_late_at', 'ticket', ['sla_late_at', 'id'],
                     postgresql_where=sa.text('sla_late_at IS NOT NULL'), sqlite_where=sa.text('sla_late_at IS NOT NULL'))
 
