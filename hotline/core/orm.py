@@ -24,9 +24,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Search objects the migrations create and the models do not describe (SQLite FTS5 tables
-# with their shadow tables, PostgreSQL trigram indexes): alembic's comparison skips them.
-OUTSIDE_MODELS = ("ticket_fts", "caller_fts", "ix_trgm_")
+# Objects the migrations create and the models do not describe (SQLite FTS5 tables with
+# their shadow tables, PostgreSQL trigram indexes, PostgreSQL-only partial indexes
+# `ix_pg_`): alembic's comparison skips them.
+OUTSIDE_MODELS = ("ticket_fts", "caller_fts", "ix_trgm_", "ix_pg_")
 
 
 def outside_models(name, type_, parent_names) -> bool:
