@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     # Imported here, not above: `from hotline.core import clock` anywhere must stay light.
     from hotline.core import backup, converters, health, http_errors, i18n, navigation, outbox, request_checks
     from hotline.core import ratelimit, security_headers
-    from hotline.core.orm import configure_sqlite, write_intent
+    from hotline.core.orm import configure_postgresql, configure_sqlite, write_intent
 
     converters.init_app(app)
 
@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, write_intent)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     outbox.install(db.session)
     http_errors.init_app(app)
     request_checks.init_app(app)

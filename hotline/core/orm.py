@@ -1,4 +1,4 @@
-"""Declarative base, column types and SQLite connection settings."""
+"""Declarative base, column types and the SQLite and PostgreSQL connection settings."""
 import sqlite3
 import threading
 import time
@@ -24,9 +24,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Search objects the migrations create and the models do not describe (SQLite FTS5 tables
-# with their shadow tables, PostgreSQL trigram indexes): alembic's comparison skips them.
-OUTSIDE_MODELS = ("ticket_fts", "caller_fts", "ix_trgm_")
+# Objects the migrations create and the models do not describe (SQLite FTS5 tables with
+# their shadow tables, PostgreSQL trigram indexes, PostgreSQL-only partial indexes
+# `ix_pg_`): alembic's comparison skips them.
+OUTSIDE_MODELS = ("ticket_fts", "caller_fts", "ix_trgm_", "ix_pg_")
 
 
 def outside_models(name, type_, parent_names) -> bool:
@@ -184,6 +185,20 @@ def configure_sqlite(engine: Engine, write_intent) -> None:
     event.listen(engine, "rollback", _end("rollback"))
     # A connection returned to the pool mid-transaction is rolled back by the pool.
     event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
+
+
+def configure_postgresql(engine: Engine) -> None:
+    """Every statement planned for its own values: psycopg's automatic server-side prepare
+    (after 5 runs of a statement on a connection) lets PostgreSQL switch to a generic plan,
+    one made without the values, after 5 more; for a search (`LIKE '%...%'` over trigram
+    indexes), a partial index (the open tickets) or an id window, that plan walks the
+    whole table: a search of 150 ms took 350-620 ms from its 11th run at a million
+    tickets (bench/scale.py). Planning each time costs well under a millisecond."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        if hasattr(dbapi_connection, "prepare_threshold"):  # psycopg 3
+            dbapi_connection.prepare_threshold = None
 
 
 def str_enum(cls) -> Enum:

@@ -19,6 +19,15 @@ from hotline.core.outbox import pending
 from hotline.tickets.models import Ticket, TicketSequence
 
 PROVISIONAL_PREFIX = "~"
+DATE_DIGITS = 8  # the date's digits, YYYYMMDD: no other run of digits in a number is as long
+
+
+def only_a_beginning(fragment: str) -> bool:
+    """True if a fragment of digits and '-' can be found only at a number's start: it
+    opens with a whole date ('20260315', '20260315-00'); a search looks that up as a
+    range of the numbers, not as a substring."""
+    digits = len(fragment) - len(fragment.lstrip("0123456789"))
+    return digits >= DATE_DIGITS
 
 
 def next_ticket_number(at: datetime) -> str:

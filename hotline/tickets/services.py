@@ -29,7 +29,7 @@ from hotline.tickets.models import (
     Ticket,
     TicketNote,
 )
-from hotline.tickets.numbering import give_number, provisional_number
+from hotline.tickets.numbering import give_number, only_a_beginning, provisional_number
 from hotline.tickets.schemas import CallIn, TicketCreate
 from hotline.tickets.sight import address_visible, caller_visible, not_hidden
 from hotline.tickets.timeline import EventKind
@@ -312,19 +312,35 @@ PHONE_PART_CALLERS = 5_000  # the callers a part of a number ('8000') finds, new
 SEARCH_CAP = 1_000  # a search lists the newest this many (+1) of what it finds: "1,000+"
 
 
+PHONE_PUNCTUATION = " -+()"
+
+
+def _number_like(q: str) -> bool:
+    """`q` is digits and phone punctuation only ('20260315', '0315-0042', '+86 139 1234
+    5678'): a ticket's number or a phone, not words of the address, the matter or a name."""
+    return any(c.isdigit() for c in q) and all(c.isdigit() or c in PHONE_PUNCTUATION for c in q)
+
+
 def _phone_digits(q: str) -> str | None:
     """The digits of a partial number ('8000', '138 0013', '027-8550'), without a trunk 0
     (the stored E.164 has none); None if `q` is not digits and phone punctuation."""
-    if not q or any(not (c.isdigit() or c in " -+()") for c in q):
+    if not _number_like(q):
         return None
     digits = "".join(c for c in q if c.isdigit())
     digits = digits.removeprefix("0")
     return digits if len(digits) >= 4 else None
 
 
+def _number_fragment(q: str) -> str | None:
+    """`q` as a fragment of a ticket number (digits and '-': '0315-0042', '0042'), or None."""
+    return q if _number_like(q) and all(c.isdigit() or c == "-" for c in q) else None
+
+
 def short_words(q: str) -> bool:
     """True if a search for `q` looks for words too short for the index in the newest
     tickets only (fulltext.RECENT_WINDOW)."""
+    if _number_like(q):
+        return _number_fragment(q) is not None and len(q) < fulltext.MIN_INDEXED
     return all(len(w) < fulltext.MIN_INDEXED for w in q.split())
 
 
@@ -332,13 +348,13 @@ def matching_q(q: str, sight: CallerSight | None, filters: list):
     """The ids of the tickets a search box's text finds, each way by an index: its
     number (or a fragment), the caller's phone (full in any spelling, or a part), the
     caller's name (its beginning, or a fragment), words of the address or the matter.
+    Digits and phone punctuation alone are a ticket's number or a phone: not looked for
+    in the address, the matter or the name (what the operator means; and on PostgreSQL
+    the trigrams of digits are in nearly every row's text: 40-60 ms a stage for nothing).
     The caller's phone, name and address only where the searcher sees them in full
     (sight.py): a search is no oracle."""
     sees_caller, sees_address = caller_visible(sight), address_visible(sight)
-    ways = [
-        and_(Ticket.number >= q, Ticket.number < q + "\U0010ffff"),
-        and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller),
-    ]
+    ways = [and_(Ticket.number >= q, Ticket.number < q + "\U0010ffff")]
     phone = try_normalize_phone(q)
     if phone:
         ways.append(and_(Ticket.caller_id.in_(select(Caller.id).where(Caller.phone == phone)), sees_caller))
@@ -346,9 +362,32 @@ def matching_q(q: str, sight: CallerSight | None, filters: list):
     if digits:  # the callers first, on their own: PostgreSQL would otherwise walk every ticket
         callers = db.session.scalars(fulltext.callers_with_phone_part(digits).limit(PHONE_PART_CALLERS)).all()
         ways.append(and_(Ticket.caller_id.in_(callers), sees_caller))
+    if _number_like(q):
+        ways += _number_fragment_ways(q)
+    else:
+        ways += [and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller),
+                 _words(q, sees_caller, sees_address)]
+    return union(*(_newest(and_(way, *filters)) for way in ways)).subquery()
+
+
+def _number_fragment_ways(q: str) -> list:
+    """A fragment of a ticket number anywhere in it; none for its beginning (a whole date:
+    the range of `matching_q` finds it, where the trigrams of a date, in every number,
+    cost PostgreSQL 25 ms a stage)."""
+    fragment = _number_fragment(q)
+    if fragment is None or only_a_beginning(fragment):
+        return []
+    if len(fragment) >= fulltext.MIN_INDEXED:
+        return [fulltext.contains(("number",), fragment)]
+    return [and_(fulltext.contains_unindexed(("number",), fragment), fulltext.recent_window())]
+
+
+def _words(q: str, sees_caller, sees_address):
+    """Every word of `q` somewhere the searcher may see it: the number, the matter, the
+    address, the caller's name."""
     words = q.split()
     per_word = []
-    for w in words:  # each word somewhere the searcher may see it
+    for w in words:
         find = fulltext.contains if len(w) >= fulltext.MIN_INDEXED else fulltext.contains_unindexed
         per_word.append(or_(
             find(("number", "matter"), w),
@@ -360,8 +399,7 @@ def matching_q(q: str, sight: CallerSight | None, filters: list):
     long_words = [w for w in words if len(w) >= fulltext.MIN_INDEXED]
     if long_words:  # one index lookup finds the rows; the conditions above sort them out
         per_word.insert(0, fulltext.candidates(long_words[0]))
-    ways.append(and_(*per_word))
-    return union(*(_newest(and_(way, *filters)) for way in ways)).subquery()
+    return and_(*per_word)
 
 
 def _newest(condition) -> Select:

@@ -93,6 +93,9 @@ class _Part:
     value: Any = None
     expr: ColumnElement | None = None
     join: Subquery | None = None  # joined on its ticket_id (expr is one of its columns)
+    # a column NULL in every row of the part, ordered by before the id: PostgreSQL takes
+    # no IS NULL for an equality, and walks an index on (it, id) in id order only so
+    null: ColumnElement | None = None
 
 
 def _parts(key: str, direction: SortDir) -> list[_Part] | None:
@@ -110,7 +113,8 @@ def _parts(key: str, direction: SortDir) -> list[_Part] | None:
         for unit_id, name in db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)):
             by_name.setdefault(name, []).append(unit_id)
         parts = [_Part(Ticket.unit_id.in_(ids), name) for name, ids in by_name.items()]
-        return [*(parts if direction == SortDir.ASC else parts[::-1]), _Part(Ticket.unit_id.is_(None))]
+        return [*(parts if direction == SortDir.ASC else parts[::-1]),
+                _Part(Ticket.unit_id.is_(None), null=Ticket.unit_id)]
     elif (column := list_columns().get(key)) is not None and column.valued is not None:
         valued = column.valued()
         return [_Part(true(), expr=valued.c.value, join=valued), _Part(Ticket.id.not_in(select(valued.c.ticket_id)))]
@@ -142,7 +146,8 @@ def page_ids(stmt: Select, key: str | None, direction: SortDir | None, after: "C
         rows = stmt.order_by(None).where(part.where)
         if part.join is not None:
             rows = rows.join(part.join, part.join.c.ticket_id == Ticket.id)
-        rows = rows.order_by(*([way(part.expr)] if part.expr is not None else []), way(Ticket.id))
+        rows = rows.order_by(*([way(part.expr)] if part.expr is not None else []),
+                             *([way(part.null)] if part.null is not None else []), way(Ticket.id))
         if after is not None and i == start:
             rows = rows.where(_after(part.expr, direction, False, after) if part.expr is not None
                               else beyond(Ticket.id, after.id))

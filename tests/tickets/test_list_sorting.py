@@ -11,7 +11,7 @@ import pytest
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine.summary import deadlines_for
-from hotline.tickets.models import PRIORITY_RANK, Priority, Status, Ticket
+from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Priority, Status, Ticket
 
 START = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 UNIT_NAMES = {"north": "North branch", "north-crew-1": "North crew 1", "south": "South branch", None: None}
@@ -129,6 +129,25 @@ def test_rows_without_a_value_come_last_both_ways(api, listed):
     for direction in ("asc", "desc"):
         assert _all(api, sort="unit", dir=direction)[-1] == no_unit
         assert cancelled in _all(api, sort="deadline", dir=direction)[-2:]
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_open_tickets_sorted_by_unit(app, api, listed, direction):
+    """Walked on the open tickets' own index on PostgreSQL (migration 0028): the cancelled
+    one left out, the one without a unit last, by page and by cursor."""
+    expected = [n for n in _expected(app, api, "unit", direction) if n != listed[4]]
+    assert _all(api, sort="unit", dir=direction, open=1) == expected
+    assert _all_by_cursor(api, sort="unit", dir=direction, open=1) == expected
+
+
+def test_the_open_tickets_index_is_of_the_open_statuses(app):
+    """PostgreSQL uses the partial index only for a filter of the statuses it was made for."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL-only index")
+        definition = db.session.scalar(db.text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_pg_ticket_open_unit_id_id'"))
+    assert set(re.findall(r"'(\w+)'", definition)) == {s.value for s in OPEN_STATUSES}
 
 
 def test_default_order_is_newest_first_and_a_heading_first_sorts_its_natural_way(api, listed):

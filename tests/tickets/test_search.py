@@ -145,3 +145,31 @@ def test_searched_newest_first_in_stages_finds_the_same(api, made, monkeypatch):
     monkeypatch.setattr("hotline.tickets.services.SEARCH_CAP", 1)
     body = api("supervisor").get("/api/v1/tickets", query_string={"q": "水"}).get_json()
     assert body["total_capped"] is True and [t["number"] for t in body["items"]] == [made["web"], made["bill"]]
+
+
+def test_digits_are_a_number_or_a_phone_not_words(api, made, new_ticket):
+    """Digits and phone punctuation alone find the caller's phone and the ticket's number,
+    not the same digits in another ticket's matter or address."""
+    quoting = new_ticket(matter="来电人说邻居13912345678家的水表在漏水，表号20261129-0002",
+                         caller={"phone": "13700001234", "name": "张三"}, address="东湖区13912345678号")
+    for q in ("13912345678", "+86 139 1234 5678", "2345678"):
+        assert _found(api, q) == {made["leak"]}, q
+    assert _found(api, "13700001234") == {quoting.number}
+    assert _found(api, made["hydrant"]) == {made["hydrant"]}
+    assert _found(api, made["hydrant"][4:]) == {made["hydrant"]}  # a fragment: by the number only
+
+
+def test_a_whole_date_finds_the_days_tickets(api, made):
+    day = made["leak"][:8]  # all four were taken on one day
+    every = {made[k] for k in ("leak", "hydrant", "bill", "web")}
+    assert _found(api, day) == every and _found(api, day + "-") == every
+    assert _found(api, day[2:]) == every  # not the whole date: a substring
+
+
+def test_postgresql_plans_each_statement_for_its_values(app):
+    """psycopg prepares no statement (a prepared one gets a generic plan after 5 runs,
+    which walks the whole table for a search)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        assert db.session.connection().connection.dbapi_connection.prepare_threshold is None
