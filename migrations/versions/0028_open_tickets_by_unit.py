@@ -6,15 +6,15 @@ and PostgreSQL walked each unit's tickets from the oldest for them, filtering ou
 The statuses are models.OPEN_STATUSES: a change of those must come with a migration that
 makes this index again (tests/tickets/test_list_sorting.py checks they agree).
 
-Revision ID: 0028_pgsearch
-Revises: 0026_list_parts
+Revision ID: 0028_open_tickets_by_unit
+Revises: 0027_ticket_sla_marks
 Create Date: 2026-11-30 01:00:00
 
 """
 from alembic import op
 
-revision = '0028_pgsearch'
-down_revision = '0026_list_parts'
+revision = '0028_open_tickets_by_unit'
+down_revision = '0027_ticket_sla_marks'
 branch_labels = None
 depends_on = None
 
