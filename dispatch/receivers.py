@@ -1,5 +1,5 @@
 """What dispatch does when tickets change elsewhere."""
-from dispatch.workorders.services import dispatch_ticket, route_new_ticket, send_back
+from dispatch.workorders.services import cancel_work, dispatch_ticket, route_new_ticket, send_back
 from hotline.core import signals
 from hotline.tickets.models import Status
 
@@ -18,3 +18,8 @@ def send_on(ticket, actor, unit, **_):
 @signals.ticket_reopened.connect
 def back_to_unit(ticket, actor, words, **_):
     send_back(ticket, actor, words)
+
+
+@signals.ticket_cancelled.connect
+def stop_work(ticket, actor, reason, **_):
+    cancel_work(ticket, reason)

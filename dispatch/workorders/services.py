@@ -125,6 +125,11 @@ def send_back(ticket: Ticket, actor: User, words: str) -> WorkOrder:
     return order
 
 
+def cancel_work(ticket: Ticket, reason: str) -> None:
+    """The ticket was cancelled: its unit's work order ends (its crew's load with it)."""
+    _end_active(ticket, WorkOrderStatus.CANCELLED, reason)
+
+
 def _end_active(ticket: Ticket, status: WorkOrderStatus, reason: str) -> None:
     order = active_work_order(ticket)
     if order is not None:

@@ -25,6 +25,10 @@ ticket_reopened = _signals.signal("ticket-reopened", doc="""
 A resolved ticket went back to its unit after the callback (回访): a new cycle.
 sender: Ticket; kwargs: actor (User), words (str: what the caller said).""")
 
+ticket_cancelled = _signals.signal("ticket-cancelled", doc="""
+A ticket was cancelled (a wrong or duplicate ticket): no one works on it any more.
+sender: Ticket; kwargs: actor (User), reason (str).""")
+
 ticket_reclassified = _signals.signal("ticket-reclassified", doc="""
 A ticket's category, priority or area changed.
 sender: Ticket; kwargs: actor (User), changes (dict field -> (before, after)).""")

@@ -208,8 +208,11 @@ def snapshot(unit_ids: set[int] | None = None, *, lanes: dict = BOARD_LANES, siz
     cards = ticket_cards(db.session, tickets)
     _beyond(counts, lanes, cards, now)
     if filters is not None:
-        for name, total in lane_totals(db.session, lanes, unit_ids).items():
-            counts[name]["all"] = total  # unfiltered: "12 of 340 shown (filtered)"
+        # unfiltered: "12 of 340 shown (filtered)"; with no filter set, the counts are those
+        filtered = any(v is not None for v in filters.model_dump().values())
+        totals = lane_totals(db.session, lanes, unit_ids) if filtered else {n: c["total"] for n, c in counts.items()}
+        for name, total in totals.items():
+            counts[name]["all"] = total
     return {
         "seq": seq,
         "now": now.isoformat(),

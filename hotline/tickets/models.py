@@ -82,10 +82,10 @@ class TicketSequence(db.Model):
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        # the board's and the desk's counts per lane: late, warned, emergencies, with the
-        # desk's usual filters (unit, category) in it: no table reads (migration 0027)
+        # the board's and the desk's counts per lane (late, warned, emergencies) and their
+        # most urgent, with the desk's usual filters (unit, category): no table reads (0027)
         Index("ix_ticket_status_priority_sla", "status", "priority", "sla_late_at", "sla_warn_at", "unit_id",
-              "category_id"),
+              "category_id", "id"),
         # their most urgent: a walk of the open tickets' deadlines (closed ones have none)
         Index("ix_ticket_sla_late_at", "sla_late_at", "id", postgresql_where=text("sla_late_at IS NOT NULL"),
               sqlite_where=text("sla_late_at IS NOT NULL")),

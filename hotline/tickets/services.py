@@ -253,6 +253,7 @@ def cancel_ticket(ticket: Ticket, reason: str, actor: User, expected_version: in
     if not ticket.is_open:
         raise Conflict("cancel_not_open", number=ticket.number, status=Term("status", ticket.status.value))
     move(ticket, "cancel", actor, {"cancelled_at": clock.now(), "cancel_reason": reason}, reason, shown=("status",))
+    signals.ticket_cancelled.send(ticket, actor=actor, reason=reason)
 
 
 @dataclass

@@ -36,7 +36,7 @@ def upgrade():
                "WHERE c.stopped_at IS NULL AND c.running_since IS NOT NULL)")
     op.drop_index('ix_ticket_status_priority', table_name='ticket')
     op.create_index('ix_ticket_status_priority_sla', 'ticket',
-                    ['status', 'priority', 'sla_late_at', 'sla_warn_at', 'unit_id', 'category_id'])
+                    ['status', 'priority', 'sla_late_at', 'sla_warn_at', 'unit_id', 'category_id', 'id'])
     op.create_index('ix_ticket_sla_late_at', 'ticket', ['sla_late_at', 'id'],
                     postgresql_where=sa.text('sla_late_at IS NOT NULL'), sqlite_where=sa.text('sla_late_at IS NOT NULL'))
 

@@ -152,3 +152,32 @@ def test_admin_edits_routing_rules_and_new_tickets_follow(app, api, units):
     assert api("dispatcher").post("/api/v1/routing-rules", json={"category": "complaint", "unit": "north"}).status_code == 403
     bad = api("admin").post("/api/v1/routing-rules", json={"category": "nope", "unit": "mars"})
     assert bad.status_code == 422 and "category" in bad.json["fields"]
+
+
+def test_a_cancelled_ticket_ends_its_work_order_and_the_units_load(app, api, tokens):
+    def load():
+        units = api("dispatcher").get("/api/v1/board").json["units"]
+        return next(u["load"] for u in units if u["code"] == "north-crew-1")
+
+    t = _new_ticket(api)
+    before = load()
+    r = api("dispatcher").post(f"/api/v1/tickets/{t['number']}/dispatch", json={"unit": "north-crew-1", "version": t["version"]})
+    assert r.status_code == 200 and load() == before + 1
+    r = api("supervisor").post(f"/api/v1/tickets/{t['number']}/cancel", json={"reason": "Duplicate", "version": r.json["version"]})
+    assert r.status_code == 200, r.json
+    assert load() == before
+    with app.app_context():
+        from dispatch.workorders.models import WorkOrder
+        from hotline.tickets.models import Ticket
+
+        order = db.session.scalar(db.select(WorkOrder).join(WorkOrder.ticket).where(Ticket.number == t["number"]))
+        assert (order.status, order.reason, order.ended_at is not None) == ("cancelled", "Duplicate", True)
+        # As every cancelled ticket's work order stood before: migration 0029 ends it.
+        order.status, order.reason, order.ended_at = "assigned", None, None
+        db.session.commit()
+        from flask_migrate import downgrade, upgrade
+
+        downgrade(revision="0028_open_tickets_by_unit")
+        upgrade()
+        db.session.expire_all()
+        assert (order.status, order.reason, order.ended_at is not None) == ("cancelled", "Duplicate", True)
