@@ -5,7 +5,7 @@ its state machine (hotline.tickets.services.move: legal or 409, timeline, signal
 and records the step on the work order. Live events follow from the ticket change
 by themselves."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, true, union_all
 
 from dispatch.routing.services import unit_for
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrder, WorkOrderStatus
@@ -166,11 +166,21 @@ def dispatch_many(items: list[tuple[str, int]], unit: Unit, actor: User, instruc
 
 def work_by_unit(session, statuses=ACTIVE_WORK, unit_ids=None) -> dict[int, int]:
     """Work orders in these states per unit (unit id -> count): the load the desk and the board show."""
-    # Counted unit by unit, each a range of ix_work_order_unit_status holding only the live
-    # states: one GROUP BY read the index's year of finished work (134 ms at a million).
-    counted = (select(func.count()).where(WorkOrder.unit_id == Unit.id, WorkOrder.status.in_(statuses))
-               .correlate(Unit).scalar_subquery())
-    stmt = select(Unit.id, counted)
+    out: dict[int, int] = {}
+    for (unit_id, _status), n in work_by_unit_and_status(session, statuses, unit_ids).items():
+        out[unit_id] = out.get(unit_id, 0) + n
+    return out
+
+
+def work_by_unit_and_status(session, statuses=ACTIVE_WORK, unit_ids=None) -> dict[tuple[int, str], int]:
+    """Work orders per unit and state ((unit id, status) -> count), for these states."""
+    # Counted unit by unit and state by state, each a range of ix_work_order_unit_status
+    # holding only live work: one GROUP BY read the index's year of finished work (134 ms
+    # at a million).
+    state = union_all(*(select(literal(s.value).label("status")) for s in statuses)).subquery()
+    counted = (select(func.count()).where(WorkOrder.unit_id == Unit.id, WorkOrder.status == state.c.status)
+               .correlate(Unit, state).scalar_subquery())
+    stmt = select(Unit.id, state.c.status, counted).select_from(Unit).join(state, true())
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))
-    return {unit_id: n for unit_id, n in session.execute(stmt) if n}
+    return {(unit_id, status): n for unit_id, status, n in session.execute(stmt) if n}

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
+from dispatch.desk.schemas import DeskFilters
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
-from dispatch.workorders.services import work_by_unit
+from dispatch.workorders.services import work_by_unit_and_status
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
@@ -209,7 +210,7 @@ def snapshot(unit_ids: set[int] | None = None, *, lanes: dict = BOARD_LANES, siz
     _beyond(counts, lanes, cards, now)
     if filters is not None:
         # unfiltered: "12 of 340 shown (filtered)"; with no filter set, the counts are those
-        filtered = any(v is not None for v in filters.model_dump().values())
+        filtered = any(getattr(filters, name) for name in DeskFilters.model_fields)
         totals = lane_totals(db.session, lanes, unit_ids) if filtered else {n: c["total"] for n, c in counts.items()}
         for name, total in totals.items():
             counts[name]["all"] = total
@@ -230,7 +231,12 @@ def unit_states(session: Session, unit_ids=None) -> list[dict]:
     if unit_ids is not None and not unit_ids:
         return []  # a ticket with no unit yet touches none: no queries
 
-    load, field = work_by_unit(session, ACTIVE_WORK, unit_ids), work_by_unit(session, _IN_FIELD, unit_ids)
+    load: dict[int, int] = {}
+    field: dict[int, int] = {}
+    for (unit_id, status), n in work_by_unit_and_status(session, ACTIVE_WORK, unit_ids).items():
+        load[unit_id] = load.get(unit_id, 0) + n
+        if status in _IN_FIELD:
+            field[unit_id] = field.get(unit_id, 0) + n
     stmt = select(Unit).where(Unit.active, Unit.kind != UnitKind.CENTER).order_by(Unit.code)
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(unit_ids))
