@@ -7,9 +7,10 @@ running, a paused clock shows as paused. One query for a whole board (per 5000 t
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.core.orm import in_ids
 from hotline.sla.engine.escalations import LADDER
 from hotline.sla.models import Escalation, SlaClock
 from hotline.tickets.models import Ticket
@@ -44,12 +45,6 @@ def _sort_key(row):
 _SLICE = 5000
 
 
-def _in(column, ids: list[int]):
-    """`column IN (ids)` with the ids written into the SQL: two hundred parameters cost
-    more to bind and parse than the lookup (they are integers: nothing to escape)."""
-    return column.in_(bindparam("ids", ids, expanding=True, literal_execute=True))
-
-
 def _rows(session: Session, stmt_for, ticket_ids: Iterable[int]) -> list:
     ids = list(ticket_ids)
     rows = []
@@ -62,7 +57,7 @@ def deadlines_for(session: Session, ticket_ids: Iterable[int]) -> dict[int, dict
     """Per ticket id, its nearest deadline (tickets without a live clock are left out)."""
     # The stopped ones are left out here, not in SQL: with `stopped_at IS NULL` PostgreSQL
     # also read the whole of ix_sla_clock_open (every open clock) to intersect it.
-    rows = _rows(session, lambda ids: select(*_CLOCK_COLUMNS, SlaClock.stopped_at).where(_in(SlaClock.ticket_id, ids)),
+    rows = _rows(session, lambda ids: select(*_CLOCK_COLUMNS, SlaClock.stopped_at).where(in_ids(SlaClock.ticket_id, ids)),
                  ticket_ids)
     best: dict[int, object] = {}
     for row in rows:
@@ -87,7 +82,7 @@ def escalations_for(session: Session, ticket_ids: Iterable[int]) -> dict[int, di
     rows = _rows(
         session,
         lambda ids: select(Escalation.ticket_id, Escalation.level).where(
-            _in(Escalation.ticket_id, ids), Escalation.acknowledged_at.is_(None)
+            in_ids(Escalation.ticket_id, ids), Escalation.acknowledged_at.is_(None)
         ),
         ticket_ids,
     )
