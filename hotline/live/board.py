@@ -103,7 +103,7 @@ def _counts(session: Session, lanes: dict, conds: list, ranks, now) -> dict:
 
 def _by_deadline(session: Session, statuses, conds: list, now, rank: int, emergency: bool, want: int) -> list[int]:
     """Up to `want` emergencies, or other tickets, whose nearest deadline is missed (LATE)
-    or warned (WARNED), the earliest first: a walk of ix_ticket_sla_late_at."""
+    or warned (WARNED), the earliest first (ix_ticket_status_priority_sla)."""
     if rank == LATE:
         cond = Ticket.sla_late_at <= now
     else:

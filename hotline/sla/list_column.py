@@ -4,34 +4,18 @@ the list sortable by it (tickets with no running clock last)."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine.summary import deadlines_for
-from hotline.sla.models import SlaClock
 from hotline.tickets.columns import ListColumn
 from hotline.tickets.models import Ticket
 
 
 def _next_due():
-    return (
-        select(func.min(SlaClock.due_at))
-        .where(SlaClock.ticket_id == Ticket.id, SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None))
-        .correlate(Ticket)
-        .scalar_subquery()
-    )
-
-
-def _next_dues():
-    """(ticket_id, value): each ticket with a running clock and its next deadline, grouped
-    on ix_sla_clock_running."""
-    return (
-        select(SlaClock.ticket_id.label("ticket_id"), func.min(SlaClock.due_at).label("value"))
-        .where(SlaClock.stopped_at.is_(None), SlaClock.running_since.is_not(None))
-        .group_by(SlaClock.ticket_id)
-        .subquery("next_due")
-    )
+    """The next deadline, as the SLA engine keeps it on the ticket (engine/marks.py): NULL
+    while no clock runs. A plain column: the list walks ix_ticket_sla_late_at for it."""
+    return Ticket.sla_late_at
 
 
 def _values(tickets: list) -> dict[int, dict]:
@@ -50,4 +34,4 @@ def _values(tickets: list) -> dict[int, dict]:
 
 
 DEADLINE = ListColumn(key="deadline", label=_l("Deadline"), cell="sla/_list_deadline.html",
-                      values=_values, sort=_next_due, default_dir="asc", valued=_next_dues)
+                      values=_values, sort=_next_due, default_dir="asc", valued=_next_due)

@@ -86,7 +86,7 @@ class Ticket(db.Model):
         # most urgent, with the desk's usual filters (unit, category): no table reads (0027)
         Index("ix_ticket_status_priority_sla", "status", "priority", "sla_late_at", "sla_warn_at", "unit_id",
               "category_id", "id"),
-        # their most urgent: a walk of the open tickets' deadlines (closed ones have none)
+        # the list sorted by deadline: a walk of the open tickets' deadlines (closed ones have none)
         Index("ix_ticket_sla_late_at", "sla_late_at", "id", postgresql_where=text("sla_late_at IS NOT NULL"),
               sqlite_where=text("sla_late_at IS NOT NULL")),
         Index("ix_ticket_created_at", "created_at"),

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, or_, select
 from sqlalchemy.orm import aliased
 
 from hotline.core import error_catalog
@@ -92,7 +92,6 @@ class _Part:
     where: ColumnElement
     value: Any = None
     expr: ColumnElement | None = None
-    join: Subquery | None = None  # joined on its ticket_id (expr is one of its columns)
     # a column NULL in every row of the part, ordered by before the id: PostgreSQL takes
     # no IS NULL for an equality, and walks an index on (it, id) in id order only so
     null: ColumnElement | None = None
@@ -117,7 +116,7 @@ def _parts(key: str, direction: SortDir) -> list[_Part] | None:
                 _Part(Ticket.unit_id.is_(None), null=Ticket.unit_id)]
     elif (column := list_columns().get(key)) is not None and column.valued is not None:
         valued = column.valued()
-        return [_Part(true(), expr=valued.c.value, join=valued), _Part(Ticket.id.not_in(select(valued.c.ticket_id)))]
+        return [_Part(valued.is_not(None), expr=valued), _Part(valued.is_(None), null=valued)]
     else:
         return None
     return parts if direction == SortDir.ASC else parts[::-1]
@@ -144,8 +143,6 @@ def page_ids(stmt: Select, key: str | None, direction: SortDir | None, after: "C
     for i in range(start, len(parts)):
         part = parts[i]
         rows = stmt.order_by(None).where(part.where)
-        if part.join is not None:
-            rows = rows.join(part.join, part.join.c.ticket_id == Ticket.id)
         rows = rows.order_by(*([way(part.expr)] if part.expr is not None else []),
                              *([way(part.null)] if part.null is not None else []), way(Ticket.id))
         if after is not None and i == start:
