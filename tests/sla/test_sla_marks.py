@@ -2,11 +2,10 @@
 follow its nearest running clock through every path that moves a clock, without making
 the ticket's version stale; the migration and `refresh_all` fill the same values."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, update
+from test_sla_engine import START, frozen  # noqa: F401 (a Tuesday in March, 10:00 in Shanghai, frozen)
 
 from dispatch.workorders import services as work
 from hotline.callbacks.models import Callback, Satisfaction
@@ -18,15 +17,6 @@ from hotline.sla.engine import services as sla
 from hotline.sla.engine.sweep import sweep
 from hotline.sla.models import SlaClock, Stage
 from hotline.tickets.models import Ticket
-
-START = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture(autouse=True)
-def frozen(ctx):
-    clock.freeze(START)
-    yield
-    clock.reset()
 
 
 def expected(ticket: Ticket) -> tuple[datetime | None, datetime | None]:
@@ -51,7 +41,7 @@ def check(ticket: Ticket) -> tuple[datetime | None, datetime | None]:
 
 def test_the_marks_follow_the_nearest_clock_through_a_tickets_life(new_ticket, user_of):
     t = new_ticket(category="repair", priority="urgent", unit="north")
-    late, warn = check(t)
+    late, _warn = check(t)
     assert late == START + timedelta(minutes=30)  # the crew has 30 minutes to accept
     clock.advance(timedelta(minutes=10))
     sla.pause_ticket(t, "waiting for the caller to be home", user_of("dispatcher"))
