@@ -1,5 +1,10 @@
 """What dispatch does when tickets change elsewhere."""
-from dispatch.workorders.services import cancel_work, dispatch_ticket, route_new_ticket, send_back
+from dispatch.workorders.services import (
+    cancel_work,
+    dispatch_ticket,
+    route_new_ticket,
+    send_back,
+)
 from hotline.core import signals
 from hotline.tickets.models import Status
 

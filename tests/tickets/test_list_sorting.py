@@ -11,7 +11,13 @@ import pytest
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.sla.engine.summary import deadlines_for
-from hotline.tickets.models import OPEN_STATUSES, PRIORITY_RANK, Priority, Status, Ticket
+from hotline.tickets.models import (
+    OPEN_STATUSES,
+    PRIORITY_RANK,
+    Priority,
+    Status,
+    Ticket,
+)
 
 START = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 UNIT_NAMES = {"north": "North branch", "north-crew-1": "North crew 1", "south": "South branch", None: None}
