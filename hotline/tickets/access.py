@@ -86,7 +86,7 @@ def find_tickets(query, user: User) -> TicketPage:
             raise ValidationFailed.at("reason", "phone_search_reason_needed")
         record("ticket.phone_search", target_type="caller", reason=query.reason,
                detail={"phone": mask_phone(phone), "phone_hash": phone_hash(phone)})
-    stmt = search_tickets(
+    search = search_tickets(
         TicketFilter(
             q=query.q,
             status=query.status,
@@ -101,8 +101,11 @@ def find_tickets(query, user: User) -> TicketPage:
             phone=phone,
         )
     )
-    cap = SEARCH_CAP if query.q and query.q.strip() else COUNT_CAP  # services.search_tickets
-    total = count_rows(ordered(stmt, query.sort, query.dir), cap)
+    stmt = search.stmt
+    if search.found is not None:  # a search: what it found, counted
+        cap, total = SEARCH_CAP, search.found
+    else:
+        cap, total = COUNT_CAP, count_rows(ordered(stmt, query.sort, query.dir), COUNT_CAP)
     ids = page_ids(stmt, query.sort, query.dir, after, query.per_page + 1) if after or query.page == 1 else None
     if ids is None:  # an order with no parts, or a page by its number (an offset)
         page = ordered(stmt, query.sort, query.dir, after).limit(query.per_page + 1)

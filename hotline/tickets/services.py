@@ -18,6 +18,7 @@ from hotline.core.counting import LIST_CAP
 from hotline.core.error_catalog import Term
 from hotline.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from hotline.core.extensions import db
+from hotline.core.orm import in_ids
 from hotline.tickets import fulltext, timeline, workflow
 from hotline.tickets.models import (
     OPEN_STATUSES,
@@ -298,14 +299,23 @@ def _filters(f: TicketFilter) -> list:
     return where
 
 
-def search_tickets(f: TicketFilter) -> Select:
-    """Number, phone or words, and the filters; newest first. Returns a statement to paginate.
-    A search (`q`) lists at most the newest SEARCH_CAP + 1 tickets it finds (matching_ids)."""
+@dataclass(frozen=True)
+class TicketSearch:
+    stmt: Select  # the tickets, newest first: to sort and paginate
+    found: int | None  # a search (`q`): how many it found, filters applied (at most SEARCH_CAP + 1)
+
+
+def search_tickets(f: TicketFilter) -> TicketSearch:
+    """Number, phone or words, and the filters. A search (`q`) lists at most the newest
+    SEARCH_CAP + 1 tickets it finds (matching_ids), and has counted them already."""
     where = _filters(f)
+    found = None
     if f.q and f.q.strip():
-        where.append(Ticket.id.in_(matching_ids(f.q.strip(), f.sight, where)))
+        ids = matching_ids(f.q.strip(), f.sight, where)
+        where.append(in_ids(Ticket.id, ids))
+        found = len(ids)
     stmt = select(Ticket).options(*LIST_LOADS).where(*where)
-    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return TicketSearch(stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()), found)
 
 
 COUNT_CAP = LIST_CAP  # beyond this a list says "10,000+": counting further costs more than the page
@@ -366,8 +376,9 @@ def matching_q(q: str, sight: CallerSight | None, filters: list):
     if _number_like(q):
         ways += _number_fragment_ways(q)
     else:
-        ways += [and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller),
-                 _words(q, sees_caller, sees_address)]
+        if short_words(q):  # else the words find every name that begins with `q`, in all tickets
+            ways.append(and_(Ticket.caller_name >= q, Ticket.caller_name < q + "\U0010ffff", sees_caller))
+        ways.append(_words(q, sees_caller, sees_address))
     return union(*(_newest(and_(way, *filters)) for way in ways)).subquery()
 
 
@@ -414,11 +425,15 @@ def matching_ids(q: str, sight: CallerSight | None, filters: list) -> list[int]:
     then paged and counted from this list. Looked for in the newest tickets first and
     further back only while too few are found (fulltext.id_ranges)."""
     found = []
-    for lower, upper in fulltext.id_ranges():
+    ranges = fulltext.id_ranges()
+    while ranges:
+        lower, upper = ranges.pop(0)
         within = [Ticket.id > lower] if lower is not None else []
         within += [Ticket.id <= upper] if upper is not None else []
         ids = matching_q(q, sight, [*filters, *within])
         found += db.session.scalars(select(ids.c.id).order_by(ids.c.id.desc()).limit(SEARCH_CAP + 1)).all()
         if len(found) > SEARCH_CAP:
             break
+        if len(ranges) > 1 and fulltext.few_further_back(len(found), lower, upper):
+            ranges = [(None, lower)]
     return found[:SEARCH_CAP + 1]

@@ -141,6 +141,8 @@ def test_searched_newest_first_in_stages_finds_the_same(api, made, monkeypatch):
     every = {made[k] for k in ("leak", "hydrant", "bill", "web")}
     monkeypatch.setattr(fulltext, "STAGES", (1, 2))
     assert _found(api, "水") == every and _found(api, "13912345678") == {made["leak"]}
+    monkeypatch.setattr(fulltext, "FEW_FURTHER_BACK", 10**9)  # after the newest window, all the rest at once
+    assert _found(api, "水") == every and _found(api, "王建华") == {made["leak"]}
     monkeypatch.setattr(access, "SEARCH_CAP", 1)
     monkeypatch.setattr("hotline.tickets.services.SEARCH_CAP", 1)
     body = api("supervisor").get("/api/v1/tickets", query_string={"q": "水"}).get_json()
@@ -173,3 +175,13 @@ def test_postgresql_plans_each_statement_for_its_values(app):
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL only")
         assert db.session.connection().connection.dbapi_connection.prepare_threshold is None
+
+
+def test_postgresql_plans_for_solid_state_storage(app):
+    """A random read costs the planner about as much as a sequential one (core/orm.py), on
+    every connection, also after a transaction that was rolled back."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        db.session.rollback()
+        assert db.session.execute(db.text("SHOW random_page_cost")).scalar() == "1.1"
