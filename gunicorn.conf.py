@@ -44,10 +44,13 @@ def on_starting(server):
 
 def post_worker_init(worker):
     """The embedded SLA scheduler runs in the (single) worker, never in the master:
-    HOTLINE_SLA_SCHEDULER=worker leaves it to a separate `flask sla-worker`."""
+    HOTLINE_SLA_SCHEDULER=worker leaves it to a separate `flask sla-worker`.
+    Then what the worker loaded leaves the garbage collector's walks (core/longlived.py)."""
+    from hotline.core.longlived import freeze_startup
     from hotline.sla.engine.scheduler import start_embedded
 
     worker.sla_scheduler = start_embedded(worker.wsgi)
+    freeze_startup()
 
 
 def worker_exit(_server, worker):

@@ -59,8 +59,11 @@ def make_app(folder: Path, url: str):
     os.environ.update(HOTLINE_INSTANCE=str(folder / "instance"), DATABASE_URL=url, HOTLINE_SLA_SCHEDULER="off",
                       HOTLINE_RATELIMIT_ENABLED="0", HOTLINE_AREA_CODE=os.environ.get("HOTLINE_AREA_CODE", "27"))
     from hotline import create_app
+    from hotline.core.longlived import freeze_startup
 
-    return create_app()
+    app = create_app()
+    freeze_startup()  # as the server's worker does (gunicorn.conf.py)
+    return app
 
 
 def build(app, folder: Path, args) -> dict:

@@ -21,7 +21,7 @@ from hotline.core.permissions import (
 from hotline.core.validation import parse_query
 from hotline.live.board import DESK_LANES, snapshot
 from hotline.live.schemas import BoardQuery, DeskBoardQuery
-from hotline.live.views import ticket_cards
+from hotline.live.views import cards_for
 from hotline.tickets.models import Ticket
 from hotline.tickets.serialize import ticket_summary
 
@@ -75,7 +75,7 @@ def work_orders():
     if not scope.whole_center:
         stmt = stmt.where(WorkOrder.unit_id.in_(scope.unit_ids or {-1}))
     orders = db.session.scalars(stmt).all()
-    cards = ticket_cards(db.session, [wo.ticket for wo in orders])
+    cards = cards_for(db.session, [wo.ticket_id for wo in orders])
     return jsonify(
         seq=seq,
         now=clock.now().isoformat(),

@@ -11,7 +11,7 @@ on the ticket (hotline/sla/engine/marks.py)."""
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session
 
 from dispatch.desk.schemas import DeskFilters
 from dispatch.workorders.models import ACTIVE_WORK, WorkOrderStatus
@@ -19,7 +19,7 @@ from dispatch.workorders.services import work_by_unit_and_status
 from hotline.core import clock
 from hotline.core.events import LiveEvent
 from hotline.core.extensions import db
-from hotline.live.views import ticket_cards
+from hotline.live.views import cards_for
 from hotline.tickets.models import PRIORITY_RANK, Category, Priority, Status, Ticket
 from hotline.units.models import Unit, UnitKind
 
@@ -40,10 +40,6 @@ BOARD_WINDOW = 12  # a column shows at most about 8 cards, even on a 4K wall
 DESK_WINDOW = 100  # a desk list is scrolled: the first hundred of each
 MAX_WINDOW = 200
 
-# What a card shows of a ticket (hotline/live/views.py): 200 tickets' matter, facts and
-# answer would be read and decoded for nothing.
-_CARD_COLUMNS = (Ticket.number, Ticket.version, Ticket.status, Ticket.priority, Ticket.category_id,
-                 Ticket.unit_id, Ticket.address, Ticket.created_at)
 LATE, WARNED, ON_TIME = 0, 1, 2  # a ticket's deadline rank (deadline.js `rank`)
 
 
@@ -156,9 +152,9 @@ def _lane_window(session: Session, statuses, size: int, conds: list, ranks, now)
     return chosen
 
 
-def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None, now=None) -> tuple[list[Ticket], dict]:
-    """The `size` most urgent open tickets of each lane, lane by lane in order, and each
-    lane's counts: total, late, warned, emergency."""
+def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None, now=None) -> tuple[list[int], dict]:
+    """The ids of the `size` most urgent open tickets of each lane, lane by lane in order,
+    and each lane's counts: total, late, warned, emergency."""
     now = now or clock.now()
     conds = _filters(filters, unit_ids)
     ranks = _LATE_FILTER[filters.late] if filters is not None and filters.late else None
@@ -166,12 +162,7 @@ def window(session: Session, lanes: dict, size: int, filters=None, unit_ids=None
     ids = []
     for name, statuses in lanes.items():
         ids += _lane_window(session, statuses, size, conds, ranks, now) if counts[name]["total"] else []
-    by_id = {
-        t.id: t for t in session.scalars(
-            select(Ticket).options(load_only(*_CARD_COLUMNS), joinedload(Ticket.category), joinedload(Ticket.unit))
-            .where(Ticket.id.in_(ids)))
-    }
-    return [by_id[i] for i in ids], counts
+    return ids, counts
 
 
 def _beyond(counts: dict, lanes: dict, cards: list[dict], now) -> None:
@@ -205,8 +196,8 @@ def snapshot(unit_ids: set[int] | None = None, *, lanes: dict = BOARD_LANES, siz
     sequence number it reflects: a client applies live events after that number."""
     seq = db.session.scalar(select(func.max(LiveEvent.seq))) or 0
     now = clock.now()
-    tickets, counts = window(db.session, lanes, size, filters, unit_ids, now)
-    cards = ticket_cards(db.session, tickets)
+    ids, counts = window(db.session, lanes, size, filters, unit_ids, now)
+    cards = cards_for(db.session, ids)
     _beyond(counts, lanes, cards, now)
     if filters is not None:
         # unfiltered: "12 of 340 shown (filtered)"; with no filter set, the counts are those
