@@ -21,7 +21,6 @@ from hotline.core.extensions import db
 from hotline.core.orm import in_ids
 from hotline.tickets import fulltext, timeline, workflow
 from hotline.tickets.models import (
-    OPEN_STATUSES,
     PRIORITY_RANK,
     Category,
     Channel,
@@ -29,6 +28,7 @@ from hotline.tickets.models import (
     Status,
     Ticket,
     TicketNote,
+    open_ticket,
 )
 from hotline.tickets.numbering import give_number, only_a_beginning, provisional_number
 from hotline.tickets.schemas import CallIn, TicketCreate
@@ -283,7 +283,7 @@ def _filters(f: TicketFilter) -> list:
     if f.status:
         where.append(Ticket.status.in_(f.status))
     if f.open_only:
-        where.append(Ticket.status.in_(list(OPEN_STATUSES)))
+        where.append(open_ticket())
     if f.category:
         where.append(Ticket.category_id.in_(select(Category.id).where(Category.code == f.category)))
     if f.priority:

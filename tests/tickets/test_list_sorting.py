@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from hotline.core import clock
 from hotline.core.extensions import db
@@ -17,6 +18,7 @@ from hotline.tickets.models import (
     Priority,
     Status,
     Ticket,
+    open_ticket,
 )
 
 START = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -146,13 +148,20 @@ def test_open_tickets_sorted_by_unit(app, api, listed, direction):
     assert _all_by_cursor(api, sort="unit", dir=direction, open=1) == expected
 
 
-def test_the_open_tickets_index_is_of_the_open_statuses(app):
-    """PostgreSQL uses the partial index only for a filter of the statuses it was made for."""
+def test_the_open_tickets_index_is_of_the_open_statuses_and_used(app):
+    """Each engine uses the partial index only for a filter of the statuses it was made for;
+    SQLite only when the list's filter repeats them in the same order (models.open_ticket)."""
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("a PostgreSQL-only index")
-        definition = db.session.scalar(db.text(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_pg_ticket_open_unit_id_id'"))
+        if db.engine.dialect.name == "postgresql":
+            definition = db.session.scalar(db.text(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_ticket_open_unit_id_id'"))
+        else:
+            definition = db.session.scalar(db.text(
+                "SELECT sql FROM sqlite_master WHERE name = 'ix_ticket_open_unit_id_id'"))
+            query = select(Ticket.id).where(open_ticket(), Ticket.unit_id.in_([1])).order_by(Ticket.id).limit(51)
+            sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(row) for row in db.session.execute(db.text("EXPLAIN QUERY PLAN " + sql)))
+            assert "ix_ticket_open_unit_id_id" in plan, plan
     assert set(re.findall(r"'(\w+)'", definition)) == {s.value for s in OPEN_STATUSES}
 
 
