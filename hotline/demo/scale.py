@@ -545,8 +545,8 @@ LOADED = [*CLONED, "caller", "caller_address", "duty_log_entry"]  # the tables t
 @contextmanager
 def _indexes_set_aside():
     """While the rows go in, the loaded tables' secondary indexes stay out of the way and
-    are built once at the end, as a bulk load is done: kept up row by row they took most
-    of a million tickets' time (PostgreSQL: 1,772 s with only the search indexes set aside).
+    are built once at the end, as a bulk load is done (the search indexes, kept up row by
+    row, took most of a million tickets' time; the others about a tenth of it on PostgreSQL).
     Primary keys and unique indexes stay (the load relies on them). SQLite's FTS triggers
     are dropped and made again from their own SQL, then each FTS table rebuilt."""
     tables = ", ".join(f"'{name}'" for name in LOADED)

@@ -2,14 +2,14 @@
 data hangs together as the services would have left it, and the app works on it."""
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from dispatch.workorders.models import WorkOrder
 from hotline.callers.models import Caller
 from hotline.core import clock
 from hotline.core.extensions import db
 from hotline.demo import seed_demo
-from hotline.demo.scale import seed_scale
+from hotline.demo.scale import LOADED, seed_scale
 from hotline.sla.engine.sweep import next_deadline
 from hotline.sla.models import Alert, SlaClock
 from hotline.tickets.models import OPEN_STATUSES, Status, Ticket, TicketEvent
@@ -22,11 +22,18 @@ def _count(stmt):
     return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
+def _indexes() -> dict[str, set[str]]:
+    inspector = inspect(db.session.connection())
+    return {table: {i["name"] for i in inspector.get_indexes(table)} for table in LOADED}
+
+
 def test_a_generated_center_hangs_together(app):
     client = app.test_client()
     with app.app_context():
         clock.freeze(NOW)
+        indexes = _indexes()
         lines = list(seed_scale(2000, 30, template_tickets=80, template_days=7))
+        assert _indexes() == indexes  # those set aside during the load are all back
         assert "2000 tickets over 30 days" in lines[-1]
         assert _count(select(Ticket)) == 2000
         statuses = set(db.session.scalars(select(Ticket.status).distinct()))
