@@ -38,7 +38,7 @@ class Status(enum.StrEnum):
 
 
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
-# In Status order: the open tickets' partial index is made for exactly this list (is_open).
+# In Status order: the open tickets' partial index is made for exactly this list (open_ticket).
 _OPEN_LIST = ", ".join(f"'{s.value}'" for s in Status if s in OPEN_STATUSES)
 
 
