@@ -39,7 +39,8 @@ class Status(enum.StrEnum):
 
 OPEN_STATUSES = frozenset(Status) - {Status.CLOSED, Status.CANCELLED}
 # In Status order: the open tickets' partial index is made for exactly this list (open_ticket).
-_OPEN_LIST = ", ".join(f"'{s.value}'" for s in Status if s in OPEN_STATUSES)
+OPEN_IN_ORDER = tuple(s for s in Status if s in OPEN_STATUSES)
+_OPEN_LIST = ", ".join(f"'{s.value}'" for s in OPEN_IN_ORDER)
 
 
 class Channel(enum.StrEnum):
@@ -177,8 +178,8 @@ def open_ticket():
     """The condition "the ticket is open", its statuses written into the SQL in the order of
     ix_ticket_open_unit_id_id's: SQLite uses a partial index only for a WHERE that repeats
     its condition, values and their order included (bound values it cannot compare)."""
-    statuses = [s for s in Status if s in OPEN_STATUSES]
-    return Ticket.status.in_(bindparam("open_statuses", statuses, expanding=True, literal_execute=True, unique=True))
+    return Ticket.status.in_(bindparam("open_statuses", list(OPEN_IN_ORDER), expanding=True, literal_execute=True,
+                                       unique=True))
 
 
 class TicketEvent(db.Model):
